@@ -1,0 +1,11 @@
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+WORKDIR /app
+COPY pyproject.toml ./
+RUN pip install --no-cache-dir . && useradd --create-home sea
+COPY . .
+RUN DEBUG=0 SECRET_KEY=collectstatic-only SEA_FIELD_KEYS=build:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA \
+    SEA_BLIND_INDEX_KEY=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA python manage.py collectstatic --noinput
+USER sea
+EXPOSE 8000
+CMD ["gunicorn", "sea_cases.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

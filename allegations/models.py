@@ -1,0 +1,248 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from allegations.querysets import AllegationQuerySet, AllegedPerpetratorQuerySet
+from core.fields import EncryptedTextField
+from core.models import Force, MemberState, Mission
+
+
+class Status(models.TextChoices):
+    """The UN system-wide categories for the progress of an allegation."""
+
+    PRELIMINARY_ASSESSMENT = "preliminary_assessment", _("Preliminary assessment")
+    UNDER_REVIEW = "under_review", _("Under review (limited information)")
+    UNDER_INVESTIGATION = "under_investigation", _("Under investigation")
+    SUBSTANTIATED = "substantiated", _("Substantiated")
+    NOT_SUBSTANTIATED = "not_substantiated", _("Not substantiated")
+    CLOSED_OTHER = "closed_other", _("Closed (other)")
+
+
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.PRELIMINARY_ASSESSMENT: frozenset({Status.UNDER_REVIEW, Status.UNDER_INVESTIGATION, Status.CLOSED_OTHER}),
+    Status.UNDER_REVIEW: frozenset({Status.UNDER_INVESTIGATION, Status.CLOSED_OTHER}),
+    Status.UNDER_INVESTIGATION: frozenset(
+        {Status.SUBSTANTIATED, Status.NOT_SUBSTANTIATED, Status.CLOSED_OTHER}
+    ),
+    Status.SUBSTANTIATED: frozenset(),
+    Status.NOT_SUBSTANTIATED: frozenset(),
+    Status.CLOSED_OTHER: frozenset(),
+}
+
+
+class AllegationType(models.TextChoices):
+    SE = "SE", _("Sexual exploitation")
+    SA = "SA", _("Sexual abuse")
+    OTHER = "OTHER", _("Other")
+    UNKNOWN = "UNKNOWN", _("Unknown")
+
+
+class Subtype(models.TextChoices):
+    TRANSACTIONAL_SEX = "transactional_sex", _("Transactional sex")
+    SOLICITATION = "solicitation_transactional_sex", _("Solicitation of transactional sex")
+    EXPLOITATIVE_RELATIONSHIP = "exploitative_relationship", _("Exploitative relationship")
+    RAPE = "rape", _("Rape")
+    SEXUAL_ASSAULT = "sexual_assault", _("Sexual assault")
+    OTHER = "other", _("Other")
+
+
+SUBTYPES_BY_TYPE: dict[str, frozenset[str]] = {
+    AllegationType.SE: frozenset(
+        {Subtype.TRANSACTIONAL_SEX, Subtype.SOLICITATION, Subtype.EXPLOITATIVE_RELATIONSHIP, Subtype.OTHER}
+    ),
+    AllegationType.SA: frozenset({Subtype.RAPE, Subtype.SEXUAL_ASSAULT, Subtype.OTHER}),
+    AllegationType.OTHER: frozenset({Subtype.OTHER}),
+    AllegationType.UNKNOWN: frozenset({Subtype.OTHER}),
+}
+
+
+class Source(models.TextChoices):
+    VICTIM = "victim", _("Victim")
+    WITNESS = "witness", _("Witness")
+    NGO = "ngo", _("Non-governmental organisation")
+    MEDIA = "media", _("Media")
+    MISSION = "mission", _("Mission / UN entity")
+    OTHER = "other", _("Other")
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("Exact date")
+    MONTH = "month", _("Month only")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class Credibility(models.TextChoices):
+    PENDING = "pending", _("Not yet assessed")
+    CREDIBLE = "credible", _("Credible")
+    NOT_CREDIBLE = "not_credible", _("Not credible")
+
+
+class Allegation(models.Model):
+    # UUID key: known before the first INSERT, so the narrative's ciphertext can be
+    # bound to its row, and not guessable from one record's URL to the next.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="allegations", verbose_name=_("operation"))
+    country = models.ForeignKey(
+        MemberState, on_delete=models.PROTECT, related_name="allegations_in_country", verbose_name=_("country")
+    )
+    location = models.CharField(_("location (region / prefecture)"), max_length=200, blank=True)
+    date_received = models.DateField(_("date received"))
+    incident_date = models.DateField(_("date of incident"), null=True, blank=True)
+    incident_date_precision = models.CharField(
+        _("precision of the incident date"), max_length=8, choices=DatePrecision.choices, default=DatePrecision.UNKNOWN
+    )
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    allegation_type = models.CharField(_("type"), max_length=8, choices=AllegationType.choices)
+    subtype = models.CharField(_("subtype"), max_length=40, choices=Subtype.choices)
+    narrative = EncryptedTextField(_("narrative"), blank=True, default="")
+    narrative_confidential = models.BooleanField(
+        _("narrative is confidential"), default=True,
+        help_text=_("Confidential narratives are never shown to headquarters analysts."),
+    )
+    credibility = models.CharField(
+        _("credibility assessment"), max_length=16, choices=Credibility.choices, default=Credibility.PENDING
+    )
+    status = models.CharField(
+        _("status"), max_length=32, choices=Status.choices, default=Status.PRELIMINARY_ASSESSMENT, editable=False
+    )
+    paternity_claim = models.BooleanField(_("paternity claim"), default=False)
+    # Derived from the linked victims (any victim under 18 at the incident); kept by the victims app.
+    children_involved = models.BooleanField(_("children involved"), default=False, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AllegationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date_received", "-reference"]
+        permissions = [("view_confidential_narrative", _("Can read narratives marked confidential"))]
+        verbose_name = _("allegation")
+        verbose_name_plural = _("allegations")
+        indexes = [
+            models.Index(fields=["mission", "-date_received"]),
+            models.Index(fields=["status"]),
+            models.Index(fields=["date_received"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.children_involved
+
+    @property
+    def incident_date_display(self) -> str:
+        if self.incident_date is None or self.incident_date_precision == DatePrecision.UNKNOWN:
+            return "Unknown"
+        if self.incident_date_precision == DatePrecision.MONTH:
+            return self.incident_date.strftime("%Y-%m")
+        return self.incident_date.isoformat()
+
+    @property
+    def allowed_transitions(self) -> list[Status]:
+        return [Status(s) for s in Status.values if s in ALLOWED_TRANSITIONS[self.status]]
+
+
+class ReferenceCounter(models.Model):
+    """Last sequence number per (country, year): the row lock serialises concurrent intakes."""
+
+    country_code = models.CharField(max_length=3)
+    year = models.PositiveSmallIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["country_code", "year"], name="one_counter_per_country_year")]
+
+
+class StatusChange(models.Model):
+    allegation = models.ForeignKey(Allegation, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=32, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=32, choices=Status.choices)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+
+class PersonnelCategory(models.TextChoices):
+    MILITARY_CONTINGENT = "military_contingent", _("Military contingent")
+    MILITARY_OBSERVER = "military_observer", _("Military observer")
+    POLICE = "police", _("Individual police")
+    FORMED_POLICE_UNIT = "formed_police_unit", _("Formed police unit")
+    CIVILIAN = "civilian", _("Civilian")
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class InterimAction(models.TextChoices):
+    REPATRIATED = "repatriated", _("Repatriated")
+    PAYMENTS_SUSPENDED = "payments_suspended", _("Payments suspended")
+    OTHER = "other", _("Other")
+
+
+class FinalAction(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    CRIMINAL_CONVICTION = "criminal_conviction", _("Criminal conviction")
+    DISCIPLINARY = "disciplinary", _("Disciplinary or administrative measures")
+    DISMISSAL = "dismissal", _("Dismissal / separation")
+    NO_ACTION = "no_action", _("No action taken")
+    OTHER = "other", _("Other")
+
+
+class AllegedPerpetrator(models.Model):
+    allegation = models.ForeignKey(Allegation, on_delete=models.CASCADE, related_name="perpetrators")
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+", verbose_name=_("force"))
+    unit = models.CharField(_("contingent / unit"), max_length=120, blank=True)
+    nationality = models.ForeignKey(
+        MemberState, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("nationality")
+    )
+    personnel_category = models.CharField(_("category of personnel"), max_length=32, choices=PersonnelCategory.choices)
+    sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices, default=Sex.MALE)
+    identified = models.BooleanField(_("identified"), default=False)
+    interim_actions = models.JSONField(_("interim actions"), default=list, blank=True)
+    final_action_category = models.CharField(
+        _("final action (category)"), max_length=32, choices=FinalAction.choices, default=FinalAction.PENDING
+    )
+    final_action = models.CharField(_("final action taken by the Member State"), max_length=500, blank=True)
+
+    objects = AllegedPerpetratorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("alleged perpetrator")
+        verbose_name_plural = _("alleged perpetrators")
+
+    def __str__(self) -> str:
+        return f"{self.get_personnel_category_display()} ({self.nationality or _('unknown nationality')})"
+
+    def get_interim_actions_display(self) -> str:
+        labels = dict(InterimAction.choices)
+        return ", ".join(str(labels.get(a, a)) for a in self.interim_actions)
+
+
+class AllegationUserObjectPermission(UserObjectPermissionBase):
+    """One record shared with one user outside their operations."""
+
+    content_object = models.ForeignKey(Allegation, on_delete=models.CASCADE)
+
+
+class AllegationGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Allegation, on_delete=models.CASCADE)

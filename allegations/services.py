@@ -1,0 +1,258 @@
+"""Writes to allegations: validate, save and audit in one transaction."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from allegations.models import (
+    ALLOWED_TRANSITIONS,
+    SUBTYPES_BY_TYPE,
+    AllegedPerpetrator,
+    Allegation,
+    DatePrecision,
+    ReferenceCounter,
+    Status,
+    StatusChange,
+)
+from core.audit import audit_record
+from core.models import AuditEvent, Mission
+
+# Fields an officer may set through a form or the API. Everything else (mission after
+# creation, status, reference, version, owners, derived flags) is written only here.
+EDITABLE_FIELDS = (
+    "country",
+    "location",
+    "date_received",
+    "incident_date",
+    "incident_date_precision",
+    "source",
+    "allegation_type",
+    "subtype",
+    "narrative",
+    "narrative_confidential",
+    "credibility",
+    "paternity_claim",
+)
+PERPETRATOR_FIELDS = (
+    "force",
+    "unit",
+    "nationality",
+    "personnel_category",
+    "sex",
+    "identified",
+    "interim_actions",
+    "final_action_category",
+    "final_action",
+)
+
+
+class StaleEditError(Exception):
+    """The record changed since the form was loaded; nothing was written."""
+
+
+def access_allegation(user, allegation_id: Any, *, request: HttpRequest | None = None, for_change: bool = False) -> Allegation:
+    """The allegation if `user` may see (or change) it; otherwise a 404, and the attempt audited."""
+    scope = Allegation.objects.editable_by(user) if for_change else Allegation.objects.visible_to(user)
+    try:
+        return scope.select_related("mission", "country").get(pk=allegation_id)
+    except (Allegation.DoesNotExist, ValidationError, ValueError):
+        audit_record(
+            action="access_denied",
+            actor=user,
+            request=request,
+            object_type="allegations.allegation",
+            object_id=str(allegation_id)[:64],
+            outcome=AuditEvent.Outcome.DENIED,
+            detail={"for_change": for_change},
+        )
+        raise Http404(_("No such allegation."))
+
+
+def next_reference(*, country_code: str, year: int) -> str:
+    """`CAF-2016-0007`: a gap-free sequence per country and year, safe under concurrent intakes."""
+    with transaction.atomic():
+        counter = ReferenceCounter.objects.filter(country_code=country_code, year=year)
+        if not counter.update(last_value=F("last_value") + 1):
+            try:
+                with transaction.atomic():
+                    ReferenceCounter.objects.create(country_code=country_code, year=year, last_value=1)
+            except IntegrityError:
+                # Another intake created the counter first; its row lock now orders us after it.
+                counter.update(last_value=F("last_value") + 1)
+        value = counter.values_list("last_value", flat=True).get()
+    return f"{country_code}-{year}-{value:04d}"
+
+
+def _validate(values: dict[str, Any], perpetrators: list[dict[str, Any]], mission: Mission) -> None:
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    received: datetime.date | None = values.get("date_received")
+    incident: datetime.date | None = values.get("incident_date")
+    precision = values.get("incident_date_precision") or DatePrecision.UNKNOWN
+
+    if received is None:
+        errors.setdefault("date_received", []).append(_("The date received is required."))
+    elif received > today:
+        errors.setdefault("date_received", []).append(_("The date received cannot be in the future."))
+    if precision != DatePrecision.UNKNOWN and incident is None:
+        errors.setdefault("incident_date", []).append(_("Give the date of the incident, or mark it unknown."))
+    if incident is not None and received is not None and precision != DatePrecision.UNKNOWN:
+        if precision == DatePrecision.MONTH:
+            after = (incident.year, incident.month) > (received.year, received.month)
+        else:
+            after = incident > received
+        if after:
+            errors.setdefault("incident_date", []).append(
+                _("The incident cannot be after the date the allegation was received.")
+            )
+    allegation_type = values.get("allegation_type")
+    subtype = values.get("subtype")
+    if allegation_type in SUBTYPES_BY_TYPE and subtype and subtype not in SUBTYPES_BY_TYPE[allegation_type]:
+        errors.setdefault("subtype", []).append(_("This subtype does not belong to the chosen type."))
+    if len(values.get("narrative") or "") > settings.NARRATIVE_MAX_CHARS:
+        errors.setdefault("narrative", []).append(
+            _("The narrative is too long (at most %(max)d characters). Attach long documents instead.")
+            % {"max": settings.NARRATIVE_MAX_CHARS}
+        )
+    allowed_forces = {f.pk for f in mission.forces.all()}
+    for row in perpetrators:
+        if row.get("force") is not None and row["force"].pk not in allowed_forces:
+            errors.setdefault("perpetrators", []).append(
+                _("%(force)s does not operate in %(mission)s.") % {"force": row["force"], "mission": mission}
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _normalise_incident_date(values: dict[str, Any]) -> None:
+    precision = values.get("incident_date_precision") or DatePrecision.UNKNOWN
+    if precision == DatePrecision.UNKNOWN:
+        values["incident_date"] = None
+    elif precision == DatePrecision.MONTH and values.get("incident_date"):
+        values["incident_date"] = values["incident_date"].replace(day=1)
+
+
+@transaction.atomic
+def allegation_create(
+    *, actor, mission: Mission, values: dict[str, Any], perpetrators: list[dict[str, Any]], request: HttpRequest | None = None
+) -> Allegation:
+    if not Mission.objects.editable_by(actor).filter(pk=mission.pk).exists():
+        raise ValidationError({"mission": [_("You cannot record allegations for this operation.")]})
+    values = {k: v for k, v in values.items() if k in EDITABLE_FIELDS}
+    values.setdefault("country", mission.country)
+    if values.get("country") is None:
+        values["country"] = mission.country
+    _validate(values, perpetrators, mission)
+    _normalise_incident_date(values)
+    allegation = Allegation(mission=mission, created_by=actor, updated_by=actor, **values)
+    allegation.reference = next_reference(country_code=allegation.country.iso3, year=allegation.date_received.year)
+    allegation.full_clean(exclude=["reference"])
+    allegation.save(force_insert=True)
+    for row in perpetrators:
+        _save_perpetrator(allegation, row)
+    StatusChange.objects.create(allegation=allegation, from_status="", to_status=allegation.status, changed_by=actor)
+    audit_record(action="allegation_create", actor=actor, request=request, obj=allegation,
+                 detail={"reference": allegation.reference})
+    return allegation
+
+
+def _save_perpetrator(allegation: Allegation, row: dict[str, Any]) -> None:
+    perpetrator = AllegedPerpetrator(allegation=allegation, **{k: row[k] for k in PERPETRATOR_FIELDS if k in row})
+    perpetrator.full_clean()
+    perpetrator.save()
+
+
+def _lock_current_version(allegation: Allegation, expected_version: int) -> Allegation:
+    current = Allegation.objects.select_for_update().get(pk=allegation.pk)
+    if current.version != expected_version:
+        raise StaleEditError(
+            _("%(reference)s was changed by someone else since you opened it. Reload it, then make your change again.")
+            % {"reference": current.reference}
+        )
+    return current
+
+
+@transaction.atomic
+def allegation_update(
+    *,
+    actor,
+    allegation: Allegation,
+    expected_version: int,
+    values: dict[str, Any],
+    perpetrators: list[dict[str, Any]] | None = None,
+    request: HttpRequest | None = None,
+) -> Allegation:
+    """Apply an edit if nobody saved since `expected_version`; perpetrators given replace the set
+    (rows with an `id` are updated, rows without are added, rows marked `delete` are removed)."""
+    current = _lock_current_version(allegation, expected_version)
+    values = {k: v for k, v in values.items() if k in EDITABLE_FIELDS}
+    merged = {field: getattr(current, field) for field in EDITABLE_FIELDS} | values
+    _validate(merged, [p for p in perpetrators or [] if not p.get("delete")], current.mission)
+    _normalise_incident_date(merged)
+    changed = sorted(f for f in EDITABLE_FIELDS if merged[f] != getattr(current, f))
+    for field in EDITABLE_FIELDS:
+        setattr(current, field, merged[field])
+    current.updated_by = actor
+    current.version = expected_version + 1
+    current.full_clean(exclude=["reference"])
+    current.save()
+    if perpetrators is not None:
+        existing = {p.pk: p for p in current.perpetrators.all()}
+        for row in perpetrators:
+            pk = row.get("id")
+            if pk is not None and pk not in existing:
+                raise ValidationError({"perpetrators": [_("Unknown perpetrator row.")]})
+            if row.get("delete"):
+                if pk is not None:
+                    existing[pk].delete()
+                continue
+            if pk is None:
+                _save_perpetrator(current, row)
+            else:
+                perpetrator = existing[pk]
+                for field in PERPETRATOR_FIELDS:
+                    if field in row:
+                        setattr(perpetrator, field, row[field])
+                perpetrator.full_clean()
+                perpetrator.save()
+        changed.append("perpetrators")
+    audit_record(action="allegation_update", actor=actor, request=request, obj=current, detail={"fields": changed})
+    return current
+
+
+@transaction.atomic
+def allegation_transition(
+    *, actor, allegation: Allegation, to_status: str, expected_version: int, note: str = "", request: HttpRequest | None = None
+) -> Allegation:
+    if to_status not in Status.values:
+        raise ValidationError({"to_status": [_("“%(status)s” is not a status.") % {"status": to_status}]})
+    current = _lock_current_version(allegation, expected_version)
+    if to_status not in ALLOWED_TRANSITIONS[current.status]:
+        raise ValidationError(
+            {
+                "to_status": [
+                    _("An allegation cannot go from “%(from)s” to “%(to)s”.")
+                    % {"from": current.get_status_display(), "to": Status(to_status).label}
+                ]
+            }
+        )
+    StatusChange.objects.create(
+        allegation=current, from_status=current.status, to_status=to_status, changed_by=actor, note=note[:500]
+    )
+    previous = current.status
+    current.status = to_status
+    current.version = expected_version + 1
+    current.updated_by = actor
+    current.save(update_fields=["status", "version", "updated_by", "updated_at"])
+    audit_record(action="allegation_transition", actor=actor, request=request, obj=current,
+                 detail={"from": previous, "to": to_status})
+    return current

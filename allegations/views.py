@@ -1,0 +1,151 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from allegations.forms import AllegationFilterForm, AllegationForm, TransitionForm, perpetrator_formset
+from allegations.models import Allegation
+from allegations.querysets import allegation_list, can_read_narrative
+from allegations.services import (
+    StaleEditError,
+    access_allegation,
+    allegation_create,
+    allegation_transition,
+    allegation_update,
+)
+from core.forms import add_service_errors, with_extra_form
+from core.models import Mission
+
+
+@login_required
+def allegation_index(request: HttpRequest) -> HttpResponse:
+    filters = AllegationFilterForm(request.GET or None, user=request.user)
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    allegations = allegation_list(user=request.user, **criteria).with_list_data()
+    page = Paginator(allegations, settings.ALLEGATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    can_add = Mission.objects.editable_by(request.user).exists() and request.user.has_perm("allegations.add_allegation")
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "allegations/list.html",
+        {"filters": filters, "page": page, "can_add": can_add, "query": query.urlencode(),
+         "filtered": any(criteria.values())},
+    )
+
+
+def _intake_context(form, formset, **extra):
+    return {"form": form, "formset": formset, **extra}
+
+
+@login_required
+def allegation_new(request: HttpRequest) -> HttpResponse:
+    if not (request.user.has_perm("allegations.add_allegation") and Mission.objects.editable_by(request.user).exists()):
+        raise Http404
+    if request.method != "POST":
+        form = AllegationForm(user=request.user)
+        return render(request, "allegations/form.html", _intake_context(form, perpetrator_formset()))
+
+    data = with_extra_form(request.POST, "perpetrators") if "add_perpetrator" in request.POST else request.POST
+    form = AllegationForm(data, user=request.user)
+    formset = perpetrator_formset(data=data, extra=0)
+    if "add_perpetrator" in request.POST or not (form.is_valid() and formset.is_valid()):
+        return render(request, "allegations/form.html", _intake_context(form, formset), status=200 if "add_perpetrator" in request.POST else 400)
+    try:
+        allegation = allegation_create(
+            actor=request.user,
+            mission=form.cleaned_data["mission"],
+            values=form.service_values(),
+            perpetrators=[row for row in formset.service_rows() if not row["delete"]],
+            request=request,
+        )
+    except ValidationError as error:
+        add_service_errors(form, formset, error)
+        return render(request, "allegations/form.html", _intake_context(form, formset), status=400)
+    messages.success(request, _("Allegation %(reference)s recorded.") % {"reference": allegation.reference})
+    return redirect("allegations:detail", allegation.pk)
+
+
+@login_required
+def allegation_detail(request: HttpRequest, allegation_id) -> HttpResponse:
+    allegation = access_allegation(request.user, allegation_id, request=request)
+    can_change = Allegation.objects.editable_by(request.user).filter(pk=allegation.pk).exists()
+    return render(
+        request,
+        "allegations/detail.html",
+        {
+            "allegation": allegation,
+            "perpetrators": allegation.perpetrators.select_related("force", "nationality"),
+            "history": allegation.status_changes.select_related("changed_by"),
+            "show_narrative": can_read_narrative(request.user, allegation),
+            "can_change": can_change,
+        },
+    )
+
+
+@login_required
+def allegation_edit(request: HttpRequest, allegation_id) -> HttpResponse:
+    allegation = access_allegation(request.user, allegation_id, request=request, for_change=True)
+    if request.method != "POST":
+        form = AllegationForm(instance=allegation, user=request.user)
+        formset = perpetrator_formset(instance=allegation, extra=1)
+        return render(request, "allegations/form.html", _intake_context(form, formset, allegation=allegation,
+                                                                         version=allegation.version))
+    data = with_extra_form(request.POST, "perpetrators") if "add_perpetrator" in request.POST else request.POST
+    form = AllegationForm(data, instance=allegation, user=request.user)
+    formset = perpetrator_formset(data=data, instance=allegation, extra=0)
+    version = int(request.POST.get("version") or 0)
+    context = _intake_context(form, formset, allegation=allegation, version=version)
+    if "add_perpetrator" in request.POST:
+        return render(request, "allegations/form.html", context)
+    if not (form.is_valid() and formset.is_valid()):
+        return render(request, "allegations/form.html", context, status=400)
+    try:
+        allegation = allegation_update(
+            actor=request.user,
+            allegation=allegation,
+            expected_version=version,
+            values=form.service_values(),
+            perpetrators=formset.service_rows(),
+            request=request,
+        )
+    except StaleEditError as stale:
+        messages.error(request, str(stale))
+        return render(request, "allegations/form.html", context | {"stale": True}, status=409)
+    except ValidationError as error:
+        add_service_errors(form, formset, error)
+        return render(request, "allegations/form.html", context, status=400)
+    messages.success(request, _("Changes to %(reference)s saved.") % {"reference": allegation.reference})
+    return redirect("allegations:detail", allegation.pk)
+
+
+@require_POST
+@login_required
+def allegation_transition_view(request: HttpRequest, allegation_id) -> HttpResponse:
+    allegation = access_allegation(request.user, allegation_id, request=request, for_change=True)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The status change was incomplete; nothing was changed."))
+        return redirect("allegations:detail", allegation.pk)
+    try:
+        allegation = allegation_transition(
+            actor=request.user,
+            allegation=allegation,
+            to_status=form.cleaned_data["to_status"],
+            expected_version=form.cleaned_data["version"],
+            note=form.cleaned_data["note"],
+            request=request,
+        )
+    except StaleEditError as stale:
+        messages.error(request, str(stale))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Status is now “%(status)s”.") % {"status": allegation.get_status_display()})
+    return redirect("allegations:detail", allegation.pk)

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = "Reference data and audit"
+
+    def ready(self) -> None:
+        from core import signals  # noqa: F401  (login/logout audit receivers)

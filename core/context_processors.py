@@ -1,0 +1,28 @@
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from core.roles import ADMINISTRATOR, FIELD_OFFICER, HQ_ANALYST, VICTIMS_RIGHTS_ADVOCATE, user_roles
+
+ROLE_LABELS = {
+    FIELD_OFFICER: _("Human rights officer"),
+    VICTIMS_RIGHTS_ADVOCATE: _("Victims' rights advocate"),
+    HQ_ANALYST: _("Headquarters analyst"),
+    ADMINISTRATOR: _("Administrator"),
+}
+
+
+def navigation(request: HttpRequest) -> dict:
+    """The menu a user's roles call for; pages still check access themselves."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    roles = user_roles(user)
+    items = [("home", _("Home"))]
+    if user.has_perm("allegations.view_allegation"):
+        items.append(("allegations:list", _("Allegations")))
+    if ADMINISTRATOR in roles or user.is_superuser:
+        items.append(("admin:index", _("Administration")))
+    return {
+        "nav_items": items,
+        "role_labels": [ROLE_LABELS[r] for r in sorted(roles) if r in ROLE_LABELS],
+    }

@@ -1,0 +1,13 @@
+from django.utils.cache import patch_cache_control
+
+
+class NoStoreMiddleware:
+    """Case data must not linger in shared or browser caches: every dynamic response is no-store."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        patch_cache_control(response, no_store=True, private=True)
+        return response

@@ -1,0 +1,173 @@
+"""Reference data, scope grants and the audit trail shared by every domain app."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from core.querysets import MissionQuerySet
+
+
+class MemberState(models.Model):
+    iso3 = models.CharField(_("ISO 3166 alpha-3"), max_length=3, unique=True)
+    iso2 = models.CharField(_("ISO 3166 alpha-2"), max_length=2, unique=True)
+    name = models.CharField(_("name"), max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Member State")
+        verbose_name_plural = _("Member States")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RegionalOrganisation(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=20, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("regional organisation")
+        verbose_name_plural = _("regional organisations")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})"
+
+
+class FocalPoint(models.Model):
+    """A person at a Member State or regional organisation whom referrals and reminders go to."""
+
+    class Role(models.TextChoices):
+        GENERAL = "general", _("General focal point for SEA")
+        INVESTIGATION = "investigation", _("National investigation focal point")
+        PERMANENT_MISSION = "permanent_mission", _("Permanent Mission to the UN")
+        PATERNITY = "paternity", _("Paternity and child-support focal point")
+
+    member_state = models.ForeignKey(
+        MemberState, null=True, blank=True, on_delete=models.CASCADE, related_name="focal_points"
+    )
+    regional_organisation = models.ForeignKey(
+        RegionalOrganisation, null=True, blank=True, on_delete=models.CASCADE, related_name="focal_points"
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.GENERAL)
+    name = models.CharField(_("name"), max_length=120)
+    email = models.EmailField(_("e-mail"))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("focal point")
+        verbose_name_plural = _("focal points")
+        constraints = [
+            models.CheckConstraint(
+                name="focal_point_has_exactly_one_body",
+                condition=(
+                    models.Q(member_state__isnull=False, regional_organisation__isnull=True)
+                    | models.Q(member_state__isnull=True, regional_organisation__isnull=False)
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}> ({self.member_state or self.regional_organisation})"
+
+
+class Mission(models.Model):
+    """An operation context (e.g. the Central African Republic): the unit of access scope."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    country = models.ForeignKey(MemberState, on_delete=models.PROTECT, related_name="missions", verbose_name=_("country"))
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = MissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("operation")
+        verbose_name_plural = _("operations")
+        # view_mission / change_mission are *scope* grants (guardian, per operation);
+        # editing the reference record itself is a separate, administrator-only right.
+        permissions = [("manage_mission", _("Can manage operation reference data"))]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Force(models.Model):
+    """A non-UN international security force operating under a Security Council mandate."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    mandate_resolution = models.CharField(_("mandating Security Council resolution"), max_length=120)
+    lead_member_state = models.ForeignKey(
+        MemberState, null=True, blank=True, on_delete=models.PROTECT, related_name="led_forces",
+        verbose_name=_("lead Member State"),
+    )
+    lead_regional_organisation = models.ForeignKey(
+        RegionalOrganisation, null=True, blank=True, on_delete=models.PROTECT, related_name="led_forces",
+        verbose_name=_("lead regional organisation"),
+    )
+    missions = models.ManyToManyField(Mission, related_name="forces", verbose_name=_("operates in"))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("force")
+        verbose_name_plural = _("forces")
+        constraints = [
+            models.CheckConstraint(
+                name="force_has_exactly_one_lead_body",
+                condition=(
+                    models.Q(lead_member_state__isnull=False, lead_regional_organisation__isnull=True)
+                    | models.Q(lead_member_state__isnull=True, lead_regional_organisation__isnull=False)
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def lead_body(self) -> MemberState | RegionalOrganisation:
+        return self.lead_member_state or self.lead_regional_organisation
+
+
+# Direct foreign-key object permissions: typed joins instead of guardian's generic
+# varchar object_pk, so scope subqueries stay index-friendly.
+class MissionUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Mission, on_delete=models.CASCADE)
+
+
+class MissionGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Mission, on_delete=models.CASCADE)
+
+
+class AuditEvent(models.Model):
+    """Append-only, hash-chained record of sensitive actions. Survives user deletion."""
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", _("success")
+        DENIED = "denied", _("denied")
+        FAILURE = "failure", _("failure")
+
+    created_at = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+    )
+    actor_username = models.CharField(_("user"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=64, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.SUCCESS)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_type}:{self.object_id}"

@@ -1,0 +1,57 @@
+"""The four roles of DESIGN.md, as Django groups with their model-level permissions.
+
+Operation scope is *not* granted here: it comes from guardian grants on Mission, except
+for headquarters roles whose global `view_mission` covers every operation.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+FIELD_OFFICER = "field_officer"
+VICTIMS_RIGHTS_ADVOCATE = "victims_rights_advocate"
+HQ_ANALYST = "hq_analyst"
+ADMINISTRATOR = "administrator"
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    FIELD_OFFICER: [
+        "allegations.view_allegation",
+        "allegations.add_allegation",
+        "allegations.change_allegation",
+        "allegations.view_confidential_narrative",
+    ],
+    VICTIMS_RIGHTS_ADVOCATE: [
+        "allegations.view_allegation",
+        "allegations.view_confidential_narrative",
+    ],
+    HQ_ANALYST: [
+        "core.view_mission",  # global: every operation, pseudonymised
+        "allegations.view_allegation",
+    ],
+    ADMINISTRATOR: [
+        "auth.view_user", "auth.add_user", "auth.change_user",
+        "auth.view_group",
+        "core.view_memberstate", "core.add_memberstate", "core.change_memberstate",
+        "core.view_regionalorganisation", "core.add_regionalorganisation", "core.change_regionalorganisation",
+        "core.view_focalpoint", "core.add_focalpoint", "core.change_focalpoint", "core.delete_focalpoint",
+        "core.manage_mission",  # reference data only; scope stays with view_mission/change_mission grants
+        "core.view_force", "core.add_force", "core.change_force",
+        "core.view_auditevent",
+    ],
+}
+
+
+def ensure_roles() -> dict[str, Group]:
+    """Create the groups and (re)attach their permissions; safe to run repeatedly."""
+    groups = {}
+    for name, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        wanted = []
+        for dotted in perms:
+            app_label, codename = dotted.split(".")
+            wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)
+        groups[name] = group
+    return groups
+
+
+def user_roles(user) -> set[str]:
+    return {g.name for g in user.groups.all()} if user.is_authenticated else set()

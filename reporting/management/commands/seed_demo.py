@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from allegations.demo import seed_allegations
+from core.demo import DEMO_PASSWORD, DEMO_USERS, seed_reference_data, seed_users
+
+
+class Command(BaseCommand):
+    help = "Load fictional demo data and one user per role. Safe to run again: existing data is kept."
+
+    def handle(self, *args, **options) -> None:
+        with transaction.atomic():
+            missions = seed_reference_data()
+            users = seed_users(missions)
+            created = seed_allegations(users)
+        self.stdout.write(f"Demo data ready ({created} allegations added).")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, full_name, role, _scope in DEMO_USERS:
+            self.stdout.write(f"  {username:<14} {role:<24} {full_name}")

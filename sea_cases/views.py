@@ -1,0 +1,62 @@
+"""Project-level pages that draw on several apps (the apps themselves never import upwards)."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+import redis
+
+from allegations.models import Allegation, Status
+from core.models import Mission
+from core.roles import ADMINISTRATOR, user_roles
+
+OPEN_STATUSES = [Status.PRELIMINARY_ASSESSMENT, Status.UNDER_REVIEW, Status.UNDER_INVESTIGATION]
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    allegations = Allegation.objects.visible_to(request.user)
+    counts = allegations.aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        urgent_open=Count("pk", filter=Q(status__in=OPEN_STATUSES, children_involved=True)),
+        **{status: Count("pk", filter=Q(status=status)) for status in Status.values},
+    )
+    return render(
+        request,
+        "home.html",
+        {
+            "counts": counts,
+            "status_counts": [(s, counts[s.value]) for s in Status],
+            "missions": Mission.objects.visible_to(request.user).select_related("country"),
+            "can_record": Mission.objects.editable_by(request.user).exists()
+            and request.user.has_perm("allegations.add_allegation"),
+            "urgent": allegations.filter(status__in=OPEN_STATUSES, children_involved=True)
+            .select_related("mission")[:5],
+            "recent": allegations.select_related("mission").order_by("-created_at")[:5],
+            "is_administrator": ADMINISTRATOR in user_roles(request.user),
+        },
+    )
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness for load balancers: the database answers, and the broker when one is configured."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception:  # noqa: BLE001 - any failure means unhealthy; details stay out of the response
+        checks["database"] = "error"
+    if settings.REDIS_URL:
+        try:
+            redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
+            checks["broker"] = "ok"
+        except Exception:  # noqa: BLE001
+            checks["broker"] = "error"
+    else:
+        checks["broker"] = "in-process"
+    healthy = all(v != "error" for v in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)

@@ -1,0 +1,130 @@
+"""Shared test setup: keys, personas (officer / teammate / outsider / analyst), and service gates.
+
+Under CI=true a missing PostgreSQL, Redis or Chromium is a failure, never a skip.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.db import connection
+
+from core.crypto import new_key
+from core.roles import FIELD_OFFICER, HQ_ANALYST, VICTIMS_RIGHTS_ADVOCATE
+from tests.factories import ForceFactory, MemberStateFactory, MissionFactory, make_user
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by
+# the test itself are still ordinary synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+TEST_FIELD_KEYS = f"test2:{new_key()},test1:{new_key()}"
+TEST_BLIND_KEY = new_key()
+
+
+def require_service(available: bool, what: str) -> None:
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is required under CI=true")
+    pytest.skip(f"{what} not available here")
+
+
+@pytest.fixture
+def postgres(db):
+    require_service(connection.vendor == "postgresql", "PostgreSQL (set DATABASE_URL)")
+
+
+@pytest.fixture
+def redis_url():
+    url = os.environ.get("REDIS_URL", "")
+    require_service(bool(url), "Redis (set REDIS_URL)")
+    return url
+
+
+@pytest.fixture(autouse=True)
+def field_keys(settings):
+    settings.SEA_FIELD_KEYS = TEST_FIELD_KEYS
+    settings.SEA_BLIND_INDEX_KEY = TEST_BLIND_KEY
+    settings.SEA_DEMO = False
+
+
+@pytest.fixture
+def car(db):
+    country = MemberStateFactory(iso3="CAF", iso2="CF", name="Central African Republic")
+    return MissionFactory(name="Central African Republic", country=country)
+
+
+@pytest.fixture
+def somalia(db):
+    country = MemberStateFactory(iso3="SOM", iso2="SO", name="Somalia")
+    return MissionFactory(name="Somalia", country=country)
+
+
+@pytest.fixture
+def sangaris(car):
+    return ForceFactory(name="Sangaris", missions=[car])
+
+
+@pytest.fixture
+def amisom(somalia):
+    return ForceFactory(name="AMISOM", missions=[somalia])
+
+
+@pytest.fixture
+def officer(car):
+    return make_user("officer", FIELD_OFFICER, change=[car])
+
+
+@pytest.fixture
+def teammate(car):
+    return make_user("teammate", FIELD_OFFICER, change=[car])
+
+
+@pytest.fixture
+def outsider(somalia):
+    return make_user("outsider", FIELD_OFFICER, change=[somalia])
+
+
+@pytest.fixture
+def analyst(db):
+    return make_user("analyst", HQ_ANALYST, global_view=True)
+
+
+@pytest.fixture
+def advocate(car):
+    return make_user("advocate", VICTIMS_RIGHTS_ADVOCATE, view=[car])
+
+
+# --- browser tests: Debian's Chromium driven by pytest-playwright -----------------------
+
+BROWSER_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "headless": True, "args": BROWSER_ARGS}
+
+
+@pytest.fixture
+def chromium_available():
+    require_service(shutil.which(CHROMIUM) is not None or os.path.exists(CHROMIUM), f"Chromium at {CHROMIUM}")
+
+
+@pytest.fixture
+def login(live_server, page, chromium_available):
+    """Sign a persona in through the real login form; returns the page."""
+
+    def sign_in(user, password="correct horse battery"):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    return sign_in

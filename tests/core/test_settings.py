@@ -1,0 +1,26 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_check(env_overrides: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}}
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_it_refuses_to_start_in_production_with_the_default_secret_key():
+    result = run_check({"DEBUG": "0"})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_it_starts_in_production_with_a_real_secret_key():
+    result = run_check({"DEBUG": "0", "SECRET_KEY": "x" * 64, "SEA_FIELD_KEYS": "k1:" + "A" * 43,
+                        "SEA_BLIND_INDEX_KEY": "B" * 43})
+    assert result.returncode == 0, result.stderr

@@ -1,0 +1,93 @@
+"""Factories for tests: build real rows through the ORM (and services where the rule lives there)."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from guardian.shortcuts import assign_perm
+
+from allegations.models import AllegedPerpetrator, Allegation, AllegationType, PersonnelCategory, Source, Subtype
+from core.models import Force, MemberState, Mission, RegionalOrganisation
+from core.roles import ensure_roles
+
+
+class MemberStateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MemberState
+        django_get_or_create = ("iso3",)
+
+    iso3 = factory.Sequence(lambda n: f"Q{n // 26 % 26 + 65:c}{n % 26 + 65:c}")
+    iso2 = factory.LazyAttribute(lambda o: o.iso3[1:])
+    name = factory.LazyAttribute(lambda o: f"State {o.iso3}")
+
+
+class RegionalOrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RegionalOrganisation
+        django_get_or_create = ("acronym",)
+
+    acronym = "AU"
+    name = "African Union"
+
+
+class MissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mission
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Operation {n}")
+    country = factory.SubFactory(MemberStateFactory)
+
+
+class ForceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Force
+        django_get_or_create = ("name",)
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Force {n}")
+    mandate_resolution = "S/RES/2127 (2013)"
+    lead_regional_organisation = factory.SubFactory(RegionalOrganisationFactory)
+
+    @factory.post_generation
+    def missions(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.missions.add(*extracted)
+
+
+def make_user(username: str, role: str, *, view: list[Mission] = (), change: list[Mission] = (), global_view=False):
+    groups = ensure_roles()
+    user = get_user_model().objects.create_user(username=username, password="correct horse battery", first_name=username)
+    user.groups.add(groups[role])
+    for mission in view:
+        assign_perm("core.view_mission", user, mission)
+    for mission in change:
+        assign_perm("core.view_mission", user, mission)
+        assign_perm("core.change_mission", user, mission)
+    if global_view:
+        assign_perm("core.view_mission", user)
+    return get_user_model().objects.get(pk=user.pk)  # fresh: no stale permission cache
+
+
+class AllegationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Allegation
+
+    mission = factory.SubFactory(MissionFactory)
+    country = factory.LazyAttribute(lambda o: o.mission.country)
+    reference = factory.Sequence(lambda n: f"TST-2016-{n:04d}")
+    date_received = datetime.date(2016, 5, 10)
+    source = Source.NGO
+    allegation_type = AllegationType.SE
+    subtype = Subtype.TRANSACTIONAL_SEX
+    narrative = "Test narrative"
+
+
+class PerpetratorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AllegedPerpetrator
+
+    allegation = factory.SubFactory(AllegationFactory)
+    force = factory.SubFactory(ForceFactory)
+    nationality = factory.SubFactory(MemberStateFactory)
+    personnel_category = PersonnelCategory.MILITARY_CONTINGENT
