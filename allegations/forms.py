@@ -40,7 +40,7 @@ class IncidentDateField(forms.CharField):
                 return datetime.date(int(month[1]), int(month[2]), 1), DatePrecision.MONTH
             return datetime.date.fromisoformat(value), DatePrecision.DAY
         except ValueError:
-            raise ValidationError(_("Enter a date as YYYY-MM-DD or a month as YYYY-MM."), code="invalid")
+            raise ValidationError(_("Enter a date as YYYY-MM-DD or a month as YYYY-MM."), code="invalid") from None
 
     @staticmethod
     def initial_for(allegation: Allegation) -> str:

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from allegations import hooks
 from allegations.models import (
     ALLOWED_TRANSITIONS,
     SUBTYPES_BY_TYPE,
@@ -24,6 +25,7 @@ from allegations.models import (
     StatusChange,
 )
 from core.audit import audit_record
+from core.locking import lock_current_version
 from core.models import AuditEvent, Mission
 
 # Fields an officer may set through a form or the API. Everything else (mission after
@@ -55,10 +57,6 @@ PERPETRATOR_FIELDS = (
 )
 
 
-class StaleEditError(Exception):
-    """The record changed since the form was loaded; nothing was written."""
-
-
 def access_allegation(user, allegation_id: Any, *, request: HttpRequest | None = None, for_change: bool = False) -> Allegation:
     """The allegation if `user` may see (or change) it; otherwise a 404, and the attempt audited."""
     scope = Allegation.objects.editable_by(user) if for_change else Allegation.objects.visible_to(user)
@@ -74,7 +72,7 @@ def access_allegation(user, allegation_id: Any, *, request: HttpRequest | None =
             outcome=AuditEvent.Outcome.DENIED,
             detail={"for_change": for_change},
         )
-        raise Http404(_("No such allegation."))
+        raise Http404(_("No such allegation.")) from None
 
 
 def next_reference(*, country_code: str, year: int) -> str:
@@ -171,16 +169,6 @@ def _save_perpetrator(allegation: Allegation, row: dict[str, Any]) -> None:
     perpetrator.save()
 
 
-def _lock_current_version(allegation: Allegation, expected_version: int) -> Allegation:
-    current = Allegation.objects.select_for_update().get(pk=allegation.pk)
-    if current.version != expected_version:
-        raise StaleEditError(
-            _("%(reference)s was changed by someone else since you opened it. Reload it, then make your change again.")
-            % {"reference": current.reference}
-        )
-    return current
-
-
 @transaction.atomic
 def allegation_update(
     *,
@@ -193,12 +181,13 @@ def allegation_update(
 ) -> Allegation:
     """Apply an edit if nobody saved since `expected_version`; perpetrators given replace the set
     (rows with an `id` are updated, rows without are added, rows marked `delete` are removed)."""
-    current = _lock_current_version(allegation, expected_version)
+    current = lock_current_version(Allegation, allegation.pk, expected_version)
     values = {k: v for k, v in values.items() if k in EDITABLE_FIELDS}
     merged = {field: getattr(current, field) for field in EDITABLE_FIELDS} | values
     _validate(merged, [p for p in perpetrators or [] if not p.get("delete")], current.mission)
     _normalise_incident_date(merged)
     changed = sorted(f for f in EDITABLE_FIELDS if merged[f] != getattr(current, f))
+    incident_moved = "incident_date" in changed or "incident_date_precision" in changed
     for field in EDITABLE_FIELDS:
         setattr(current, field, merged[field])
     current.updated_by = actor
@@ -225,6 +214,9 @@ def allegation_update(
                 perpetrator.full_clean()
                 perpetrator.save()
         changed.append("perpetrators")
+    if incident_moved:
+        for listener in hooks.incident_date_changed:
+            listener(current)
     audit_record(action="allegation_update", actor=actor, request=request, obj=current, detail={"fields": changed})
     return current
 
@@ -235,7 +227,7 @@ def allegation_transition(
 ) -> Allegation:
     if to_status not in Status.values:
         raise ValidationError({"to_status": [_("“%(status)s” is not a status.") % {"status": to_status}]})
-    current = _lock_current_version(allegation, expected_version)
+    current = lock_current_version(Allegation, allegation.pk, expected_version)
     if to_status not in ALLOWED_TRANSITIONS[current.status]:
         raise ValidationError(
             {
@@ -256,3 +248,10 @@ def allegation_transition(
     audit_record(action="allegation_transition", actor=actor, request=request, obj=current,
                  detail={"from": previous, "to": to_status})
     return current
+
+
+def allegation_set_children_involved(*, allegation_id, children_involved: bool) -> None:
+    """Kept by the victims app (any victim under 18 at the incident makes the allegation urgent)."""
+    Allegation.objects.filter(pk=allegation_id).exclude(children_involved=children_involved).update(
+        children_involved=children_involved
+    )

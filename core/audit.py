@@ -80,3 +80,30 @@ def audit_record(
         event.hash = event_digest(event)
         event.save(force_insert=True)
     return event
+
+
+def read_encrypted(obj: Any, field_name: str, *, actor=None, request: HttpRequest | None = None) -> tuple[Any, bool]:
+    """(value, True), or (None, False) when the stored value cannot be authenticated.
+
+    A failure is audited and never rendered as text: the page says the value is unreadable.
+    """
+    from core.crypto import DecryptionError
+
+    try:
+        return getattr(obj, field_name), True
+    except DecryptionError:
+        audit_record(action="decryption_failed", actor=actor, request=request, obj=obj,
+                     outcome=AuditEvent.Outcome.FAILURE, detail={"field": field_name})
+        return None, False
+
+
+def first_broken_link() -> tuple[int, str] | None:
+    """Walk the chain in order; the first event whose hash or link does not match, and why."""
+    expected_previous = GENESIS_HASH
+    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
+        if event.previous_hash != expected_previous:
+            return event.pk, "its link to the previous event is broken (an event was removed or reordered)"
+        if event_digest(event) != event.hash:
+            return event.pk, "its content no longer matches its hash (the event was edited)"
+        expected_previous = event.hash
+    return None

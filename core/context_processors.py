@@ -20,6 +20,10 @@ def navigation(request: HttpRequest) -> dict:
     items = [("home", _("Home"))]
     if user.has_perm("allegations.view_allegation"):
         items.append(("allegations:list", _("Allegations")))
+    if user.has_perm("victims.view_victim"):
+        items.append(("victims:list", _("Victims")))
+    if user.has_perm("core.view_auditevent"):
+        items.append(("audit:log", _("Audit log")))
     if ADMINISTRATOR in roles or user.is_superuser:
         items.append(("admin:index", _("Administration")))
     return {

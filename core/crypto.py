@@ -12,10 +12,13 @@ creates a key file on first use.
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import logging
 import os
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -61,6 +64,24 @@ class KeyRing:
         except (InvalidTag, ValueError) as exc:
             raise DecryptionError("ciphertext failed authentication (tampered, moved, or wrong key)") from exc
         return plaintext.decode("utf-8")
+
+
+_APOSTROPHES = frozenset("'’‘ʼ`´")
+
+
+def normalise_name(name: str) -> str:
+    """Case, accents, punctuation, spacing and word order do not make a different person."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    # Apostrophes join (N'Dongo = Ndongo); any other punctuation separates words.
+    decomposed = "".join(c for c in decomposed if c not in _APOSTROPHES)
+    letters = "".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c))
+    return " ".join(sorted(letters.casefold().split()))
+
+
+def blind_index(*parts: str) -> str:
+    """HMAC-SHA256 over normalised parts: equal inputs match, the index reveals nothing else."""
+    message = "\x1f".join(parts).encode("utf-8")
+    return hmac.new(keyring().blind_index_key, message, hashlib.sha256).hexdigest()
 
 
 def parse_token(token: str) -> tuple[str, str, str]:

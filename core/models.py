@@ -151,8 +151,10 @@ class AuditEvent(models.Model):
         FAILURE = "failure", _("failure")
 
     created_at = models.DateTimeField(_("time"), db_index=True)
+    # No constraint and no cascade: deleting a user must neither fail nor rewrite history.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+",
+        db_constraint=False,
     )
     actor_username = models.CharField(_("user"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=64, db_index=True)

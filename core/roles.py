@@ -17,14 +17,20 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "allegations.add_allegation",
         "allegations.change_allegation",
         "allegations.view_confidential_narrative",
+        "victims.view_victim", "victims.add_victim", "victims.change_victim",
+        "victims.view_consent", "victims.add_consent",
+        # victims.view_identity is granted person by person, not to the whole role
     ],
     VICTIMS_RIGHTS_ADVOCATE: [
         "allegations.view_allegation",
         "allegations.view_confidential_narrative",
+        "victims.view_victim", "victims.change_victim", "victims.view_identity",
+        "victims.view_consent", "victims.add_consent",
     ],
     HQ_ANALYST: [
         "core.view_mission",  # global: every operation, pseudonymised
         "allegations.view_allegation",
+        "victims.view_victim",  # codes, sex and age group only; identity is refused to this role
     ],
     ADMINISTRATOR: [
         "auth.view_user", "auth.add_user", "auth.change_user",

@@ -191,4 +191,4 @@ LOGGING = {
     "loggers": {"django.request": {"level": "ERROR", "propagate": True}},
 }
 
-ALLEGATIONS_PAGE_SIZE = 25
+PAGE_SIZE = 25

@@ -11,5 +11,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("allegations/", include("allegations.urls")),
+    path("victims/", include("victims.urls")),
+    path("audit/", include("core.urls")),
     path("admin/", admin.site.urls),
 ]

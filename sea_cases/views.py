@@ -11,6 +11,7 @@ import redis
 from allegations.models import Allegation, Status
 from core.models import Mission
 from core.roles import ADMINISTRATOR, user_roles
+from victims.models import AgeGroup, Victim
 
 OPEN_STATUSES = [Status.PRELIMINARY_ASSESSMENT, Status.UNDER_REVIEW, Status.UNDER_INVESTIGATION]
 
@@ -37,6 +38,9 @@ def home(request: HttpRequest) -> HttpResponse:
             .select_related("mission")[:5],
             "recent": allegations.select_related("mission").order_by("-created_at")[:5],
             "is_administrator": ADMINISTRATOR in user_roles(request.user),
+            "victim_counts": Victim.objects.visible_to(request.user).aggregate(
+                total=Count("pk"), children=Count("pk", filter=Q(age_group=AgeGroup.CHILD))
+            ) if request.user.has_perm("victims.view_victim") else None,
         },
     )
 

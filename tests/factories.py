@@ -91,3 +91,12 @@ class PerpetratorFactory(factory.django.DjangoModelFactory):
     force = factory.SubFactory(ForceFactory)
     nationality = factory.SubFactory(MemberStateFactory)
     personnel_category = PersonnelCategory.MILITARY_CONTINGENT
+
+
+def make_victim(actor, allegation, **values):
+    """A victim made the way an officer makes one (service: code, blind index, age groups, audit)."""
+    from victims.services import victim_create
+
+    values.setdefault("full_name", "Canary Person")
+    values.setdefault("sex", "female")
+    return victim_create(actor=actor, allegation=allegation, values=values, confirm_not_duplicate=True)

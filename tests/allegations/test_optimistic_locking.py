@@ -2,7 +2,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from allegations.models import Allegation, Status
-from allegations.services import StaleEditError, allegation_transition, allegation_update
+from allegations.services import allegation_transition, allegation_update
+from core.locking import StaleEditError
 from tests.factories import AllegationFactory, PerpetratorFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,21 +6,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_check(env_overrides: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}}
+def run_check(env_overrides: dict[str, str], *args: str, tmp_path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'empty.sqlite3'}"  # a fresh, empty database
     env.update(env_overrides)
     return subprocess.run(
         [sys.executable, "manage.py", "check", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
 
 
-def test_it_refuses_to_start_in_production_with_the_default_secret_key():
-    result = run_check({"DEBUG": "0"})
+def test_it_refuses_to_start_in_production_with_the_default_secret_key(tmp_path):
+    result = run_check({"DEBUG": "0"}, tmp_path=tmp_path)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
 
-def test_it_starts_in_production_with_a_real_secret_key():
+def test_it_starts_in_production_with_a_real_secret_key(tmp_path):
     result = run_check({"DEBUG": "0", "SECRET_KEY": "x" * 64, "SEA_FIELD_KEYS": "k1:" + "A" * 43,
-                        "SEA_BLIND_INDEX_KEY": "B" * 43})
+                        "SEA_BLIND_INDEX_KEY": "B" * 43}, tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr

@@ -3,6 +3,7 @@ from django.db import transaction
 
 from allegations.demo import seed_allegations
 from core.demo import DEMO_PASSWORD, DEMO_USERS, seed_reference_data, seed_users
+from victims.demo import seed_victims
 
 
 class Command(BaseCommand):
@@ -12,8 +13,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             missions = seed_reference_data()
             users = seed_users(missions)
-            created = seed_allegations(users)
-        self.stdout.write(f"Demo data ready ({created} allegations added).")
+            allegations = seed_allegations(users)
+            victims = seed_victims(users)
+        self.stdout.write(f"Demo data ready ({allegations} allegations and {victims} victims added).")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, full_name, role, _scope in DEMO_USERS:
             self.stdout.write(f"  {username:<14} {role:<24} {full_name}")

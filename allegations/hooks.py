@@ -1,0 +1,9 @@
+"""Extension points for the apps above allegations (they may not be imported from here).
+
+A higher app registers a callable in its AppConfig.ready(); allegation services call it
+inside their transaction, so derived data elsewhere never goes stale.
+"""
+
+from collections.abc import Callable
+
+incident_date_changed: list[Callable[[object], None]] = []

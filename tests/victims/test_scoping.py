@@ -1,0 +1,86 @@
+import pytest
+from guardian.shortcuts import assign_perm
+
+from core.roles import HQ_ANALYST
+from tests.factories import AllegationFactory, make_user, make_victim
+from victims.models import Victim
+
+pytestmark = pytest.mark.django_db
+CANARY = "Philomena Canarybird"
+
+
+@pytest.fixture
+def victim(officer, car):
+    return make_victim(officer, AllegationFactory(mission=car), full_name=CANARY, contact_details="canary phone")
+
+
+def victim_urls(victim, allegation):
+    return [
+        ("get", f"/victims/{victim.pk}/"),
+        ("post", f"/victims/{victim.pk}/reveal/"),
+        ("get", f"/victims/{victim.pk}/edit/"),
+        ("post", f"/victims/{victim.pk}/edit/"),
+        ("post", f"/victims/{victim.pk}/consents/"),
+        ("post", f"/victims/{victim.pk}/link/{allegation.pk}/"),
+        ("get", f"/victims/new/{allegation.pk}/"),
+        ("post", f"/victims/new/{allegation.pk}/"),
+    ]
+
+
+def test_an_officer_of_another_operation_gets_404_on_every_victim_url(client, outsider, victim):
+    client.force_login(outsider)
+    for method, url in victim_urls(victim, victim.allegations.get()):
+        response = getattr(client, method)(url, {"sex": "male", "version": 1})
+        assert response.status_code == 404, (method, url)
+        assert victim.code not in response.content.decode()
+    assert victim.code not in client.get("/victims/").content.decode()
+
+
+def test_an_hq_analyst_never_receives_identity(client, analyst, victim):
+    assign_perm("victims.view_identity", analyst)  # even if someone grants it by mistake
+    client.force_login(analyst)
+    allegation = victim.allegations.get()
+    pages = [client.get(u) for u in ["/", "/victims/", f"/victims/{victim.pk}/", f"/allegations/{allegation.pk}/",
+                                     "/allegations/"]]
+    pages.append(client.post(f"/victims/{victim.pk}/reveal/"))
+    pages.append(client.get(f"/victims/{victim.pk}/edit/"))
+    for response in pages:
+        html = response.content.decode()
+        assert CANARY not in html and "canary phone" not in html
+    assert pages[2].status_code == 200 and victim.code in pages[2].content.decode()
+    assert "Identity is not available to your role." in pages[2].content.decode()
+    assert pages[-2].status_code == 404
+
+
+def test_a_field_officer_needs_the_identity_permission_to_reveal(client, teammate, victim):
+    client.force_login(teammate)
+    assert "Reveal identity" not in client.get(f"/victims/{victim.pk}/").content.decode()
+    assert client.post(f"/victims/{victim.pk}/reveal/").status_code == 404
+    assign_perm("victims.view_identity", teammate)
+    client.force_login(teammate)
+    assert CANARY in client.post(f"/victims/{victim.pk}/reveal/").content.decode()
+
+
+def test_an_advocate_of_the_operation_can_reveal(client, advocate, victim):
+    client.force_login(advocate)
+    response = client.post(f"/victims/{victim.pk}/reveal/")
+    assert CANARY in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_the_victim_list_runs_a_constant_number_of_queries(client, officer, car, django_assert_max_num_queries):
+    for n in range(30):
+        make_victim(officer, AllegationFactory(mission=car), full_name=f"P {n}")
+    client.force_login(officer)
+    with django_assert_max_num_queries(9):
+        response = client.get("/victims/")
+    assert response.context["page"].paginator.count == 30
+
+
+def test_an_analyst_role_user_is_denied_identity_by_the_selector(victim):
+    from victims.querysets import can_view_identity
+
+    user = make_user("hq2", HQ_ANALYST, global_view=True)
+    assign_perm("victims.view_identity", user)
+    assert can_view_identity(user) is False
+    assert Victim.objects.visible_to(user).count() == 1

@@ -1,0 +1,56 @@
+"""The one scoping rule for victims and their consents: a victim is visible through a visible allegation."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.db import models
+
+from allegations.models import Allegation
+from core.roles import HQ_ANALYST, user_roles
+
+
+class VictimQuerySet(models.QuerySet):
+    def visible_to(self, user) -> VictimQuerySet:
+        if not (user.is_authenticated and user.is_active and user.has_perm("victims.view_victim")):
+            return self.none()
+        links = apps.get_model("victims", "VictimAllegation").objects.filter(
+            allegation__in=Allegation.objects.visible_to(user)
+        )
+        return self.filter(pk__in=links.values("victim"))
+
+    def editable_by(self, user) -> VictimQuerySet:
+        if not user.has_perm("victims.change_victim"):
+            return self.none()
+        return self.visible_to(user)
+
+    def with_list_data(self) -> VictimQuerySet:
+        return self.prefetch_related(
+            models.Prefetch(
+                "links",
+                queryset=apps.get_model("victims", "VictimAllegation").objects.select_related("allegation__mission"),
+            )
+        ).order_by("-created_at", "code")
+
+
+class ConsentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ConsentQuerySet:
+        if not user.has_perm("victims.view_consent"):
+            return self.none()
+        return self.filter(victim__in=apps.get_model("victims", "Victim").objects.visible_to(user))
+
+    def latest_per_scope(self) -> dict[str, object]:
+        latest: dict[str, object] = {}
+        for consent in self.order_by("-recorded_at", "-id"):
+            latest.setdefault(consent.scope, consent)
+        return latest
+
+
+def can_view_identity(user) -> bool:
+    """Identity needs the explicit permission; headquarters analysts never see it, whatever else they hold."""
+    return user.has_perm("victims.view_identity") and HQ_ANALYST not in user_roles(user)
+
+
+def consent_allows(victim, scope: str) -> bool:
+    """The one question other parts ask: does the latest decision for this scope say yes?"""
+    latest = victim.consents.filter(scope=scope).order_by("-recorded_at", "-id").first()
+    return latest is not None and latest.decision == "given"

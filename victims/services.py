@@ -1,0 +1,247 @@
+"""Writes and audited reads of victims and consent: validate, save and audit in one transaction."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from allegations.models import Allegation, DatePrecision
+from allegations.services import allegation_set_children_involved, next_reference
+from core.audit import audit_record
+from core.crypto import DecryptionError, blind_index, normalise_name
+from core.locking import lock_current_version
+from core.models import AuditEvent
+from victims.models import (
+    IDENTITY_FIELDS,
+    AgeGroup,
+    Consent,
+    ConsentDecision,
+    ConsentGiver,
+    ConsentScope,
+    Victim,
+    VictimAllegation,
+)
+from victims.querysets import can_view_identity
+
+DESCRIPTIVE_FIELDS = ("sex", "age_at_incident")
+ADULT_AGE = 18
+
+
+class PossibleDuplicate(Exception):
+    """Existing victims in the user's scope share this name (and date of birth)."""
+
+    def __init__(self, matches: list[Victim]):
+        super().__init__(f"{len(matches)} possible existing record(s)")
+        self.matches = matches
+
+
+@dataclass(frozen=True)
+class RevealedIdentity:
+    full_name: str
+    other_names: str
+    date_of_birth: datetime.date | None
+    contact_details: str
+    current_location: str
+
+
+def access_victim(user, victim_id: Any, *, request: HttpRequest | None = None, for_change: bool = False) -> Victim:
+    scope = Victim.objects.editable_by(user) if for_change else Victim.objects.visible_to(user)
+    try:
+        return scope.get(pk=victim_id)
+    except (Victim.DoesNotExist, ValidationError, ValueError):
+        audit_record(action="access_denied", actor=user, request=request, object_type="victims.victim",
+                     object_id=str(victim_id)[:64], outcome=AuditEvent.Outcome.DENIED,
+                     detail={"for_change": for_change})
+        raise Http404(_("No such victim.")) from None
+
+
+# --- age and urgency -------------------------------------------------------------------
+
+def age_group_at(*, date_of_birth: datetime.date | None, age_at_incident: int | None, allegation: Allegation) -> str:
+    """Child if under 18 at the incident. With only the month of the incident known, a victim who
+    may have been 17 counts as a child: the protective reading."""
+    incident = allegation.incident_date if allegation.incident_date_precision != DatePrecision.UNKNOWN else None
+    if date_of_birth is not None and incident is not None:
+        if allegation.incident_date_precision == DatePrecision.MONTH:
+            # earliest possible age: the first day of the month
+            incident = incident.replace(day=1)
+        age = incident.year - date_of_birth.year - ((incident.month, incident.day) < (date_of_birth.month, date_of_birth.day))
+        return AgeGroup.CHILD if age < ADULT_AGE else AgeGroup.ADULT
+    if age_at_incident is not None:
+        return AgeGroup.CHILD if age_at_incident < ADULT_AGE else AgeGroup.ADULT
+    return AgeGroup.UNKNOWN
+
+
+def _refresh_age_groups(victim: Victim) -> None:
+    groups = []
+    for link in victim.links.select_related("allegation"):
+        link.age_group = age_group_at(
+            date_of_birth=victim.date_of_birth, age_at_incident=victim.age_at_incident, allegation=link.allegation
+        )
+        link.save(update_fields=["age_group"])
+        groups.append(link.age_group)
+        _refresh_children_flag(link.allegation_id)
+    victim.age_group = (
+        AgeGroup.CHILD if AgeGroup.CHILD in groups else AgeGroup.ADULT if AgeGroup.ADULT in groups else AgeGroup.UNKNOWN
+    )
+    Victim.objects.filter(pk=victim.pk).update(age_group=victim.age_group)
+
+
+def _refresh_children_flag(allegation_id) -> None:
+    has_child = VictimAllegation.objects.filter(allegation_id=allegation_id, age_group=AgeGroup.CHILD).exists()
+    allegation_set_children_involved(allegation_id=allegation_id, children_involved=has_child)
+
+
+def refresh_age_groups_for_allegation(allegation: Allegation) -> None:
+    """The incident date moved: every victim's age at that incident may have changed."""
+    for victim in Victim.objects.filter(links__allegation=allegation):
+        _refresh_age_groups(victim)
+
+
+# --- duplicates --------------------------------------------------------------------------
+
+def _indexes(full_name: str, date_of_birth: datetime.date | None) -> tuple[str, str]:
+    name = normalise_name(full_name or "")
+    if not name:
+        return "", ""
+    with_dob = blind_index(name, date_of_birth.isoformat()) if date_of_birth else ""
+    return blind_index(name), with_dob
+
+
+def possible_duplicates(*, user, full_name: str, date_of_birth: datetime.date | None, exclude: Victim | None = None) -> list[Victim]:
+    """Victims in the user's scope with the same normalised name (or name and birth date), found by
+    blind index: nothing is decrypted."""
+    name_index, name_dob_index = _indexes(full_name, date_of_birth)
+    if not name_index:
+        return []
+    matches = Victim.objects.visible_to(user).filter(name_index=name_index)
+    if exclude is not None:
+        matches = matches.exclude(pk=exclude.pk)
+    found = list(matches.prefetch_related("links__allegation").order_by("code"))
+    for match in found:
+        match.same_birth_date = bool(name_dob_index) and match.name_dob_index == name_dob_index
+    return found
+
+
+# --- writes --------------------------------------------------------------------------------
+
+def _validate(values: dict[str, Any]) -> None:
+    errors: dict[str, list[str]] = {}
+    dob = values.get("date_of_birth")
+    if dob is not None and dob > timezone.localdate():
+        errors["date_of_birth"] = [_("The date of birth cannot be in the future.")]
+    age = values.get("age_at_incident")
+    if age is not None and age > 120:
+        errors["age_at_incident"] = [_("Enter an age in years.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def victim_create(
+    *, actor, allegation: Allegation, values: dict[str, Any], confirm_not_duplicate: bool = False,
+    request: HttpRequest | None = None,
+) -> Victim:
+    if not actor.has_perm("victims.add_victim") or not Allegation.objects.editable_by(actor).filter(pk=allegation.pk).exists():
+        raise Http404
+    values = {k: v for k, v in values.items() if k in IDENTITY_FIELDS + DESCRIPTIVE_FIELDS}
+    _validate(values)
+    if not confirm_not_duplicate:
+        matches = possible_duplicates(user=actor, full_name=values.get("full_name", ""),
+                                      date_of_birth=values.get("date_of_birth"))
+        if matches:
+            raise PossibleDuplicate(matches)
+    victim = Victim(created_by=actor, updated_by=actor, **values)
+    victim.name_index, victim.name_dob_index = _indexes(victim.full_name, victim.date_of_birth)
+    victim.code = next_reference(country_code="V", year=allegation.date_received.year)
+    victim.full_clean(exclude=["code"])
+    victim.save(force_insert=True)
+    VictimAllegation.objects.create(victim=victim, allegation=allegation, linked_by=actor)
+    _refresh_age_groups(victim)
+    audit_record(action="victim_create", actor=actor, request=request, obj=victim,
+                 detail={"code": victim.code, "allegation": allegation.reference})
+    return victim
+
+
+@transaction.atomic
+def victim_update(
+    *, actor, victim: Victim, expected_version: int, values: dict[str, Any], request: HttpRequest | None = None
+) -> Victim:
+    current = lock_current_version(Victim, victim.pk, expected_version)
+    allowed = DESCRIPTIVE_FIELDS + (IDENTITY_FIELDS if can_view_identity(actor) else ())
+    values = {k: v for k, v in values.items() if k in allowed}
+    _validate(values)
+    changed = sorted(k for k, v in values.items() if getattr(current, k) != v)
+    for field, value in values.items():
+        setattr(current, field, value)
+    current.name_index, current.name_dob_index = _indexes(current.full_name, current.date_of_birth)
+    current.updated_by = actor
+    current.version = expected_version + 1
+    current.full_clean(exclude=["code"])
+    current.save()
+    _refresh_age_groups(current)
+    # Field names only: which identity fields changed is useful, their values never go in the trail.
+    audit_record(action="victim_update", actor=actor, request=request, obj=current, detail={"fields": changed})
+    return current
+
+
+@transaction.atomic
+def victim_link(*, actor, victim: Victim, allegation: Allegation, request: HttpRequest | None = None) -> VictimAllegation:
+    """The same person in another allegation: one record, several links."""
+    if not Allegation.objects.editable_by(actor).filter(pk=allegation.pk).exists():
+        raise Http404
+    link, created = VictimAllegation.objects.get_or_create(victim=victim, allegation=allegation,
+                                                           defaults={"linked_by": actor})
+    if created:
+        _refresh_age_groups(victim)
+        audit_record(action="victim_link", actor=actor, request=request, obj=victim,
+                     detail={"allegation": allegation.reference})
+    return link
+
+
+def victim_reveal_identity(*, actor, victim: Victim, request: HttpRequest | None = None) -> RevealedIdentity:
+    """Decrypt identity for a user allowed to see it; every reveal (and every refusal) is audited."""
+    if not can_view_identity(actor):
+        audit_record(action="identity_reveal", actor=actor, request=request, obj=victim,
+                     outcome=AuditEvent.Outcome.DENIED)
+        raise Http404
+    try:
+        identity = RevealedIdentity(**{field: getattr(victim, field) for field in IDENTITY_FIELDS})
+    except DecryptionError:
+        audit_record(action="decryption_failed", actor=actor, request=request, obj=victim,
+                     outcome=AuditEvent.Outcome.FAILURE)
+        raise
+    audit_record(action="identity_reveal", actor=actor, request=request, obj=victim)
+    return identity
+
+
+@transaction.atomic
+def consent_record(
+    *, actor, victim: Victim, scope: str, decision: str, given_by: str, guardian_relationship: str = "",
+    request: HttpRequest | None = None,
+) -> Consent:
+    if not actor.has_perm("victims.add_consent"):
+        raise Http404
+    errors: dict[str, list[str]] = {}
+    if scope not in ConsentScope.values:
+        errors["scope"] = [_("Choose what the consent is for.")]
+    if decision not in ConsentDecision.values:
+        errors["decision"] = [_("Choose given, refused or withdrawn.")]
+    if victim.is_child and given_by != ConsentGiver.GUARDIAN:
+        errors["given_by"] = [_("For a child, consent is given by a parent or guardian.")]
+    if given_by == ConsentGiver.GUARDIAN and not guardian_relationship.strip():
+        errors["guardian_relationship"] = [_("Say who the guardian is to the child (no names).")]
+    if errors:
+        raise ValidationError(errors)
+    consent = Consent.objects.create(victim=victim, scope=scope, decision=decision, given_by=given_by,
+                                     guardian_relationship=guardian_relationship.strip(), recorded_by=actor)
+    audit_record(action="consent_record", actor=actor, request=request, obj=victim,
+                 detail={"scope": scope, "decision": decision, "given_by": given_by})
+    return consent

@@ -1,0 +1,152 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from allegations.services import access_allegation
+from core.locking import StaleEditError
+from core.crypto import DecryptionError
+from core.forms import add_service_errors
+from core.paging import paginate
+from victims.forms import ConsentForm, VictimForm
+from victims.models import IDENTITY_FIELDS, AgeGroup, ConsentScope, Victim
+from victims.querysets import can_view_identity
+from victims.services import (
+    PossibleDuplicate,
+    access_victim,
+    consent_record,
+    victim_create,
+    victim_link,
+    victim_reveal_identity,
+    victim_update,
+)
+
+
+@login_required
+def victim_index(request: HttpRequest) -> HttpResponse:
+    victims = Victim.objects.visible_to(request.user).with_list_data()
+    age_group = request.GET.get("age_group", "")
+    if age_group in AgeGroup.values:
+        victims = victims.filter(age_group=age_group)
+    code = request.GET.get("q", "").strip()
+    if code:
+        victims = victims.filter(code__icontains=code)
+    return render(request, "victims/list.html", {
+        "age_groups": AgeGroup.choices, "age_group": age_group, "q": code, "filtered": bool(age_group or code),
+        **paginate(request, victims),
+    })
+
+
+def _detail(request: HttpRequest, victim: Victim, *, status: int = 200, **overrides) -> HttpResponse:
+    consents = victim.consents.select_related("recorded_by")
+    latest = consents.latest_per_scope()
+    context = {
+        "victim": victim,
+        "links": victim.links.select_related("allegation__mission"),
+        "consent_rows": [(scope, latest.get(scope.value)) for scope in ConsentScope],
+        "consent_history": consents,
+        "consent_form": ConsentForm(initial={"given_by": "guardian" if victim.is_child else "victim"}),
+        "can_reveal": can_view_identity(request.user),
+        "can_change": Victim.objects.editable_by(request.user).filter(pk=victim.pk).exists(),
+        "can_record_consent": request.user.has_perm("victims.add_consent"),
+    }
+    return render(request, "victims/detail.html", context | overrides, status=status)
+
+
+@login_required
+def victim_detail(request: HttpRequest, victim_id) -> HttpResponse:
+    return _detail(request, access_victim(request.user, victim_id, request=request))
+
+
+@require_POST
+@login_required
+def victim_reveal(request: HttpRequest, victim_id) -> HttpResponse:
+    """A POST, so identity never sits in a URL, a history entry or a cache."""
+    victim = access_victim(request.user, victim_id, request=request)
+    try:
+        identity = victim_reveal_identity(actor=request.user, victim=victim, request=request)
+    except DecryptionError:
+        return _detail(request, victim, identity_error=True, status=500)
+    return _detail(request, victim, identity=identity)
+
+
+@login_required
+def victim_new(request: HttpRequest, allegation_id) -> HttpResponse:
+    allegation = access_allegation(request.user, allegation_id, request=request, for_change=True)
+    form = VictimForm(request.POST or None, with_identity=True)
+    context = {"form": form, "allegation": allegation}
+    if request.method != "POST":
+        return render(request, "victims/form.html", context)
+    if not form.is_valid():
+        return render(request, "victims/form.html", context, status=400)
+    try:
+        victim = victim_create(actor=request.user, allegation=allegation, values=form.service_values(),
+                               confirm_not_duplicate=form.cleaned_data["confirm_not_duplicate"], request=request)
+    except PossibleDuplicate as duplicate:
+        return render(request, "victims/form.html", context | {"duplicates": duplicate.matches}, status=409)
+    except ValidationError as error:
+        add_service_errors(form, None, error)
+        return render(request, "victims/form.html", context, status=400)
+    messages.success(request, _("Victim %(code)s added to %(reference)s.") % {"code": victim.code,
+                                                                               "reference": allegation.reference})
+    return redirect("allegations:detail", allegation.pk)
+
+
+@login_required
+def victim_edit(request: HttpRequest, victim_id) -> HttpResponse:
+    victim = access_victim(request.user, victim_id, request=request, for_change=True)
+    with_identity = can_view_identity(request.user)
+    if request.method != "POST":
+        initial = {"sex": victim.sex, "age_at_incident": victim.age_at_incident}
+        if with_identity:
+            # Pre-filling the form shows identity: it is a reveal like any other.
+            identity = victim_reveal_identity(actor=request.user, victim=victim, request=request)
+            initial |= {field: getattr(identity, field) for field in IDENTITY_FIELDS}
+        form = VictimForm(initial=initial, with_identity=with_identity)
+        return render(request, "victims/form.html", {"form": form, "victim": victim, "version": victim.version})
+    form = VictimForm(request.POST, with_identity=with_identity)
+    version = int(request.POST.get("version") or 0)
+    context = {"form": form, "victim": victim, "version": version}
+    if not form.is_valid():
+        return render(request, "victims/form.html", context, status=400)
+    try:
+        victim = victim_update(actor=request.user, victim=victim, expected_version=version,
+                               values=form.service_values(), request=request)
+    except StaleEditError as stale:
+        messages.error(request, str(stale))
+        return render(request, "victims/form.html", context, status=409)
+    except ValidationError as error:
+        add_service_errors(form, None, error)
+        return render(request, "victims/form.html", context, status=400)
+    messages.success(request, _("Changes to %(code)s saved.") % {"code": victim.code})
+    return redirect("victims:detail", victim.pk)
+
+
+@require_POST
+@login_required
+def victim_link_view(request: HttpRequest, victim_id, allegation_id) -> HttpResponse:
+    victim = access_victim(request.user, victim_id, request=request)
+    allegation = access_allegation(request.user, allegation_id, request=request, for_change=True)
+    victim_link(actor=request.user, victim=victim, allegation=allegation, request=request)
+    messages.success(request, _("%(code)s is now linked to %(reference)s.") % {"code": victim.code,
+                                                                                 "reference": allegation.reference})
+    return redirect("allegations:detail", allegation.pk)
+
+
+@require_POST
+@login_required
+def consent_new(request: HttpRequest, victim_id) -> HttpResponse:
+    victim = access_victim(request.user, victim_id, request=request)
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        try:
+            consent_record(actor=request.user, victim=victim, request=request, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, None, error)
+    if form.errors:
+        return _detail(request, victim, consent_form=form, status=400)
+    messages.success(request, _("Consent decision recorded for %(code)s.") % {"code": victim.code})
+    return redirect("victims:detail", victim.pk)
