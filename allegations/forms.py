@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from allegations.models import (
-    AllegedPerpetrator,
     Allegation,
     AllegationType,
+    AllegedPerpetrator,
     DatePrecision,
     InterimAction,
     Status,

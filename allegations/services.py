@@ -17,8 +17,8 @@ from allegations import hooks
 from allegations.models import (
     ALLOWED_TRANSITIONS,
     SUBTYPES_BY_TYPE,
-    AllegedPerpetrator,
     Allegation,
+    AllegedPerpetrator,
     DatePrecision,
     ReferenceCounter,
     Status,

@@ -6,7 +6,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from allegations.forms import AllegationFilterForm, AllegationForm, TransitionForm, perpetrator_formset
+from allegations.forms import (
+    AllegationFilterForm,
+    AllegationForm,
+    TransitionForm,
+    perpetrator_formset,
+)
 from allegations.models import Allegation
 from allegations.querysets import allegation_list, can_read_narrative
 from allegations.services import (
@@ -16,10 +21,10 @@ from allegations.services import (
     allegation_update,
 )
 from core.audit import read_encrypted
-from core.locking import StaleEditError
 from core.forms import add_service_errors, with_extra_form
-from core.paging import paginate
+from core.locking import StaleEditError, submitted_version
 from core.models import Mission
+from core.paging import paginate
 
 
 @login_required
@@ -95,6 +100,10 @@ def allegation_detail(request: HttpRequest, allegation_id) -> HttpResponse:
 @login_required
 def allegation_edit(request: HttpRequest, allegation_id) -> HttpResponse:
     allegation = access_allegation(request.user, allegation_id, request=request, for_change=True)
+    if not read_encrypted(allegation, "narrative", actor=request.user, request=request)[1]:
+        messages.error(request, _("The narrative cannot be decrypted, so this allegation cannot be edited. "
+                                  "The failure has been recorded; tell your administrator."))
+        return redirect("allegations:detail", allegation.pk)
     if request.method != "POST":
         form = AllegationForm(instance=allegation, user=request.user)
         formset = perpetrator_formset(instance=allegation, extra=1)
@@ -103,7 +112,7 @@ def allegation_edit(request: HttpRequest, allegation_id) -> HttpResponse:
     data = with_extra_form(request.POST, "perpetrators") if "add_perpetrator" in request.POST else request.POST
     form = AllegationForm(data, instance=allegation, user=request.user)
     formset = perpetrator_formset(data=data, instance=allegation, extra=0)
-    version = int(request.POST.get("version") or 0)
+    version = submitted_version(request)
     context = _intake_context(form, formset, allegation=allegation, version=version)
     if "add_perpetrator" in request.POST:
         return render(request, "allegations/form.html", context)

@@ -20,6 +20,7 @@ def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sea_cases.settings")
     os.environ.setdefault("SEA_DEMO", "0")
     import django
+
     from core.crypto import new_key
 
     os.environ.setdefault("SEA_FIELD_KEYS", f"bench2:{new_key()},bench1:{new_key()}")

@@ -1,7 +1,17 @@
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from guardian.admin import GuardedModelAdmin
 
-from core.models import AuditEvent, FocalPoint, Force, MemberState, Mission, RegionalOrganisation
+from core.audit import audit_record
+from core.models import (
+    AuditEvent,
+    FocalPoint,
+    Force,
+    MemberState,
+    Mission,
+    RegionalOrganisation,
+)
 
 
 class FocalPointInline(admin.TabularInline):
@@ -70,3 +80,23 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class AuditedUserAdmin(UserAdmin):
+    """Administrators manage accounts and roles (groups); they cannot make anyone a superuser or
+    hand out single permissions such as victims.view_identity, and every change is audited."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "user_permissions"]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit_record(action="user_change" if change else "user_create", request=request, obj=obj,
+                     detail={"fields": sorted(form.changed_data)})
+
+
+admin.site.unregister(User)
+admin.site.register(User, AuditedUserAdmin)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 from typing import Any
 
@@ -18,9 +19,13 @@ _CHAIN_LOCK_ID = 0x5EA_A0D1
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
+    """The address in the canonical form the database stores, so the hash matches on re-reading."""
+    if request is None or not request.META.get("REMOTE_ADDR"):
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    try:
+        return ipaddress.ip_address(request.META["REMOTE_ADDR"]).compressed
+    except ValueError:
+        return None
 
 
 def event_digest(event: AuditEvent) -> str:
@@ -52,7 +57,7 @@ def audit_record(
 ) -> AuditEvent:
     """Append one event. Joins the caller's transaction so the change and its audit row commit together."""
     if actor is None and request is not None:
-        actor = request.user
+        actor = getattr(request, "user", None)
     if actor is not None and not actor.is_authenticated:
         actor = None
     if obj is not None:

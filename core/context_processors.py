@@ -1,7 +1,13 @@
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from core.roles import ADMINISTRATOR, FIELD_OFFICER, HQ_ANALYST, VICTIMS_RIGHTS_ADVOCATE, user_roles
+from core.roles import (
+    ADMINISTRATOR,
+    FIELD_OFFICER,
+    HQ_ANALYST,
+    VICTIMS_RIGHTS_ADVOCATE,
+    user_roles,
+)
 
 ROLE_LABELS = {
     FIELD_OFFICER: _("Human rights officer"),
@@ -22,6 +28,8 @@ def navigation(request: HttpRequest) -> dict:
         items.append(("allegations:list", _("Allegations")))
     if user.has_perm("victims.view_victim"):
         items.append(("victims:list", _("Victims")))
+    if user.has_perm("victims.view_assistanceneed"):
+        items.append(("victims:caseload", _("Caseload")))
     if user.has_perm("core.view_auditevent"):
         items.append(("audit:log", _("Audit log")))
     if ADMINISTRATOR in roles or user.is_superuser:

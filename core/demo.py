@@ -7,16 +7,24 @@ from guardian.shortcuts import assign_perm
 
 from core.models import FocalPoint, Force, MemberState, Mission, RegionalOrganisation
 from core.reference_data import MEMBER_STATES, REGIONAL_ORGANISATIONS
-from core.roles import ADMINISTRATOR, FIELD_OFFICER, HQ_ANALYST, VICTIMS_RIGHTS_ADVOCATE, ensure_roles
+from core.roles import (
+    ADMINISTRATOR,
+    FIELD_OFFICER,
+    HQ_ANALYST,
+    VICTIMS_RIGHTS_ADVOCATE,
+    ensure_roles,
+)
 
 DEMO_PASSWORD = "sea-demo-2026"  # noqa: S105 - printed on purpose; demo only
 
-# username, full name, role, scope: list of (mission name, perms) or "global"
+# username, full name, role, scope: list of (mission name, perms), "global" (see every operation)
+# or "global-change" (also write, within what the role's permissions allow)
 DEMO_USERS = [
     ("officer.car", "Amina Ngoye", FIELD_OFFICER, [("Central African Republic", ("view_mission", "change_mission"))]),
     ("officer.som", "Hodan Warsame", FIELD_OFFICER, [("Somalia", ("view_mission", "change_mission"))]),
-    ("advocate.car", "Claire Mbaye", VICTIMS_RIGHTS_ADVOCATE, [("Central African Republic", ("view_mission",))]),
-    ("advocate.hq", "Jane Connors", VICTIMS_RIGHTS_ADVOCATE, "global"),
+    ("advocate.car", "Claire Mbaye", VICTIMS_RIGHTS_ADVOCATE,
+     [("Central African Republic", ("view_mission", "change_mission"))]),
+    ("advocate.hq", "Jane Connors", VICTIMS_RIGHTS_ADVOCATE, "global-change"),
     ("analyst.hq", "Tomas Berg", HQ_ANALYST, "global"),
     ("admin", "Sam Admin", ADMINISTRATOR, []),
 ]
@@ -85,8 +93,10 @@ def seed_users(missions: dict[str, Mission]) -> dict[str, object]:
             user.set_password(DEMO_PASSWORD)
             user.save()
         user.groups.add(groups[role])
-        if scope == "global":
+        if scope in ("global", "global-change"):
             assign_perm("core.view_mission", user)
+            if scope == "global-change":
+                assign_perm("core.change_mission", user)
         else:
             for mission_name, perms in scope:
                 for perm in perms:

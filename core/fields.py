@@ -86,7 +86,10 @@ class EncryptedTextField(models.TextField):
             return None
         if isinstance(value, Sealed):
             return str(value)
-        raise TypeError("encrypted fields are written through model.save(), never compared or updated in SQL")
+        raise TypeError(
+            "encrypted fields are written through model.save(), never compared or updated in SQL "
+            "(a new encrypted column on an existing table must be null=True: no SQL default can be encrypted per row)"
+        )
 
     def get_lookup(self, lookup_name: str):
         if lookup_name == "isnull":

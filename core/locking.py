@@ -17,3 +17,11 @@ def lock_current_version(model: type[models.Model], pk, expected_version: int, *
             % {"record": label or str(current)}
         )
     return current
+
+
+def submitted_version(request) -> int:
+    """The version a form was rendered with; anything unreadable counts as stale, never as a crash."""
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1

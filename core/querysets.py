@@ -23,7 +23,10 @@ class MissionQuerySet(models.QuerySet):
             return self.none()
         if user.has_perm(f"core.{perm}"):
             return self.all()
-        from core.models import MissionGroupObjectPermission, MissionUserObjectPermission
+        from core.models import (
+            MissionGroupObjectPermission,
+            MissionUserObjectPermission,
+        )
 
         by_user = MissionUserObjectPermission.objects.filter(user=user, permission__codename=perm)
         by_group = MissionGroupObjectPermission.objects.filter(group__user=user, permission__codename=perm)
@@ -33,3 +36,19 @@ class MissionQuerySet(models.QuerySet):
 
     def editable_by(self, user: AbstractBaseUser | AnonymousUser) -> MissionQuerySet:
         return self.visible_to(user, perm="change_mission")
+
+
+
+def users_with_mission_perm(missions, perm: str = "view_mission"):
+    """The inverse of `visible_to`: active users holding `perm` on any of `missions`, in one query
+    (object grants to them or to their groups, or the global permission to them or their groups)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_active=True).filter(
+        models.Q(missionuserobjectpermission__permission__codename=perm,
+                 missionuserobjectpermission__content_object__in=missions)
+        | models.Q(groups__missiongroupobjectpermission__permission__codename=perm,
+                   groups__missiongroupobjectpermission__content_object__in=missions)
+        | models.Q(user_permissions__content_type__app_label="core", user_permissions__codename=perm)
+        | models.Q(groups__permissions__content_type__app_label="core", groups__permissions__codename=perm)
+    ).distinct()

@@ -19,6 +19,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "allegations.view_confidential_narrative",
         "victims.view_victim", "victims.add_victim", "victims.change_victim",
         "victims.view_consent", "victims.add_consent",
+        "victims.view_assistanceneed", "victims.add_assistanceneed",
+        "victims.view_paternityclaim", "victims.view_victimcontact",
         # victims.view_identity is granted person by person, not to the whole role
     ],
     VICTIMS_RIGHTS_ADVOCATE: [
@@ -26,6 +28,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "allegations.view_confidential_narrative",
         "victims.view_victim", "victims.change_victim", "victims.view_identity",
         "victims.view_consent", "victims.add_consent",
+        "victims.view_assistanceneed", "victims.add_assistanceneed", "victims.change_assistanceneed",
+        "victims.view_paternityclaim", "victims.add_paternityclaim", "victims.change_paternityclaim",
+        "victims.view_victimcontact", "victims.add_victimcontact",
+        "victims.view_serviceprovider",
     ],
     HQ_ANALYST: [
         "core.view_mission",  # global: every operation, pseudonymised
@@ -41,6 +47,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.manage_mission",  # reference data only; scope stays with view_mission/change_mission grants
         "core.view_force", "core.add_force", "core.change_force",
         "core.view_auditevent",
+        "victims.view_serviceprovider", "victims.add_serviceprovider", "victims.change_serviceprovider",
     ],
 }
 

@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from django.db import connection, models, transaction
 
 from core.crypto import key_id_of, keyring
-from core.fields import Sealed, encrypted_fields, key_id_expression, key_ids_in_use, models_with_encrypted_fields
+from core.fields import (
+    Sealed,
+    encrypted_fields,
+    key_id_expression,
+    key_ids_in_use,
+    models_with_encrypted_fields,
+)
 
 
 @dataclass

@@ -1,6 +1,10 @@
 """Authentication events go to the audit trail (Django only offers them as signals)."""
 
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.auth.signals import (
+    user_logged_in,
+    user_logged_out,
+    user_login_failed,
+)
 from django.dispatch import receiver
 
 from core.audit import audit_record

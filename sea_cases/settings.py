@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +23,9 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 DEMO_SECRET_KEY = "sea-cases-demo-only-never-in-production"  # noqa: S105 (refused below when DEBUG is off)
-DEBUG = env_bool("DEBUG", True)
+# Debug pages can echo submitted identity: on by default only for the keyless demo. A deployment
+# that sets SECRET_KEY gets DEBUG off unless it asks otherwise.
+DEBUG = env_bool("DEBUG", "SECRET_KEY" not in os.environ)
 SECRET_KEY = os.environ.get("SECRET_KEY", DEMO_SECRET_KEY)
 if not DEBUG and SECRET_KEY == DEMO_SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment when DEBUG is off.")
@@ -90,8 +93,9 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     (BASE_DIR / "var").mkdir(exist_ok=True)
-    # Several writers (web + in-process tasks) must wait for the lock rather than fail.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Several writers (web + in-process tasks) must wait for the lock rather than fail, and a
+    # read-then-write (the audit chain) must take the write lock at BEGIN.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -161,6 +165,8 @@ EMAIL_BACKEND = os.environ.get(
     "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sea-cases@localhost")
+# Absolute links in e-mails (never carrying identity, only record ids).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Celery: REDIS_URL present = the real broker; absent = tasks run eagerly in-process.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -173,7 +179,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "assistance-digest-weekly": {
+        "task": "victims.tasks.send_assistance_digests",
+        "schedule": crontab(day_of_week="mon", hour=6, minute=0),
+    },
+}
 
 # Field encryption keys. SEA_FIELD_KEYS: "kid:base64key,kid:base64key", first = current.
 # Without it, keys are read from SEA_KEY_FILE; the demo creates that file on first use.

@@ -1,12 +1,12 @@
 """Project-level pages that draw on several apps (the apps themselves never import upwards)."""
 
+import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-import redis
 
 from allegations.models import Allegation, Status
 from core.models import Mission

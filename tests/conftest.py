@@ -44,6 +44,17 @@ def redis_url():
 
 
 @pytest.fixture(autouse=True)
+def tasks_run_in_process():
+    """Tasks run eagerly unless a test asks for the real broker and worker (see `celery_worker_process`)."""
+    from sea_cases.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
 def field_keys(settings):
     settings.SEA_FIELD_KEYS = TEST_FIELD_KEYS
     settings.SEA_BLIND_INDEX_KEY = TEST_BLIND_KEY
@@ -94,7 +105,7 @@ def analyst(db):
 
 @pytest.fixture
 def advocate(car):
-    return make_user("advocate", VICTIMS_RIGHTS_ADVOCATE, view=[car])
+    return make_user("advocate", VICTIMS_RIGHTS_ADVOCATE, change=[car])
 
 
 # --- browser tests: Debian's Chromium driven by pytest-playwright -----------------------

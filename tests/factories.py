@@ -6,7 +6,14 @@ import factory
 from django.contrib.auth import get_user_model
 from guardian.shortcuts import assign_perm
 
-from allegations.models import AllegedPerpetrator, Allegation, AllegationType, PersonnelCategory, Source, Subtype
+from allegations.models import (
+    Allegation,
+    AllegationType,
+    AllegedPerpetrator,
+    PersonnelCategory,
+    Source,
+    Subtype,
+)
 from core.models import Force, MemberState, Mission, RegionalOrganisation
 from core.roles import ensure_roles
 
@@ -55,7 +62,8 @@ class ForceFactory(factory.django.DjangoModelFactory):
             self.missions.add(*extracted)
 
 
-def make_user(username: str, role: str, *, view: list[Mission] = (), change: list[Mission] = (), global_view=False):
+def make_user(username: str, role: str, *, view: list[Mission] = (), change: list[Mission] = (), global_view=False,
+              global_change=False):
     groups = ensure_roles()
     user = get_user_model().objects.create_user(username=username, password="correct horse battery", first_name=username)
     user.groups.add(groups[role])
@@ -64,8 +72,10 @@ def make_user(username: str, role: str, *, view: list[Mission] = (), change: lis
     for mission in change:
         assign_perm("core.view_mission", user, mission)
         assign_perm("core.change_mission", user, mission)
-    if global_view:
+    if global_view or global_change:
         assign_perm("core.view_mission", user)
+    if global_change:
+        assign_perm("core.change_mission", user)
     return get_user_model().objects.get(pk=user.pk)  # fresh: no stale permission cache
 
 
@@ -100,3 +110,9 @@ def make_victim(actor, allegation, **values):
     values.setdefault("full_name", "Canary Person")
     values.setdefault("sex", "female")
     return victim_create(actor=actor, allegation=allegation, values=values, confirm_not_duplicate=True)
+
+
+def make_provider(mission, name="Clinic", categories=("medical", "psychosocial")):
+    from victims.models import ServiceProvider
+
+    return ServiceProvider.objects.create(mission=mission, name=name, categories=list(categories))

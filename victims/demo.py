@@ -8,8 +8,45 @@ import random
 from guardian.shortcuts import assign_perm
 
 from allegations.models import Allegation
-from victims.models import ConsentDecision, ConsentGiver, ConsentScope, Victim, VictimSex
+from core.models import FocalPoint, MemberState, Mission
+from victims.assistance import need_create, need_transition, victim_assign_advocate
+from victims.models import (
+    AssistanceCategory,
+    AssistanceStatus,
+    ConsentDecision,
+    ConsentGiver,
+    ConsentScope,
+    ServiceProvider,
+    Victim,
+    VictimSex,
+)
 from victims.services import consent_record, victim_create
+
+PROVIDERS = {
+    "Central African Republic": [
+        ("Hôpital communautaire de Bangui (demo)", "health", ["medical"]),
+        ("Maison de l'enfant et de la femme (demo)", "ngo", ["safety", "psychosocial", "children_born"]),
+        ("Association des femmes juristes (demo)", "ngo", ["legal"]),
+        ("Programme de réinsertion économique (demo)", "ngo", ["livelihood", "education"]),
+    ],
+    "Somalia": [
+        ("Banadir Hospital (demo)", "health", ["medical"]),
+        ("Somali Women Development Centre (demo)", "ngo", ["safety", "psychosocial", "legal"]),
+        ("Livelihoods Somalia (demo)", "ngo", ["livelihood", "education", "children_born"]),
+    ],
+}
+
+
+def seed_providers() -> None:
+    for mission in Mission.objects.filter(name__in=PROVIDERS):
+        for name, kind, categories in PROVIDERS[mission.name]:
+            ServiceProvider.objects.update_or_create(mission=mission, name=name,
+                                                     defaults={"kind": kind, "categories": categories})
+    for iso3, email in [("FRA", "paternity@defense.example.fr"), ("UGA", "paternity@updf.example.ug"),
+                        ("BDI", "paternite@fdnb.example.bi")]:
+        FocalPoint.objects.update_or_create(email=email, defaults={
+            "member_state": MemberState.objects.get(iso3=iso3), "role": FocalPoint.Role.PATERNITY,
+            "name": f"Paternity focal point ({iso3})"})
 
 # Clearly invented names: the demo must never look like a real case file.
 FIRST = ["Awa", "Nadia", "Grace", "Fatuma", "Ruth", "Aisha", "Esther", "Hawa", "Joseph", "Marie"]
@@ -18,6 +55,7 @@ LAST = ["Exemple", "Fictive", "Demo", "Placeholder", "Sample"]
 
 def seed_victims(users: dict) -> int:
     assign_perm("victims.view_identity", users["officer.car"])
+    seed_providers()
     if Victim.objects.exists():
         return 0
     rng = random.Random(42)
@@ -49,5 +87,29 @@ def seed_victims(users: dict) -> int:
             consent_record(actor=actor, victim=victim, scope=ConsentScope.SHARE_WITH_MEMBER_STATE,
                            decision=rng.choice([ConsentDecision.GIVEN, ConsentDecision.REFUSED]),
                            given_by=giver, guardian_relationship=relationship)
+            consent_record(actor=actor, victim=victim, scope=ConsentScope.CONTACT, decision=ConsentDecision.GIVEN,
+                           given_by=giver, guardian_relationship=relationship)
+            if victim.is_child:
+                victim.guardian_relationship = relationship
+                victim.save(update_fields=["guardian_relationship"])
+            _seed_assistance(rng, victim, allegation, users)
             created += 1
     return created
+
+
+def _seed_assistance(rng: random.Random, victim: Victim, allegation: Allegation, users: dict) -> None:
+    advocate = users["advocate.car"] if allegation.mission.name == "Central African Republic" else users["advocate.hq"]
+    victim_assign_advocate(actor=advocate, victim=victim, advocate=advocate)
+    providers = list(ServiceProvider.objects.filter(mission=allegation.mission))
+    today = datetime.date.today()
+    for category in rng.sample([AssistanceCategory.MEDICAL, AssistanceCategory.PSYCHOSOCIAL,
+                                AssistanceCategory.LIVELIHOOD, AssistanceCategory.LEGAL], k=rng.randint(1, 3)):
+        need = need_create(actor=advocate, victim=victim, category=category, assigned_advocate=advocate,
+                           identified_on=today - datetime.timedelta(days=rng.randint(20, 90)),
+                           follow_up_on=today + datetime.timedelta(days=rng.randint(-20, 20)),
+                           notes="Fictional note: follow up with the provider.")
+        provider = next((p for p in providers if category in p.categories), None)
+        steps = rng.choice([[], ["referred"], ["referred", "in_progress"], ["referred", "provided"]])
+        for step in steps if provider else []:
+            need = need_transition(actor=advocate, need=need, to_status=AssistanceStatus(step),
+                                   expected_version=need.version, provider=provider)

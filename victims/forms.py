@@ -3,7 +3,19 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from victims.models import IDENTITY_FIELDS, ConsentDecision, ConsentGiver, ConsentScope, VictimSex
+from core.models import FocalPoint, Mission
+from victims.models import (
+    IDENTITY_FIELDS,
+    AssistanceCategory,
+    AssistanceStatus,
+    ConsentDecision,
+    ConsentGiver,
+    ConsentScope,
+    ContactChannel,
+    PaternityClaim,
+    ServiceProvider,
+    VictimSex,
+)
 
 
 class VictimForm(forms.Form):
@@ -49,3 +61,102 @@ class ConsentForm(forms.Form):
         label=_("Guardian's relationship to the child"), max_length=60, required=False,
         help_text=_("For example “mother” or “legal guardian”. No names."),
     )
+
+
+class NeedForm(forms.Form):
+    category = forms.ChoiceField(label=_("Assistance needed"), choices=AssistanceCategory.choices)
+    identified_on = forms.DateField(label=_("Identified on"), required=False,
+                                    widget=forms.DateInput(attrs={"type": "date"}), help_text=_("Empty: today."))
+    provider = forms.ModelChoiceField(label=_("Service provider"), queryset=ServiceProvider.objects.none(),
+                                      required=False, help_text=_("Can be chosen later, when referring."))
+    assigned_advocate = forms.ModelChoiceField(label=_("Assigned advocate"), queryset=None, required=False)
+    follow_up_on = forms.DateField(label=_("Next follow-up"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+    notes = forms.CharField(label=_("Notes (stored encrypted)"), required=False, max_length=5000,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, providers, advocates, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = providers
+        self.fields["assigned_advocate"].queryset = advocates
+        self.fields["assigned_advocate"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+
+
+class NeedEditForm(NeedForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["category"]
+        del self.fields["identified_on"]
+
+
+class NeedTransitionForm(forms.Form):
+    to_status = forms.ChoiceField(choices=AssistanceStatus.choices, widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    on = forms.DateField(label=_("On"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                         help_text=_("Empty: today."))
+    provider = forms.ModelChoiceField(label=_("Refer to"), queryset=ServiceProvider.objects.none(), required=False)
+
+    def __init__(self, *args: Any, providers=None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if providers is not None:
+            self.fields["provider"].queryset = providers
+
+
+class SafeguardingForm(forms.Form):
+    guardian_name = forms.CharField(
+        label=_("Guardian's name (stored encrypted)"), max_length=200, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("Leave empty to keep the name already recorded (see Reveal identity)."),
+    )
+    guardian_relationship = forms.CharField(label=_("Guardian's relationship to the child"), max_length=60,
+                                            required=False)
+    best_interests_assessed_on = forms.DateField(label=_("Best-interests assessment on"), required=False,
+                                                 widget=forms.DateInput(attrs={"type": "date"}))
+    child_protection_referred_on = forms.DateField(label=_("Referred to child protection on"), required=False,
+                                                   widget=forms.DateInput(attrs={"type": "date"}))
+    child_protection_agency = forms.CharField(label=_("Child-protection agency"), max_length=160, required=False)
+
+    def __init__(self, *args: Any, with_identity: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_identity:
+            del self.fields["guardian_name"]
+
+
+class PaternityClaimForm(forms.Form):
+    claim_date = forms.DateField(label=_("Claim date"), widget=forms.DateInput(attrs={"type": "date"}))
+    focal_point = forms.ModelChoiceField(label=_("Member State paternity focal point"), required=False,
+                                         queryset=FocalPoint.objects.filter(role=FocalPoint.Role.PATERNITY, active=True))
+    focal_point_notified_on = forms.DateField(label=_("Focal point notified on"), required=False,
+                                              widget=forms.DateInput(attrs={"type": "date"}))
+    dna_status = forms.ChoiceField(label=_("DNA sample"), choices=PaternityClaim.DnaStatus.choices)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=PaternityClaim.Outcome.choices)
+    support_status = forms.ChoiceField(label=_("Child support"), choices=PaternityClaim.Support.choices)
+
+
+class ContactForm(forms.Form):
+    contacted_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    channel = forms.ChoiceField(label=_("Channel"), choices=ContactChannel.choices)
+    content = forms.CharField(label=_("What was discussed (stored encrypted)"), max_length=5000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AssignAdvocateForm(forms.Form):
+    advocate = forms.ModelChoiceField(label=_("Victims' rights advocate"), queryset=None, required=False,
+                                      empty_label=_("Nobody yet"))
+
+    def __init__(self, *args: Any, advocates, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["advocate"].queryset = advocates
+        self.fields["advocate"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+
+
+class CaseloadFilterForm(forms.Form):
+    mine = forms.BooleanField(label=_("Only my victims and needs"), required=False)
+    mission = forms.ModelChoiceField(label=_("Operation"), queryset=Mission.objects.none(), required=False,
+                                     empty_label=_("All my operations"))
+    category = forms.ChoiceField(label=_("Assistance"), required=False,
+                                 choices=[("", _("Any kind"))] + AssistanceCategory.choices)
+
+    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mission"].queryset = Mission.objects.visible_to(user)

@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from allegations.models import Allegation
 from core.fields import EncryptedDateField, EncryptedTextField
-from victims.querysets import ConsentQuerySet, VictimQuerySet
+from victims.querysets import AssistanceNeedQuerySet, ConsentQuerySet, VictimQuerySet
 
 IDENTITY_FIELDS = ("full_name", "other_names", "date_of_birth", "contact_details", "current_location")
+BEST_INTERESTS_DEADLINE_DAYS = 14
 
 
 class VictimSex(models.TextChoices):
@@ -45,6 +46,14 @@ class Victim(models.Model):
         _("age group"), max_length=8, choices=AgeGroup.choices, default=AgeGroup.UNKNOWN, editable=False
     )
     allegations = models.ManyToManyField(Allegation, through="VictimAllegation", related_name="victims")
+    advocate = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="advocated_victims", verbose_name=_("victims' rights advocate"))
+    # Children: who decides for the child, the best-interests assessment, the child-protection referral.
+    guardian_name = EncryptedTextField(_("guardian's name"), blank=True, default="")
+    guardian_relationship = models.CharField(_("guardian's relationship to the child"), max_length=60, blank=True)
+    best_interests_assessed_on = models.DateField(_("best-interests assessment on"), null=True, blank=True)
+    child_protection_referred_on = models.DateField(_("referred to child protection on"), null=True, blank=True)
+    child_protection_agency = models.CharField(_("child-protection agency"), max_length=160, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -120,3 +129,208 @@ class Consent(models.Model):
         verbose_name = _("consent decision")
         verbose_name_plural = _("consent decisions")
 
+
+
+# --- assistance (UN Protocol on the Provision of Assistance to Victims, 2019) -----------------
+
+class AssistanceCategory(models.TextChoices):
+    SAFETY = "safety", _("Immediate safety and protection")
+    MEDICAL = "medical", _("Medical care")
+    PSYCHOSOCIAL = "psychosocial", _("Psychosocial support")
+    EDUCATION = "education", _("Education")
+    LIVELIHOOD = "livelihood", _("Livelihood support and basic material assistance")
+    LEGAL = "legal", _("Legal assistance")
+    CHILDREN_BORN = "children_born", _("Support for children born of SEA")
+
+
+class AssistanceStatus(models.TextChoices):
+    IDENTIFIED = "identified", _("Identified")
+    REFERRED = "referred", _("Referred")
+    IN_PROGRESS = "in_progress", _("In progress")
+    PROVIDED = "provided", _("Provided")
+    DECLINED = "declined", _("Declined by the victim")
+    NOT_AVAILABLE = "not_available", _("Not available")
+
+
+OPEN_ASSISTANCE = (AssistanceStatus.IDENTIFIED, AssistanceStatus.REFERRED, AssistanceStatus.IN_PROGRESS)
+ASSISTANCE_TRANSITIONS: dict[str, frozenset[str]] = {
+    AssistanceStatus.IDENTIFIED: frozenset(
+        {AssistanceStatus.REFERRED, AssistanceStatus.DECLINED, AssistanceStatus.NOT_AVAILABLE}
+    ),
+    AssistanceStatus.REFERRED: frozenset(
+        {AssistanceStatus.IN_PROGRESS, AssistanceStatus.PROVIDED, AssistanceStatus.DECLINED, AssistanceStatus.NOT_AVAILABLE}
+    ),
+    AssistanceStatus.IN_PROGRESS: frozenset(
+        {AssistanceStatus.PROVIDED, AssistanceStatus.DECLINED, AssistanceStatus.NOT_AVAILABLE}
+    ),
+    AssistanceStatus.PROVIDED: frozenset(),
+    AssistanceStatus.DECLINED: frozenset(),
+    AssistanceStatus.NOT_AVAILABLE: frozenset(),
+}
+
+
+class ServiceProvider(models.Model):
+    """An organisation assistance is referred to, in one operation."""
+
+    class Kind(models.TextChoices):
+        UN = "un", _("UN entity")
+        NGO = "ngo", _("Non-governmental organisation")
+        GOVERNMENT = "government", _("Government service")
+        HEALTH = "health", _("Health facility")
+        OTHER = "other", _("Other")
+
+    mission = models.ForeignKey("core.Mission", on_delete=models.PROTECT, related_name="service_providers",
+                                verbose_name=_("operation"))
+    name = models.CharField(_("name"), max_length=160)
+    kind = models.CharField(_("type"), max_length=16, choices=Kind.choices, default=Kind.NGO)
+    contact = models.CharField(_("contact"), max_length=300, blank=True)
+    categories = models.JSONField(_("categories offered"), default=list, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("service provider")
+        verbose_name_plural = _("service providers")
+        constraints = [models.UniqueConstraint(fields=["mission", "name"], name="provider_name_per_mission")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_categories_display(self) -> str:
+        labels = dict(AssistanceCategory.choices)
+        return ", ".join(str(labels.get(c, c)) for c in self.categories)
+
+
+class AssistanceNeed(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    victim = models.ForeignKey(Victim, on_delete=models.CASCADE, related_name="needs")
+    category = models.CharField(_("category"), max_length=20, choices=AssistanceCategory.choices)
+    status = models.CharField(_("status"), max_length=16, choices=AssistanceStatus.choices,
+                              default=AssistanceStatus.IDENTIFIED, editable=False)
+    provider = models.ForeignKey(ServiceProvider, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="needs", verbose_name=_("service provider"))
+    assigned_advocate = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                          related_name="assistance_needs", verbose_name=_("assigned advocate"))
+    identified_on = models.DateField(_("identified on"))
+    referred_on = models.DateField(_("referred on"), null=True, blank=True, editable=False)
+    started_on = models.DateField(_("started on"), null=True, blank=True, editable=False)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False)
+    follow_up_on = models.DateField(_("next follow-up"), null=True, blank=True, db_index=True)
+    notes = EncryptedTextField(_("notes"), blank=True, default="")
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AssistanceNeedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["identified_on", "created_at"]
+        verbose_name = _("assistance need")
+        verbose_name_plural = _("assistance needs")
+
+    def __str__(self) -> str:
+        return f"{self.victim.code}: {self.get_category_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_ASSISTANCE
+
+    @property
+    def allowed_transitions(self) -> list[AssistanceStatus]:
+        return [AssistanceStatus(s) for s in AssistanceStatus.values if s in ASSISTANCE_TRANSITIONS[self.status]]
+
+
+class AssistanceStep(models.Model):
+    """History of an assistance need: every status change, by whom and when."""
+
+    need = models.ForeignKey(AssistanceNeed, on_delete=models.CASCADE, related_name="steps")
+    from_status = models.CharField(max_length=16, choices=AssistanceStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=AssistanceStatus.choices)
+    on = models.DateField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class PaternityClaim(models.Model):
+    class DnaStatus(models.TextChoices):
+        NOT_REQUESTED = "not_requested", _("Not requested")
+        REQUESTED = "requested", _("Requested")
+        SAMPLE_TAKEN = "sample_taken", _("Sample taken")
+        RESULT_RECEIVED = "result_received", _("Result received")
+        REFUSED = "refused", _("Refused")
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ESTABLISHED = "established", _("Paternity established")
+        NOT_ESTABLISHED = "not_established", _("Paternity not established")
+        WITHDRAWN = "withdrawn", _("Claim withdrawn")
+
+    class Support(models.TextChoices):
+        NOT_APPLICABLE = "not_applicable", _("Not applicable yet")
+        REQUESTED = "requested", _("Support requested")
+        PAYING = "paying", _("Payments being made")
+        STOPPED = "stopped", _("Payments stopped")
+        REFUSED = "refused", _("Support refused")
+
+    victim = models.ForeignKey(Victim, on_delete=models.CASCADE, related_name="paternity_claims")
+    child_code = models.CharField(_("child's code"), max_length=20, unique=True, editable=False)
+    claim_date = models.DateField(_("claim date"))
+    focal_point = models.ForeignKey("core.FocalPoint", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("Member State paternity focal point"))
+    focal_point_notified_on = models.DateField(_("focal point notified on"), null=True, blank=True)
+    dna_status = models.CharField(_("DNA sample"), max_length=20, choices=DnaStatus.choices, default=DnaStatus.NOT_REQUESTED)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+    support_status = models.CharField(_("child support"), max_length=20, choices=Support.choices,
+                                      default=Support.NOT_APPLICABLE)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["claim_date", "id"]
+        verbose_name = _("paternity or child-support claim")
+        verbose_name_plural = _("paternity and child-support claims")
+
+    def __str__(self) -> str:
+        return self.child_code
+
+
+class ContactChannel(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("Phone")
+    PARTNER = "partner", _("Through a partner organisation")
+    OTHER = "other", _("Other")
+
+
+class VictimContact(models.Model):
+    """Keeping the victim informed about their case: what was said, when, how, by whom."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    victim = models.ForeignKey(Victim, on_delete=models.CASCADE, related_name="contacts")
+    contacted_on = models.DateField(_("date"))
+    channel = models.CharField(_("channel"), max_length=12, choices=ContactChannel.choices)
+    content = EncryptedTextField(_("what was discussed"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-contacted_on", "-created_at"]
+        verbose_name = _("contact with the victim")
+        verbose_name_plural = _("contacts with the victim")
+
+
+class AdvocateDigest(models.Model):
+    """One weekly follow-up e-mail per advocate and week; the row is committed before the e-mail goes."""
+
+    advocate = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    week = models.DateField()  # the Monday of the week
+    items = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["advocate", "week"], name="one_digest_per_advocate_week")]

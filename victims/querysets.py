@@ -6,6 +6,7 @@ from django.apps import apps
 from django.db import models
 
 from allegations.models import Allegation
+from core.models import Mission
 from core.roles import HQ_ANALYST, user_roles
 
 
@@ -19,17 +20,26 @@ class VictimQuerySet(models.QuerySet):
         return self.filter(pk__in=links.values("victim"))
 
     def editable_by(self, user) -> VictimQuerySet:
-        if not user.has_perm("victims.change_victim"):
+        """Writing needs the role's permission *and* change scope (change_mission) on an operation
+        the victim is linked to: view scope alone never lets anyone alter a victim's file."""
+        if not (user.is_authenticated and user.is_active and user.has_perm("victims.change_victim")):
             return self.none()
-        return self.visible_to(user)
+        links = apps.get_model("victims", "VictimAllegation").objects.filter(
+            allegation__mission__in=Mission.objects.editable_by(user)
+        )
+        return self.filter(pk__in=links.values("victim"))
 
-    def with_list_data(self) -> VictimQuerySet:
-        return self.prefetch_related(
-            models.Prefetch(
-                "links",
-                queryset=apps.get_model("victims", "VictimAllegation").objects.select_related("allegation__mission"),
-            )
-        ).order_by("-created_at", "code")
+    def with_list_data(self, user) -> VictimQuerySet:
+        return self.prefetch_related(visible_links(user)).order_by("-created_at", "code")
+
+
+def visible_links(user) -> models.Prefetch:
+    """A victim's allegations, limited to those the user may see (a victim linked to another
+    operation's case must not reveal that case's reference)."""
+    links = apps.get_model("victims", "VictimAllegation").objects.filter(
+        allegation__in=Allegation.objects.visible_to(user)
+    ).select_related("allegation__mission")
+    return models.Prefetch("links", queryset=links, to_attr="visible_links")
 
 
 class ConsentQuerySet(models.QuerySet):
@@ -54,3 +64,15 @@ def consent_allows(victim, scope: str) -> bool:
     """The one question other parts ask: does the latest decision for this scope say yes?"""
     latest = victim.consents.filter(scope=scope).order_by("-recorded_at", "-id").first()
     return latest is not None and latest.decision == "given"
+
+
+class AssistanceNeedQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AssistanceNeedQuerySet:
+        if not user.has_perm("victims.view_assistanceneed"):
+            return self.none()
+        return self.filter(victim__in=apps.get_model("victims", "Victim").objects.visible_to(user))
+
+    def editable_by(self, user) -> AssistanceNeedQuerySet:
+        if not user.has_perm("victims.change_assistanceneed"):
+            return self.none()
+        return self.filter(victim__in=apps.get_model("victims", "Victim").objects.editable_by(user))

@@ -28,7 +28,7 @@ from victims.models import (
     Victim,
     VictimAllegation,
 )
-from victims.querysets import can_view_identity
+from victims.querysets import can_view_identity, visible_links
 
 DESCRIPTIVE_FIELDS = ("sex", "age_at_incident")
 ADULT_AGE = 18
@@ -49,6 +49,7 @@ class RevealedIdentity:
     date_of_birth: datetime.date | None
     contact_details: str
     current_location: str
+    guardian_name: str
 
 
 def access_victim(user, victim_id: Any, *, request: HttpRequest | None = None, for_change: bool = False) -> Victim:
@@ -124,7 +125,7 @@ def possible_duplicates(*, user, full_name: str, date_of_birth: datetime.date | 
     matches = Victim.objects.visible_to(user).filter(name_index=name_index)
     if exclude is not None:
         matches = matches.exclude(pk=exclude.pk)
-    found = list(matches.prefetch_related("links__allegation").order_by("code"))
+    found = list(matches.prefetch_related(visible_links(user)).order_by("code"))
     for match in found:
         match.same_birth_date = bool(name_dob_index) and match.name_dob_index == name_dob_index
     return found
@@ -144,7 +145,6 @@ def _validate(values: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
-@transaction.atomic
 def victim_create(
     *, actor, allegation: Allegation, values: dict[str, Any], confirm_not_duplicate: bool = False,
     request: HttpRequest | None = None,
@@ -157,16 +157,21 @@ def victim_create(
         matches = possible_duplicates(user=actor, full_name=values.get("full_name", ""),
                                       date_of_birth=values.get("date_of_birth"))
         if matches:
+            # A match tells the user that someone of that name is on file: audited like a reveal
+            # (outside the creation's transaction, which is not going to happen).
+            audit_record(action="duplicate_check", actor=actor, request=request, object_type="victims.victim",
+                         detail={"matches": [m.code for m in matches]})
             raise PossibleDuplicate(matches)
-    victim = Victim(created_by=actor, updated_by=actor, **values)
-    victim.name_index, victim.name_dob_index = _indexes(victim.full_name, victim.date_of_birth)
-    victim.code = next_reference(country_code="V", year=allegation.date_received.year)
-    victim.full_clean(exclude=["code"])
-    victim.save(force_insert=True)
-    VictimAllegation.objects.create(victim=victim, allegation=allegation, linked_by=actor)
-    _refresh_age_groups(victim)
-    audit_record(action="victim_create", actor=actor, request=request, obj=victim,
-                 detail={"code": victim.code, "allegation": allegation.reference})
+    with transaction.atomic():
+        victim = Victim(created_by=actor, updated_by=actor, **values)
+        victim.name_index, victim.name_dob_index = _indexes(victim.full_name, victim.date_of_birth)
+        victim.code = next_reference(country_code="V", year=allegation.date_received.year)
+        victim.full_clean(exclude=["code"])
+        victim.save(force_insert=True)
+        VictimAllegation.objects.create(victim=victim, allegation=allegation, linked_by=actor)
+        _refresh_age_groups(victim)
+        audit_record(action="victim_create", actor=actor, request=request, obj=victim,
+                     detail={"code": victim.code, "allegation": allegation.reference})
     return victim
 
 
@@ -194,8 +199,11 @@ def victim_update(
 
 @transaction.atomic
 def victim_link(*, actor, victim: Victim, allegation: Allegation, request: HttpRequest | None = None) -> VictimAllegation:
-    """The same person in another allegation: one record, several links."""
+    """The same person in another allegation: one record, several links. Linking opens the file to
+    the other operation, so it needs change scope on both sides."""
     if not Allegation.objects.editable_by(actor).filter(pk=allegation.pk).exists():
+        raise Http404
+    if not Victim.objects.editable_by(actor).filter(pk=victim.pk).exists():
         raise Http404
     link, created = VictimAllegation.objects.get_or_create(victim=victim, allegation=allegation,
                                                            defaults={"linked_by": actor})
@@ -213,7 +221,7 @@ def victim_reveal_identity(*, actor, victim: Victim, request: HttpRequest | None
                      outcome=AuditEvent.Outcome.DENIED)
         raise Http404
     try:
-        identity = RevealedIdentity(**{field: getattr(victim, field) for field in IDENTITY_FIELDS})
+        identity = RevealedIdentity(**{field: getattr(victim, field) for field in IDENTITY_FIELDS + ("guardian_name",)})
     except DecryptionError:
         audit_record(action="decryption_failed", actor=actor, request=request, obj=victim,
                      outcome=AuditEvent.Outcome.FAILURE)

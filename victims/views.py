@@ -6,14 +6,25 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from allegations.models import Allegation
 from allegations.services import access_allegation
-from core.locking import StaleEditError
+from core.audit import read_encrypted
 from core.crypto import DecryptionError
 from core.forms import add_service_errors
+from core.locking import StaleEditError, submitted_version
 from core.paging import paginate
-from victims.forms import ConsentForm, VictimForm
-from victims.models import IDENTITY_FIELDS, AgeGroup, ConsentScope, Victim
-from victims.querysets import can_view_identity
+from victims.assistance import SAFEGUARDING_FIELDS, advocates_for, providers_for
+from victims.forms import (
+    AssignAdvocateForm,
+    ConsentForm,
+    ContactForm,
+    NeedForm,
+    PaternityClaimForm,
+    SafeguardingForm,
+    VictimForm,
+)
+from victims.models import IDENTITY_FIELDS, AgeGroup, Consent, ConsentScope, Victim
+from victims.querysets import can_view_identity, consent_allows
 from victims.services import (
     PossibleDuplicate,
     access_victim,
@@ -27,7 +38,7 @@ from victims.services import (
 
 @login_required
 def victim_index(request: HttpRequest) -> HttpResponse:
-    victims = Victim.objects.visible_to(request.user).with_list_data()
+    victims = Victim.objects.visible_to(request.user).with_list_data(request.user)
     age_group = request.GET.get("age_group", "")
     if age_group in AgeGroup.values:
         victims = victims.filter(age_group=age_group)
@@ -41,17 +52,38 @@ def victim_index(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(request: HttpRequest, victim: Victim, *, status: int = 200, **overrides) -> HttpResponse:
-    consents = victim.consents.select_related("recorded_by")
+    user = request.user
+    consents = Consent.objects.visible_to(user).filter(victim=victim).select_related("recorded_by")
     latest = consents.latest_per_scope()
+    can_change = Victim.objects.editable_by(user).filter(pk=victim.pk).exists()
+    providers, advocates = providers_for(victim), advocates_for(victim)
     context = {
         "victim": victim,
-        "links": victim.links.select_related("allegation__mission"),
+        "links": victim.links.filter(allegation__in=Allegation.objects.visible_to(user))
+        .select_related("allegation__mission"),
+        "can_view_consent": user.has_perm("victims.view_consent"),
         "consent_rows": [(scope, latest.get(scope.value)) for scope in ConsentScope],
         "consent_history": consents,
         "consent_form": ConsentForm(initial={"given_by": "guardian" if victim.is_child else "victim"}),
-        "can_reveal": can_view_identity(request.user),
-        "can_change": Victim.objects.editable_by(request.user).filter(pk=victim.pk).exists(),
-        "can_record_consent": request.user.has_perm("victims.add_consent"),
+        "can_reveal": can_view_identity(user),
+        "can_change": can_change,
+        "can_record_consent": user.has_perm("victims.add_consent"),
+        "needs": victim.needs.select_related("provider", "assigned_advocate")
+        if user.has_perm("victims.view_assistanceneed") else None,
+        "need_form": NeedForm(providers=providers, advocates=advocates, initial={"assigned_advocate": victim.advocate})
+        if user.has_perm("victims.add_assistanceneed") else None,
+        "advocate_form": AssignAdvocateForm(advocates=advocates, initial={"advocate": victim.advocate})
+        if can_change else None,
+        "safeguarding_form": SafeguardingForm(with_identity=can_view_identity(user), initial={
+            f: getattr(victim, f) for f in SAFEGUARDING_FIELDS}) if can_change and victim.is_child else None,
+        "claims": victim.paternity_claims.select_related("focal_point")
+        if user.has_perm("victims.view_paternityclaim") else None,
+        "claim_form": PaternityClaimForm() if user.has_perm("victims.add_paternityclaim") else None,
+        "contacts": [(c, *read_encrypted(c, "content", actor=user, request=request))
+                     for c in victim.contacts.select_related("by")]
+        if user.has_perm("victims.view_victimcontact") else None,
+        "contact_form": ContactForm() if user.has_perm("victims.add_victimcontact") else None,
+        "contact_allowed": consent_allows(victim, ConsentScope.CONTACT),
     }
     return render(request, "victims/detail.html", context | overrides, status=status)
 
@@ -86,7 +118,8 @@ def victim_new(request: HttpRequest, allegation_id) -> HttpResponse:
         victim = victim_create(actor=request.user, allegation=allegation, values=form.service_values(),
                                confirm_not_duplicate=form.cleaned_data["confirm_not_duplicate"], request=request)
     except PossibleDuplicate as duplicate:
-        return render(request, "victims/form.html", context | {"duplicates": duplicate.matches}, status=409)
+        return render(request, "victims/form.html", context | {
+            "duplicates": duplicate.matches, "can_see_duplicates": can_view_identity(request.user)}, status=409)
     except ValidationError as error:
         add_service_errors(form, None, error)
         return render(request, "victims/form.html", context, status=400)
@@ -103,12 +136,17 @@ def victim_edit(request: HttpRequest, victim_id) -> HttpResponse:
         initial = {"sex": victim.sex, "age_at_incident": victim.age_at_incident}
         if with_identity:
             # Pre-filling the form shows identity: it is a reveal like any other.
-            identity = victim_reveal_identity(actor=request.user, victim=victim, request=request)
+            try:
+                identity = victim_reveal_identity(actor=request.user, victim=victim, request=request)
+            except DecryptionError:
+                messages.error(request, _("This identity cannot be decrypted, so it cannot be edited. "
+                                          "The failure has been recorded; tell your administrator."))
+                return redirect("victims:detail", victim.pk)
             initial |= {field: getattr(identity, field) for field in IDENTITY_FIELDS}
         form = VictimForm(initial=initial, with_identity=with_identity)
         return render(request, "victims/form.html", {"form": form, "victim": victim, "version": victim.version})
     form = VictimForm(request.POST, with_identity=with_identity)
-    version = int(request.POST.get("version") or 0)
+    version = submitted_version(request)
     context = {"form": form, "victim": victim, "version": version}
     if not form.is_valid():
         return render(request, "victims/form.html", context, status=400)
@@ -128,7 +166,7 @@ def victim_edit(request: HttpRequest, victim_id) -> HttpResponse:
 @require_POST
 @login_required
 def victim_link_view(request: HttpRequest, victim_id, allegation_id) -> HttpResponse:
-    victim = access_victim(request.user, victim_id, request=request)
+    victim = access_victim(request.user, victim_id, request=request, for_change=True)
     allegation = access_allegation(request.user, allegation_id, request=request, for_change=True)
     victim_link(actor=request.user, victim=victim, allegation=allegation, request=request)
     messages.success(request, _("%(code)s is now linked to %(reference)s.") % {"code": victim.code,
@@ -139,7 +177,7 @@ def victim_link_view(request: HttpRequest, victim_id, allegation_id) -> HttpResp
 @require_POST
 @login_required
 def consent_new(request: HttpRequest, victim_id) -> HttpResponse:
-    victim = access_victim(request.user, victim_id, request=request)
+    victim = access_victim(request.user, victim_id, request=request, for_change=True)
     form = ConsentForm(request.POST)
     if form.is_valid():
         try:

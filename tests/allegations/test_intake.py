@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from allegations.models import AllegedPerpetrator, Allegation, DatePrecision
+from allegations.models import Allegation, AllegedPerpetrator, DatePrecision
 from core.models import AuditEvent
 from tests.factories import MemberStateFactory
 

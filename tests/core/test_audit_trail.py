@@ -107,3 +107,10 @@ def test_the_audit_page_filters_by_user_action_and_date(client, django_user_mode
 def test_the_audit_page_is_not_found_for_other_roles(client, officer):
     client.force_login(officer)
     assert client.get("/audit/").status_code == 404
+
+
+def test_a_non_canonical_ipv6_address_does_not_break_the_chain(rf):
+    request = rf.get("/", REMOTE_ADDR="2001:DB8:0:0:0:0:0:1")
+    audit_record(action="login", request=request)
+    assert AuditEvent.objects.get().ip_address == "2001:db8::1"
+    call_command("verify_audit", stdout=io.StringIO())

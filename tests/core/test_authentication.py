@@ -30,3 +30,24 @@ def test_every_page_is_marked_no_store(client, officer):
     client.force_login(officer)
     assert "no-store" in client.get("/").headers["Cache-Control"]
     assert "no-store" in client.get("/allegations/").headers["Cache-Control"]
+
+
+def test_an_administrator_cannot_grant_superuser_or_single_permissions(client, officer):
+    from core.roles import ADMINISTRATOR
+    from tests.factories import make_user
+
+    admin = make_user("admin1", ADMINISTRATOR)
+    admin.is_staff = True
+    admin.save()
+    client.force_login(admin)
+    page = client.get(f"/admin/auth/user/{officer.pk}/change/").content.decode()
+    assert 'name="is_superuser"' not in page
+    assert 'name="user_permissions"' not in page
+    response = client.post(f"/admin/auth/user/{officer.pk}/change/", {
+        "username": "officer", "is_superuser": "on", "is_active": "on", "groups": [g.pk for g in officer.groups.all()],
+        "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00", "user_permissions": [],
+    })
+    assert response.status_code == 302
+    officer.refresh_from_db()
+    assert officer.is_superuser is False
+    assert AuditEvent.objects.filter(action="user_change", object_id=str(officer.pk)).exists()

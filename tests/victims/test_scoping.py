@@ -84,3 +84,32 @@ def test_an_analyst_role_user_is_denied_identity_by_the_selector(victim):
     assign_perm("victims.view_identity", user)
     assert can_view_identity(user) is False
     assert Victim.objects.visible_to(user).count() == 1
+
+
+def test_an_analyst_sees_no_consent_history(client, analyst, officer, victim):
+    from victims.services import consent_record
+
+    consent_record(actor=officer, victim=victim, scope="contact", decision="given", given_by="victim")
+    client.force_login(analyst)
+    page = client.get(f"/victims/{victim.pk}/").content.decode()
+    assert "Be contacted about the case" not in page
+
+
+def test_view_scope_alone_never_writes_to_a_victim(client, victim, car):
+    from core.roles import VICTIMS_RIGHTS_ADVOCATE
+
+    viewer = make_user("viewer", VICTIMS_RIGHTS_ADVOCATE, view=[car])
+    client.force_login(viewer)
+    assert client.get(f"/victims/{victim.pk}/").status_code == 200
+    for url, data in [(f"/victims/{victim.pk}/consents/", {"scope": "contact", "decision": "given", "given_by": "victim"}),
+                      (f"/victims/{victim.pk}/needs/", {"category": "medical"}),
+                      (f"/victims/{victim.pk}/contacts/", {"contacted_on": "2026-01-01", "channel": "phone", "content": "x"}),
+                      (f"/victims/{victim.pk}/edit/", {"version": 1, "sex": "male"})]:
+        assert client.post(url, data).status_code == 404, url
+    victim.refresh_from_db()
+    assert victim.sex == "female" and not victim.consents.exists() and not victim.needs.exists()
+
+
+def test_a_garbled_version_is_a_conflict_not_a_crash(client, officer, victim):
+    client.force_login(officer)
+    assert client.post(f"/victims/{victim.pk}/edit/", {"version": "abc", "sex": "male"}).status_code == 409

@@ -1,0 +1,277 @@
+"""Services for the advocates' work: assistance needs, children's safeguards, paternity claims,
+and keeping victims informed. Each validates, saves and audits in one transaction."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from allegations.services import next_reference
+from core.audit import audit_record
+from core.locking import lock_current_version
+from core.models import AuditEvent, FocalPoint, Mission
+from core.querysets import users_with_mission_perm
+from core.roles import VICTIMS_RIGHTS_ADVOCATE
+from victims.models import (
+    ASSISTANCE_TRANSITIONS,
+    AssistanceNeed,
+    AssistanceStatus,
+    AssistanceStep,
+    ConsentScope,
+    PaternityClaim,
+    ServiceProvider,
+    Victim,
+    VictimContact,
+)
+from victims.querysets import can_view_identity, consent_allows
+
+
+def access_need(user, need_id: Any, *, request: HttpRequest | None = None, for_change: bool = False) -> AssistanceNeed:
+    scope = AssistanceNeed.objects.editable_by(user) if for_change else AssistanceNeed.objects.visible_to(user)
+    try:
+        return scope.select_related("victim", "provider", "assigned_advocate").get(pk=need_id)
+    except (AssistanceNeed.DoesNotExist, ValidationError, ValueError):
+        audit_record(action="access_denied", actor=user, request=request, object_type="victims.assistanceneed",
+                     object_id=str(need_id)[:64], outcome=AuditEvent.Outcome.DENIED)
+        raise Http404(_("No such assistance need.")) from None
+
+
+def providers_for(victim: Victim):
+    """Providers of the operations the victim's allegations belong to."""
+    return ServiceProvider.objects.filter(
+        active=True, mission__in=Mission.objects.filter(allegations__victim_links__victim=victim)
+    ).distinct()
+
+
+def advocates_for(victim: Victim):
+    """Advocates who may be assigned: those with view scope on an operation of the victim (one query)."""
+    missions = Mission.objects.filter(allegations__victim_links__victim=victim)
+    return users_with_mission_perm(missions).filter(groups__name=VICTIMS_RIGHTS_ADVOCATE).order_by("username")
+
+
+def _check_provider(victim: Victim, provider: ServiceProvider | None, category: str, errors: dict) -> None:
+    if provider is None:
+        return
+    if not providers_for(victim).filter(pk=provider.pk).exists():
+        errors.setdefault("provider", []).append(_("This provider does not work in the victim's operation."))
+    elif provider.categories and category not in provider.categories:
+        errors.setdefault("provider", []).append(
+            _("%(provider)s does not offer this kind of assistance.") % {"provider": provider.name})
+
+
+def _check_advocate(victim: Victim, advocate, errors: dict) -> None:
+    if advocate is not None and not Victim.objects.visible_to(advocate).filter(pk=victim.pk).exists():
+        errors.setdefault("assigned_advocate", []).append(_("This person cannot see this victim's file."))
+
+
+@transaction.atomic
+def need_create(
+    *, actor, victim: Victim, category: str, identified_on: datetime.date | None = None,
+    provider: ServiceProvider | None = None, assigned_advocate=None, follow_up_on: datetime.date | None = None,
+    notes: str = "", request: HttpRequest | None = None,
+) -> AssistanceNeed:
+    if not actor.has_perm("victims.add_assistanceneed"):
+        raise Http404
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    identified_on = identified_on or today
+    if identified_on > today:
+        errors["identified_on"] = [_("This date cannot be in the future.")]
+    _check_provider(victim, provider, category, errors)
+    _check_advocate(victim, assigned_advocate, errors)
+    if errors:
+        raise ValidationError(errors)
+    need = AssistanceNeed(victim=victim, category=category, identified_on=identified_on, provider=provider,
+                          assigned_advocate=assigned_advocate or victim.advocate, follow_up_on=follow_up_on,
+                          notes=notes, created_by=actor)
+    need.full_clean()
+    need.save(force_insert=True)
+    AssistanceStep.objects.create(need=need, from_status="", to_status=need.status, on=identified_on, by=actor)
+    audit_record(action="assistance_need_create", actor=actor, request=request, obj=need,
+                 detail={"victim": victim.code, "category": category})
+    return need
+
+
+@transaction.atomic
+def need_update(
+    *, actor, need: AssistanceNeed, expected_version: int, values: dict[str, Any], request: HttpRequest | None = None
+) -> AssistanceNeed:
+    current = lock_current_version(AssistanceNeed, need.pk, expected_version, label=str(need))
+    values = {k: v for k, v in values.items() if k in {"provider", "assigned_advocate", "follow_up_on", "notes"}}
+    errors: dict[str, list[str]] = {}
+    _check_provider(current.victim, values.get("provider", current.provider), current.category, errors)
+    _check_advocate(current.victim, values.get("assigned_advocate"), errors)
+    if errors:
+        raise ValidationError(errors)
+    for field, value in values.items():
+        setattr(current, field, value)
+    current.version = expected_version + 1
+    current.save()
+    audit_record(action="assistance_need_update", actor=actor, request=request, obj=current,
+                 detail={"fields": sorted(values)})
+    return current
+
+
+@transaction.atomic
+def need_transition(
+    *, actor, need: AssistanceNeed, to_status: str, expected_version: int, on: datetime.date | None = None,
+    provider: ServiceProvider | None = None, request: HttpRequest | None = None,
+) -> AssistanceNeed:
+    """identified → referred → in progress → provided | declined | not available (assistance never
+    waits for the investigation)."""
+    if to_status not in AssistanceStatus.values:
+        raise ValidationError({"to_status": [_("“%(status)s” is not an assistance status.") % {"status": to_status}]})
+    current = lock_current_version(AssistanceNeed, need.pk, expected_version, label=str(need))
+    if to_status not in ASSISTANCE_TRANSITIONS[current.status]:
+        raise ValidationError({"to_status": [
+            _("Assistance cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": current.get_status_display(), "to": AssistanceStatus(to_status).label}
+        ]})
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ValidationError({"on": [_("This date cannot be in the future.")]})
+    if to_status == AssistanceStatus.REFERRED:
+        provider = provider or current.provider
+        if provider is None:
+            raise ValidationError({"provider": [_("Choose the provider the need is referred to.")]})
+        errors: dict[str, list[str]] = {}
+        _check_provider(current.victim, provider, current.category, errors)
+        if errors:
+            raise ValidationError(errors)
+        current.provider, current.referred_on = provider, on
+    elif to_status == AssistanceStatus.IN_PROGRESS:
+        current.started_on = on
+    else:
+        current.closed_on = on
+        current.follow_up_on = None  # nothing left to chase
+    AssistanceStep.objects.create(need=current, from_status=current.status, to_status=to_status, on=on, by=actor)
+    previous, current.status = current.status, to_status
+    current.version = expected_version + 1
+    current.save()
+    audit_record(action="assistance_need_transition", actor=actor, request=request, obj=current,
+                 detail={"from": previous, "to": to_status})
+    return current
+
+
+@transaction.atomic
+def victim_assign_advocate(
+    *, actor, victim: Victim, advocate, expected_version: int | None = None, request: HttpRequest | None = None
+) -> Victim:
+    errors: dict[str, list[str]] = {}
+    _check_advocate(victim, advocate, errors)
+    if errors:
+        raise ValidationError({"advocate": errors["assigned_advocate"]})
+    victim = lock_current_version(Victim, victim.pk, victim.version if expected_version is None else expected_version,
+                                  label=victim.code)
+    victim.advocate, victim.version = advocate, victim.version + 1
+    victim.save(update_fields=["advocate", "version", "updated_at"])
+    audit_record(action="victim_assign_advocate", actor=actor, request=request, obj=victim,
+                 detail={"advocate": advocate.get_username() if advocate else ""})
+    return victim
+
+
+SAFEGUARDING_FIELDS = ("guardian_relationship", "best_interests_assessed_on", "child_protection_referred_on",
+                       "child_protection_agency")
+
+
+@transaction.atomic
+def child_safeguarding_update(
+    *, actor, victim: Victim, expected_version: int, values: dict[str, Any], request: HttpRequest | None = None
+) -> Victim:
+    current = lock_current_version(Victim, victim.pk, expected_version, label=victim.code)
+    if not current.is_child:
+        raise ValidationError(_("Safeguarding details are recorded for child victims."))
+    allowed = SAFEGUARDING_FIELDS + (("guardian_name",) if can_view_identity(actor) else ())
+    # The name is never pre-filled (that would be an unaudited reveal): empty means unchanged.
+    values = {k: v for k, v in values.items() if k in allowed and not (k == "guardian_name" and not v)}
+    today = timezone.localdate()
+    errors = {f: [_("This date cannot be in the future.")] for f in ("best_interests_assessed_on",
+              "child_protection_referred_on") if values.get(f) and values[f] > today}
+    if errors:
+        raise ValidationError(errors)
+    for field, value in values.items():
+        setattr(current, field, value)
+    current.version = expected_version + 1
+    current.updated_by = actor
+    current.save()
+    audit_record(action="child_safeguarding_update", actor=actor, request=request, obj=current,
+                 detail={"fields": sorted(values)})
+    return current
+
+
+CLAIM_FIELDS = ("claim_date", "focal_point", "focal_point_notified_on", "dna_status", "outcome", "support_status")
+
+
+def _validate_claim(values: dict[str, Any]) -> None:
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    for field in ("claim_date", "focal_point_notified_on"):
+        if values.get(field) and values[field] > today:
+            errors[field] = [_("This date cannot be in the future.")]
+    focal_point = values.get("focal_point")
+    if focal_point is not None and focal_point.role != FocalPoint.Role.PATERNITY:
+        errors["focal_point"] = [_("Choose a paternity focal point.")]
+    if values.get("focal_point_notified_on") and not focal_point:
+        errors["focal_point"] = [_("Say which focal point was notified.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def paternity_claim_create(*, actor, victim: Victim, values: dict[str, Any], request: HttpRequest | None = None) -> PaternityClaim:
+    if not actor.has_perm("victims.add_paternityclaim"):
+        raise Http404
+    values = {k: v for k, v in values.items() if k in CLAIM_FIELDS}
+    _validate_claim(values)
+    claim = PaternityClaim(victim=victim, created_by=actor, **values)
+    claim.child_code = next_reference(country_code="C", year=claim.claim_date.year)
+    claim.full_clean(exclude=["child_code"])
+    claim.save()
+    audit_record(action="paternity_claim_create", actor=actor, request=request, obj=claim,
+                 detail={"victim": victim.code, "child": claim.child_code})
+    return claim
+
+
+@transaction.atomic
+def paternity_claim_update(
+    *, actor, claim: PaternityClaim, expected_version: int, values: dict[str, Any], request: HttpRequest | None = None
+) -> PaternityClaim:
+    current = lock_current_version(PaternityClaim, claim.pk, expected_version, label=claim.child_code)
+    values = {k: v for k, v in values.items() if k in CLAIM_FIELDS}
+    _validate_claim(values)
+    for field, value in values.items():
+        setattr(current, field, value)
+    current.version = expected_version + 1
+    current.full_clean(exclude=["child_code"])
+    current.save()
+    audit_record(action="paternity_claim_update", actor=actor, request=request, obj=current,
+                 detail={"fields": sorted(values)})
+    return current
+
+
+@transaction.atomic
+def contact_record(
+    *, actor, victim: Victim, contacted_on: datetime.date, channel: str, content: str, request: HttpRequest | None = None
+) -> VictimContact:
+    """Informing the victim about the case, only with their (or their guardian's) consent to be contacted."""
+    if not actor.has_perm("victims.add_victimcontact"):
+        raise Http404
+    if not consent_allows(victim, ConsentScope.CONTACT):
+        raise ValidationError(_(
+            "%(code)s has not consented to be contacted (or withdrew consent). Record the consent decision "
+            "first; until then, do not contact them."
+        ) % {"code": victim.code})
+    if contacted_on > timezone.localdate():
+        raise ValidationError({"contacted_on": [_("This date cannot be in the future.")]})
+    contact = VictimContact(victim=victim, contacted_on=contacted_on, channel=channel, content=content, by=actor)
+    contact.full_clean()
+    contact.save(force_insert=True)
+    audit_record(action="victim_contact_record", actor=actor, request=request, obj=victim,
+                 detail={"channel": channel})
+    return contact

@@ -1,0 +1,95 @@
+"""The advocate's caseload: counts and worklists, in a fixed number of queries whatever its size."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from victims.models import (
+    BEST_INTERESTS_DEADLINE_DAYS,
+    OPEN_ASSISTANCE,
+    AgeGroup,
+    AssistanceNeed,
+    AssistanceStatus,
+    Victim,
+)
+
+WORKLIST_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class CaseloadFilters:
+    mine_only: bool = False
+    mission_id: int | None = None
+    category: str = ""
+
+
+@dataclass
+class Caseload:
+    counts: dict[str, int]
+    not_referred: list[AssistanceNeed]
+    due_this_week: list[AssistanceNeed]
+    overdue: list[AssistanceNeed]
+    children_flagged: list[Victim]
+    today: datetime.date
+
+
+def children_needing_assessment(victims: QuerySet, *, now: datetime.datetime) -> QuerySet:
+    """Child victims registered more than 14 days ago with no best-interests assessment."""
+    return victims.filter(
+        age_group=AgeGroup.CHILD,
+        best_interests_assessed_on__isnull=True,
+        created_at__lte=now - datetime.timedelta(days=BEST_INTERESTS_DEADLINE_DAYS),
+    )
+
+
+def caseload_for(*, user, filters: CaseloadFilters) -> Caseload:
+    now = timezone.now()
+    today = timezone.localdate()
+    week_end = today + datetime.timedelta(days=6)
+
+    victims = Victim.objects.visible_to(user)
+    needs = AssistanceNeed.objects.visible_to(user)
+    if filters.mission_id:
+        victims = victims.filter(links__allegation__mission_id=filters.mission_id).distinct()
+        needs = needs.filter(victim__links__allegation__mission_id=filters.mission_id).distinct()
+    if filters.mine_only:
+        victims = victims.filter(Q(advocate=user) | Q(needs__assigned_advocate=user)).distinct()
+        needs = needs.filter(assigned_advocate=user)
+    if filters.category:
+        needs = needs.filter(category=filters.category)
+
+    open_needs = Q(status__in=OPEN_ASSISTANCE)
+    not_referred = Q(status=AssistanceStatus.IDENTIFIED)
+    due = open_needs & Q(follow_up_on__gte=today, follow_up_on__lte=week_end)
+    overdue = open_needs & Q(follow_up_on__lt=today)
+    flagged = children_needing_assessment(victims, now=now)
+
+    # Aggregates over a subquery of ids, so the DISTINCT of the filters never inflates a count.
+    need_counts = AssistanceNeed.objects.filter(pk__in=needs.values("pk")).aggregate(
+        open=Count("pk", filter=open_needs),
+        not_referred=Count("pk", filter=not_referred),
+        due_this_week=Count("pk", filter=due),
+        overdue=Count("pk", filter=overdue),
+        provided=Count("pk", filter=Q(status=AssistanceStatus.PROVIDED)),
+    )
+    victim_counts = Victim.objects.filter(pk__in=victims.values("pk")).aggregate(
+        victims=Count("pk"), children=Count("pk", filter=Q(age_group=AgeGroup.CHILD)),
+    )
+    victim_counts["children_flagged"] = flagged.count()
+
+    def worklist(condition: Q, order: str) -> list[AssistanceNeed]:
+        rows = AssistanceNeed.objects.filter(pk__in=needs.filter(condition).values("pk"))
+        return list(rows.select_related("victim", "provider", "assigned_advocate").order_by(order, "pk")[:WORKLIST_LIMIT])
+
+    return Caseload(
+        counts=need_counts | victim_counts,
+        not_referred=worklist(not_referred, "identified_on"),
+        due_this_week=worklist(due, "follow_up_on"),
+        overdue=worklist(overdue, "follow_up_on"),
+        children_flagged=list(Victim.objects.filter(pk__in=flagged.values("pk")).order_by("created_at")[:WORKLIST_LIMIT]),
+        today=today,
+    )
