@@ -89,6 +89,8 @@ def allegation_detail(request: HttpRequest, allegation_id) -> HttpResponse:
             "history": allegation.status_changes.select_related("changed_by"),
             # Victims belong to a higher app: reached through the reverse relation, never imported.
             "victim_links": allegation.victim_links.select_related("victim"),
+            "referrals": allegation.referrals.select_related("member_state", "regional_organisation")
+            if request.user.has_perm("referrals.view_referral") else None,
             "show_narrative": show_narrative,
             "narrative": narrative,
             "narrative_readable": narrative_readable,

@@ -21,6 +21,7 @@ DEMO_PASSWORD = "sea-demo-2026"  # noqa: S105 - printed on purpose; demo only
 # or "global-change" (also write, within what the role's permissions allow)
 DEMO_USERS = [
     ("officer.car", "Amina Ngoye", FIELD_OFFICER, [("Central African Republic", ("view_mission", "change_mission"))]),
+    ("chief.car", "Bertrand Kossi", FIELD_OFFICER, [("Central African Republic", ("view_mission", "change_mission"))]),
     ("officer.som", "Hodan Warsame", FIELD_OFFICER, [("Somalia", ("view_mission", "change_mission"))]),
     ("advocate.car", "Claire Mbaye", VICTIMS_RIGHTS_ADVOCATE,
      [("Central African Republic", ("view_mission", "change_mission"))]),
@@ -102,4 +103,6 @@ def seed_users(missions: dict[str, Mission]) -> dict[str, object]:
                 for perm in perms:
                     assign_perm(f"core.{perm}", user, missions[mission_name])
         users[username] = user
+    assign_perm("referrals.approve_referral", users["chief.car"])  # the second pair of eyes for CAR,
+    assign_perm("victims.view_identity", users["chief.car"])  # who must read what is sent
     return users

@@ -1,10 +1,13 @@
 """Reference data, scope grants and the audit trail shared by every domain app."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from core.fields import EncryptedTextField
 from core.querysets import MissionQuerySet
 
 
@@ -173,3 +176,32 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_type}:{self.object_id}"
+
+
+class OutboundEmail(models.Model):
+    """Every e-mail the application sends, as sent. The body may quote a referral notification
+    (which can carry identity when consent allows), so it is stored encrypted."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    message_id = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    recipients = models.JSONField(_("recipients"), default=list)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = EncryptedTextField(_("body"), blank=True, default="")
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.SENT)
+    mission = models.ForeignKey(Mission, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    related_type = models.CharField(max_length=64, blank=True)
+    related_id = models.CharField(max_length=64, blank=True, db_index=True)
+    related_label = models.CharField(_("about"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("sent e-mail")
+        verbose_name_plural = _("outbox")
+
+    def __str__(self) -> str:
+        return self.subject

@@ -21,7 +21,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "victims.view_consent", "victims.add_consent",
         "victims.view_assistanceneed", "victims.add_assistanceneed",
         "victims.view_paternityclaim", "victims.view_victimcontact",
-        # victims.view_identity is granted person by person, not to the whole role
+        "referrals.view_referral", "referrals.add_referral", "referrals.change_referral",
+        # victims.view_identity and referrals.approve_referral are granted person by person
     ],
     VICTIMS_RIGHTS_ADVOCATE: [
         "allegations.view_allegation",
@@ -32,11 +33,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "victims.view_paternityclaim", "victims.add_paternityclaim", "victims.change_paternityclaim",
         "victims.view_victimcontact", "victims.add_victimcontact",
         "victims.view_serviceprovider",
+        "referrals.view_referral",
     ],
     HQ_ANALYST: [
         "core.view_mission",  # global: every operation, pseudonymised
         "allegations.view_allegation",
         "victims.view_victim",  # codes, sex and age group only; identity is refused to this role
+        "referrals.view_referral",
     ],
     ADMINISTRATOR: [
         "auth.view_user", "auth.add_user", "auth.change_user",

@@ -154,15 +154,17 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-# E-mail: console in the demo, SMTP when EMAIL_HOST is set.
+# E-mail: files under var/sent-mail in the demo (never the console: notices can quote identity
+# where consent allows, and must not end up in logs), SMTP when EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "sent-mail"))
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.filebased.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sea-cases@localhost")
 # Absolute links in e-mails (never carrying identity, only record ids).
@@ -180,6 +182,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_BEAT_SCHEDULE = {
+    "referral-reminder-sweep": {
+        "task": "referrals.tasks.sweep_due_reminders",
+        "schedule": crontab(minute="*/15"),
+    },
     "assistance-digest-weekly": {
         "task": "victims.tasks.send_assistance_digests",
         "schedule": crontab(day_of_week="mon", hour=6, minute=0),
@@ -202,4 +208,21 @@ LOGGING = {
     "loggers": {"django.request": {"level": "ERROR", "propagate": True}},
 }
 
+
+
 PAGE_SIZE = 25
+
+# Referral deadlines (DESIGN.md): an answer within 10 working days, an investigation within
+# 90 days when children are involved, else 180. Holidays: comma-separated ISO dates.
+SEA_RESPONSE_WORKING_DAYS = int(os.environ.get("SEA_RESPONSE_WORKING_DAYS", "10"))
+SEA_INVESTIGATION_DAYS_CHILDREN = int(os.environ.get("SEA_INVESTIGATION_DAYS_CHILDREN", "90"))
+SEA_INVESTIGATION_DAYS = int(os.environ.get("SEA_INVESTIGATION_DAYS", "180"))
+SEA_HOLIDAYS = [d.strip() for d in os.environ.get("SEA_HOLIDAYS", "").split(",") if d.strip()]
+# Reminders repeat every N (working) days while a deadline stays unmet; after two, escalate.
+SEA_RESPONSE_REMINDER_EVERY_WORKING_DAYS = int(os.environ.get("SEA_RESPONSE_REMINDER_EVERY_WORKING_DAYS", "10"))
+SEA_INVESTIGATION_REMINDER_EVERY_DAYS = int(os.environ.get("SEA_INVESTIGATION_REMINDER_EVERY_DAYS", "30"))
+SEA_REMINDERS_BEFORE_ESCALATION = 2
+SEA_HQ_ESCALATION_EMAILS = [e.strip() for e in os.environ.get(
+    "SEA_HQ_ESCALATION_EMAILS", "sea-hq@sea-cases.example.org").split(",") if e.strip()]
+# A pending reminder is queued again only if its last enqueue is older than this.
+SEA_REMINDER_REQUEUE_MINUTES = int(os.environ.get("SEA_REMINDER_REQUEUE_MINUTES", "30"))

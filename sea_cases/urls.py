@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("allegations/", include("allegations.urls")),
     path("victims/", include("victims.urls")),
+    path("referrals/", include("referrals.urls")),
     path("audit/", include("core.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -7,10 +7,13 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from allegations.models import Allegation, Status
 from core.models import Mission
 from core.roles import ADMINISTRATOR, user_roles
+from referrals.models import Referral
+from referrals.querysets import overdue_condition
 from victims.models import AgeGroup, Victim
 
 OPEN_STATUSES = [Status.PRELIMINARY_ASSESSMENT, Status.UNDER_REVIEW, Status.UNDER_INVESTIGATION]
@@ -38,6 +41,9 @@ def home(request: HttpRequest) -> HttpResponse:
             .select_related("mission")[:5],
             "recent": allegations.select_related("mission").order_by("-created_at")[:5],
             "is_administrator": ADMINISTRATOR in user_roles(request.user),
+            "overdue_referrals": Referral.objects.visible_to(request.user).open()
+            .filter(overdue_condition(timezone.localdate())).count()
+            if request.user.has_perm("referrals.view_referral") else None,
             "victim_counts": Victim.objects.visible_to(request.user).aggregate(
                 total=Count("pk"), children=Count("pk", filter=Q(age_group=AgeGroup.CHILD))
             ) if request.user.has_perm("victims.view_victim") else None,

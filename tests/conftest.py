@@ -3,15 +3,26 @@
 Under CI=true a missing PostgreSQL, Redis or Chromium is a failure, never a skip.
 """
 
+import datetime
 import os
 import shutil
 
 import pytest
 from django.db import connection
 
+from allegations.models import Credibility
 from core.crypto import new_key
 from core.roles import FIELD_OFFICER, HQ_ANALYST, VICTIMS_RIGHTS_ADVOCATE
-from tests.factories import ForceFactory, MemberStateFactory, MissionFactory, make_user
+from tests.factories import (
+    AllegationFactory,
+    ForceFactory,
+    MemberStateFactory,
+    MissionFactory,
+    PerpetratorFactory,
+    make_approver,
+    make_focal_point,
+    make_user,
+)
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by
 # the test itself are still ordinary synchronous calls.
@@ -106,6 +117,44 @@ def analyst(db):
 @pytest.fixture
 def advocate(car):
     return make_user("advocate", VICTIMS_RIGHTS_ADVOCATE, change=[car])
+
+
+# --- referrals: a credible allegation, its authority, an approver -------------------------
+
+@pytest.fixture
+def france(db):
+    state = MemberStateFactory(iso3="FRA", iso2="FR", name="France")
+    make_focal_point(state, "general", "sea-focal@defense.example.fr")
+    make_focal_point(state, "permanent_mission", "pm@france.example.org")
+    return state
+
+
+@pytest.fixture
+def credible(car, sangaris, france):
+    sangaris.lead_member_state, sangaris.lead_regional_organisation = france, None
+    sangaris.save()
+    allegation = AllegationFactory(mission=car, credibility=Credibility.CREDIBLE, date_received=datetime.date(2016, 5, 2))
+    PerpetratorFactory(allegation=allegation, force=sangaris, nationality=france, identified=True)
+    return allegation
+
+
+@pytest.fixture
+def chief(car):
+    return make_approver("chief", car)
+
+
+@pytest.fixture
+def approve(django_capture_on_commit_callbacks):
+    """Approve as the view does; the sending task (queued on commit) runs at once, in-process."""
+    from referrals.services import referral_approve
+
+    def run(actor, referral, version=None):
+        with django_capture_on_commit_callbacks(execute=True):
+            return referral_approve(actor=actor, referral=referral,
+                                    expected_version=referral.version if version is None else version)
+
+    return run
+
 
 
 # --- browser tests: Debian's Chromium driven by pytest-playwright -----------------------

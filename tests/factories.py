@@ -116,3 +116,21 @@ def make_provider(mission, name="Clinic", categories=("medical", "psychosocial")
     from victims.models import ServiceProvider
 
     return ServiceProvider.objects.create(mission=mission, name=name, categories=list(categories))
+
+
+def make_focal_point(body, role="general", email=None):
+    from core.models import FocalPoint, MemberState
+
+    field = "member_state" if isinstance(body, MemberState) else "regional_organisation"
+    return FocalPoint.objects.create(**{field: body}, role=role, name=f"{body} {role}",
+                                     email=email or f"{role}.{body.pk}@example.org")
+
+
+def make_approver(username, mission):
+    from guardian.shortcuts import assign_perm
+
+    from core.roles import FIELD_OFFICER
+
+    user = make_user(username, FIELD_OFFICER, change=[mission])
+    assign_perm("referrals.approve_referral", user)
+    return type(user).objects.get(pk=user.pk)

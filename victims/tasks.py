@@ -8,12 +8,12 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from core.mail import message_id_for, send_and_record
 from victims.models import OPEN_ASSISTANCE, AdvocateDigest, AssistanceNeed
 
 logger = logging.getLogger(__name__)
@@ -76,12 +76,13 @@ def send_advocate_digest(self, advocate_id: int, week: str) -> bool:
             "site_url": settings.SITE_URL,
         }
         try:
-            send_mail(
+            send_and_record(
+                to=[advocate.email],
                 subject=f"SEA Cases: {len(needs)} overdue assistance follow-up(s)",
-                message=render_to_string("victims/email/digest.txt", context),
-                html_message=render_to_string("victims/email/digest.html", context),
-                from_email=None,
-                recipient_list=[advocate.email],
+                text=render_to_string("victims/email/digest.txt", context),
+                html=render_to_string("victims/email/digest.html", context),
+                message_id=message_id_for("digest", f"{advocate_id}.{week}"),
+                related_label=f"Weekly follow-up digest {week}",
             )
         except OSError as exc:  # SMTP down: the row stays unsent; retry later
             logger.warning("digest for advocate %s not sent: %s", advocate_id, exc.__class__.__name__)

@@ -3,6 +3,7 @@ from django.db import transaction
 
 from allegations.demo import seed_allegations
 from core.demo import DEMO_PASSWORD, DEMO_USERS, seed_reference_data, seed_users
+from referrals.demo import seed_referrals
 from victims.demo import seed_victims
 
 
@@ -15,7 +16,8 @@ class Command(BaseCommand):
             users = seed_users(missions)
             allegations = seed_allegations(users)
             victims = seed_victims(users)
-        self.stdout.write(f"Demo data ready ({allegations} allegations and {victims} victims added).")
+            referrals = seed_referrals(users)
+        self.stdout.write(f"Demo data ready ({allegations} allegations, {victims} victims, {referrals} referrals added).")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, full_name, role, _scope in DEMO_USERS:
             self.stdout.write(f"  {username:<14} {role:<24} {full_name}")

@@ -1,0 +1,55 @@
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from core.models import MemberState, Mission, RegionalOrganisation
+from referrals.models import AuthorityResponse, InvestigationOutcome
+
+
+class DraftForm(forms.Form):
+    recipient = forms.ChoiceField(label=_("Send to"))
+    language = forms.ChoiceField(label=_("Language of the notification"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args: Any, suggested_states, suggested_organisations, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        suggested = [(f"ms:{s.pk}", f"{s} ({_('suggested')})") for s in suggested_states]
+        suggested += [(f"ro:{o.pk}", f"{o} ({_('suggested')})") for o in suggested_organisations]
+        others = [(f"ms:{s.pk}", str(s)) for s in MemberState.objects.filter(focal_points__active=True).distinct()]
+        others += [(f"ro:{o.pk}", str(o)) for o in RegionalOrganisation.objects.filter(focal_points__active=True).distinct()]
+        taken = {value for value, _label in suggested}
+        self.fields["recipient"].choices = [("", "---------")] + [
+            (_("Suggested: lead body of the force, or state of nationality"), suggested),
+            (_("Other authorities"), [c for c in others if c[0] not in taken]),
+        ]
+
+    def recipient_kwargs(self) -> dict:
+        kind, pk = self.cleaned_data["recipient"].split(":")
+        if kind == "ms":
+            return {"member_state": MemberState.objects.get(pk=pk)}
+        return {"regional_organisation": RegionalOrganisation.objects.get(pk=pk)}
+
+
+class RecordForm(forms.Form):
+    response = forms.ChoiceField(label=_("Answer"), choices=AuthorityResponse.choices)
+    response_on = forms.DateField(label=_("Answer received on"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+    investigation_officer = forms.CharField(label=_("National investigation officer"), max_length=200, required=False)
+    outcome = forms.ChoiceField(label=_("Investigation outcome"), choices=InvestigationOutcome.choices)
+    outcome_on = forms.DateField(label=_("Outcome reported on"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    accountability_measures = forms.CharField(label=_("Accountability measures reported"), required=False,
+                                              max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    close = forms.BooleanField(label=_("Close the follow-up"), required=False)
+
+
+class PendingFilterForm(forms.Form):
+    mission = forms.ModelChoiceField(label=_("Operation"), queryset=Mission.objects.none(), required=False,
+                                     empty_label=_("All my operations"))
+    authority = forms.CharField(label=_("Authority"), required=False, max_length=120)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mission"].queryset = Mission.objects.visible_to(user)

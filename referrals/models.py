@@ -1,0 +1,139 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from allegations.models import Allegation
+from core.fields import EncryptedTextField
+from core.models import FocalPoint, MemberState, RegionalOrganisation
+from referrals.querysets import ReferralQuerySet, ReminderQuerySet
+
+
+class ReferralStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft, awaiting approval")
+    APPROVED = "approved", _("Approved, being sent")
+    SENT = "sent", _("Sent, pending")
+    CLOSED = "closed", _("Closed")
+
+
+class AuthorityResponse(models.TextChoices):
+    NONE_YET = "none_yet", _("No answer yet")
+    WILL_INVESTIGATE = "will_investigate", _("Will investigate")
+    DECLINES = "declines", _("Declines to investigate")
+    NO_RESPONSE = "no_response", _("No response (recorded as such)")
+
+
+class InvestigationOutcome(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SUBSTANTIATED = "substantiated", _("Substantiated")
+    NOT_SUBSTANTIATED = "not_substantiated", _("Not substantiated")
+
+
+class Referral(models.Model):
+    """The office's notification of an allegation to the responsible authority, and its follow-up."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    allegation = models.ForeignKey(Allegation, on_delete=models.PROTECT, related_name="referrals")
+    member_state = models.ForeignKey(MemberState, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="referrals", verbose_name=_("Member State"))
+    regional_organisation = models.ForeignKey(RegionalOrganisation, null=True, blank=True, on_delete=models.PROTECT,
+                                              related_name="referrals", verbose_name=_("regional organisation"))
+    focal_points = models.ManyToManyField(FocalPoint, related_name="referrals", verbose_name=_("sent to"))
+    language = models.CharField(_("language of the notification"), max_length=2, choices=settings.LANGUAGES,
+                                default="en")
+    status = models.CharField(_("status"), max_length=10, choices=ReferralStatus.choices,
+                              default=ReferralStatus.DRAFT, editable=False)
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    drafted_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    sent_on = models.DateField(_("sent on"), null=True, blank=True, db_index=True)
+    response_due = models.DateField(_("response due"), null=True, blank=True, db_index=True)
+    investigation_due = models.DateField(_("investigation due"), null=True, blank=True, db_index=True)
+    # What was actually sent (it may quote identity where consent allowed it): encrypted.
+    sent_subject = models.CharField(max_length=300, blank=True)
+    sent_text = EncryptedTextField(blank=True, default="")
+    sent_html = EncryptedTextField(blank=True, default="")
+    sent_shares_identity = models.BooleanField(default=False)
+
+    response = models.CharField(_("response"), max_length=20, choices=AuthorityResponse.choices,
+                                default=AuthorityResponse.NONE_YET)
+    response_on = models.DateField(_("response received on"), null=True, blank=True)
+    investigation_officer = models.CharField(_("national investigation officer"), max_length=200, blank=True)
+    outcome = models.CharField(_("investigation outcome"), max_length=20, choices=InvestigationOutcome.choices,
+                               default=InvestigationOutcome.PENDING)
+    outcome_on = models.DateField(_("outcome reported on"), null=True, blank=True)
+    accountability_measures = models.TextField(_("accountability measures reported"), blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-drafted_at"]
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        permissions = [("approve_referral", _("Can approve and send a referral drafted by someone else"))]
+        constraints = [
+            models.CheckConstraint(
+                name="referral_has_exactly_one_recipient",
+                condition=(
+                    models.Q(member_state__isnull=False, regional_organisation__isnull=True)
+                    | models.Q(member_state__isnull=True, regional_organisation__isnull=False)
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.allegation.reference} → {self.recipient}"
+
+    @property
+    def recipient(self) -> MemberState | RegionalOrganisation:
+        return self.member_state or self.regional_organisation
+
+    @property
+    def awaiting_response(self) -> bool:
+        return self.status == ReferralStatus.SENT and self.response == AuthorityResponse.NONE_YET
+
+    @property
+    def awaiting_outcome(self) -> bool:
+        return (self.status == ReferralStatus.SENT and self.response != AuthorityResponse.DECLINES
+                and self.outcome == InvestigationOutcome.PENDING)
+
+
+class ReminderKind(models.TextChoices):
+    RESPONSE_OVERDUE = "response_overdue", _("Response overdue")
+    INVESTIGATION_OVERDUE = "investigation_overdue", _("Investigation overdue")
+    ESCALATION = "escalation", _("Escalation to headquarters and the Permanent Mission")
+
+
+class Reminder(models.Model):
+    """One reminder per (referral, kind, due date). The row exists before any e-mail is sent, and is
+    marked sent in the same transaction that records the e-mail: redelivery finds it sent."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=24, choices=ReminderKind.choices)
+    about = models.CharField(max_length=24, choices=ReminderKind.choices)  # the overdue deadline it chases
+    due_date = models.DateField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=200, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReminderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "kind", "due_date"], name="one_reminder_per_kind_and_due_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.due_date})"

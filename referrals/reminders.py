@@ -1,0 +1,159 @@
+"""Chasing authorities: which reminders are due, and sending each exactly once.
+
+A reminder's identity is (referral, kind, due date), and its due dates follow from the
+referral's deadline alone: the n-th reminder about an unanswered deadline is due one interval
+after the previous one, and after two unanswered reminders the next one is an escalation. So
+every sweep, however often or concurrently it runs, computes the same rows, and the unique
+constraint turns any repeat into a no-op.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from core.mail import message_id_for, send_and_record
+from core.models import FocalPoint
+from referrals.deadlines import add_working_days, holidays
+from referrals.models import (
+    AuthorityResponse,
+    InvestigationOutcome,
+    Referral,
+    ReferralStatus,
+    Reminder,
+    ReminderKind,
+)
+from referrals.querysets import overdue_condition
+
+logger = logging.getLogger(__name__)
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    referral_id: object
+    kind: str
+    about: str
+    due_date: datetime.date
+
+
+def _schedule(first: datetime.date, step, today: datetime.date, sent_of_kind: int, about: str, referral_id) -> list[DueReminder]:
+    """Reminders 1..N about one deadline, then one escalation once N have gone unanswered."""
+    due = []
+    date = first
+    limit = settings.SEA_REMINDERS_BEFORE_ESCALATION
+    for n in range(1, limit + 2):
+        if date > today:
+            break
+        if n <= limit:
+            due.append(DueReminder(referral_id, about, about, date))
+        elif sent_of_kind >= limit:  # escalate only after the reminders really went out
+            due.append(DueReminder(referral_id, ReminderKind.ESCALATION, about, date))
+        date = step(date)
+    return due
+
+
+def due_reminders(today: datetime.date) -> list[DueReminder]:
+    """Every reminder that should exist today, from two queries whatever the number of referrals."""
+    closed = holidays()
+    every_working = settings.SEA_RESPONSE_REMINDER_EVERY_WORKING_DAYS
+    every_days = datetime.timedelta(days=settings.SEA_INVESTIGATION_REMINDER_EVERY_DAYS)
+    pending = Referral.objects.filter(status=ReferralStatus.SENT).filter(overdue_condition(today))
+    sent_counts: dict[tuple, int] = defaultdict(int)
+    for row in (Reminder.objects.filter(referral__in=pending, status=Reminder.Status.SENT)
+                .exclude(kind=ReminderKind.ESCALATION).values("referral_id", "kind").annotate(n=Count("pk"))):
+        sent_counts[(row["referral_id"], row["kind"])] = row["n"]
+    due: list[DueReminder] = []
+    for referral in pending.values("pk", "response", "response_due", "outcome", "investigation_due").iterator(chunk_size=BATCH):
+        if referral["response"] == AuthorityResponse.NONE_YET and referral["response_due"] < today:
+            due += _schedule(add_working_days(referral["response_due"], 1, closed),
+                             lambda d: add_working_days(d, every_working, closed), today,
+                             sent_counts[(referral["pk"], ReminderKind.RESPONSE_OVERDUE)],
+                             ReminderKind.RESPONSE_OVERDUE, referral["pk"])
+        if (referral["response"] != AuthorityResponse.DECLINES and referral["outcome"] == InvestigationOutcome.PENDING
+                and referral["investigation_due"] < today):
+            due += _schedule(referral["investigation_due"] + datetime.timedelta(days=1), lambda d: d + every_days, today,
+                             sent_counts[(referral["pk"], ReminderKind.INVESTIGATION_OVERDUE)],
+                             ReminderKind.INVESTIGATION_OVERDUE, referral["pk"])
+    return due
+
+
+def sweep(today: datetime.date | None = None) -> list[int]:
+    """Create the reminders that are due (a repeat creates nothing) and return the pending ones to
+    queue: new ones, and old ones whose task was lost (crash, restart) or failed (SMTP down)."""
+    today = today or timezone.localdate()
+    due = due_reminders(today)
+    for start in range(0, len(due), BATCH):
+        Reminder.objects.bulk_create(
+            [Reminder(referral_id=d.referral_id, kind=d.kind, about=d.about, due_date=d.due_date)
+             for d in due[start:start + BATCH]],
+            ignore_conflicts=True,
+        )
+    stale = timezone.now() - datetime.timedelta(minutes=settings.SEA_REMINDER_REQUEUE_MINUTES)
+    with transaction.atomic():
+        to_queue = list(
+            Reminder.objects.select_for_update(skip_locked=True)
+            .filter(status=Reminder.Status.PENDING, referral__status=ReferralStatus.SENT)
+            .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=stale))
+            .values_list("pk", flat=True)
+        )
+        Reminder.objects.filter(pk__in=to_queue).update(enqueued_at=timezone.now())
+    return to_queue
+
+
+def _recipients(reminder: Reminder) -> list[str]:
+    referral = reminder.referral
+    recipients = [fp.email for fp in referral.focal_points.filter(active=True)]
+    if reminder.kind == ReminderKind.ESCALATION:
+        recipients += settings.SEA_HQ_ESCALATION_EMAILS
+        recipients += list(referral.recipient.focal_points.filter(
+            active=True, role__in=[FocalPoint.Role.PERMANENT_MISSION, FocalPoint.Role.GENERAL]
+        ).values_list("email", flat=True))
+    return sorted(set(recipients))
+
+
+def reminder_send(reminder_id: int) -> bool:
+    """Send one reminder unless it is already sent. The row stays locked while the e-mail goes and is
+    marked sent in the same transaction as the outbox record: a second delivery waits, then finds it
+    sent; a failure (SMTP down, worker killed) rolls back and leaves it pending for the next sweep."""
+    with transaction.atomic():
+        reminder = (Reminder.objects.select_for_update(of=("self",))
+                    .select_related("referral__allegation__mission", "referral__member_state",
+                                    "referral__regional_organisation")
+                    .filter(pk=reminder_id).first())
+        if reminder is None or reminder.status == Reminder.Status.SENT:
+            return False
+        referral = reminder.referral
+        if referral.status != ReferralStatus.SENT or not _still_unanswered(reminder):
+            return False
+        context = {"reminder": reminder, "referral": referral, "allegation": referral.allegation}
+        with translation.override(referral.language):
+            subject = render_to_string("referrals/reminder_subject.txt", context).strip()
+            text = render_to_string("referrals/reminder.txt", context)
+        send_and_record(to=_recipients(reminder), subject=subject, text=text,
+                        message_id=message_id_for("reminder", str(reminder.pk)), mission=referral.allegation.mission,
+                        related=referral, related_label=f"{referral} · {reminder.get_kind_display()}")
+        reminder.status, reminder.sent_at, reminder.attempts = Reminder.Status.SENT, timezone.now(), reminder.attempts + 1
+        reminder.save(update_fields=["status", "sent_at", "attempts"])
+    return True
+
+
+def reminder_failed(reminder_id: int, error: Exception) -> None:
+    """Note the failure (class name only: messages can quote addresses) for the pending page."""
+    Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.PENDING).update(
+        last_error=error.__class__.__name__[:200])
+
+
+def _still_unanswered(reminder: Reminder) -> bool:
+    referral = reminder.referral
+    if reminder.about == ReminderKind.RESPONSE_OVERDUE:
+        return referral.response == AuthorityResponse.NONE_YET
+    return referral.response != AuthorityResponse.DECLINES and referral.outcome == InvestigationOutcome.PENDING

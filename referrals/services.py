@@ -1,0 +1,254 @@
+"""The referral workflow: draft, preview, second-person approval, sending, and the authority's answers."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from allegations.models import Allegation, Credibility
+from core.audit import audit_record
+from core.locking import lock_current_version
+from core.mail import message_id_for, send_and_record
+from core.models import AuditEvent, FocalPoint, MemberState, RegionalOrganisation
+from referrals.deadlines import investigation_due, response_due
+from referrals.models import (
+    AuthorityResponse,
+    InvestigationOutcome,
+    Referral,
+    ReferralStatus,
+)
+from victims.models import ConsentScope
+from victims.querysets import can_view_identity, consent_allows
+
+
+def access_referral(user, referral_id: Any, *, request: HttpRequest | None = None, for_change: bool = False) -> Referral:
+    scope = Referral.objects.editable_by(user) if for_change else Referral.objects.visible_to(user)
+    try:
+        return scope.select_related("allegation__mission", "member_state", "regional_organisation").get(pk=referral_id)
+    except (Referral.DoesNotExist, ValidationError, ValueError):
+        audit_record(action="access_denied", actor=user, request=request, object_type="referrals.referral",
+                     object_id=str(referral_id)[:64], outcome=AuditEvent.Outcome.DENIED)
+        raise Http404(_("No such referral.")) from None
+
+
+def suggested_recipients(allegation: Allegation) -> tuple[list[MemberState], list[RegionalOrganisation]]:
+    """The forces' lead bodies, and the nationality states of identified perpetrators."""
+    states: dict[int, MemberState] = {}
+    organisations: dict[int, RegionalOrganisation] = {}
+    for perpetrator in allegation.perpetrators.select_related(
+        "force__lead_member_state", "force__lead_regional_organisation", "nationality"
+    ):
+        if perpetrator.force.lead_member_state:
+            states[perpetrator.force.lead_member_state.pk] = perpetrator.force.lead_member_state
+        if perpetrator.force.lead_regional_organisation:
+            org = perpetrator.force.lead_regional_organisation
+            organisations[org.pk] = org
+        if perpetrator.identified and perpetrator.nationality:
+            states[perpetrator.nationality.pk] = perpetrator.nationality
+    return sorted(states.values(), key=str), sorted(organisations.values(), key=str)
+
+
+def recipient_focal_points(recipient: MemberState | RegionalOrganisation):
+    """Whom the notification goes to: the recipient's active focal points, except those kept for
+    paternity claims and for escalations (the Permanent Mission)."""
+    return recipient.focal_points.filter(active=True).exclude(
+        role__in=[FocalPoint.Role.PATERNITY, FocalPoint.Role.PERMANENT_MISSION])
+
+
+@transaction.atomic
+def referral_draft(
+    *, actor, allegation: Allegation, member_state: MemberState | None = None,
+    regional_organisation: RegionalOrganisation | None = None, language: str = "en",
+    request: HttpRequest | None = None,
+) -> Referral:
+    if not (actor.has_perm("referrals.add_referral")
+            and Allegation.objects.editable_by(actor).filter(pk=allegation.pk).exists()):
+        raise Http404
+    errors: dict[str, list[str]] = {}
+    if allegation.credibility != Credibility.CREDIBLE:
+        errors["allegation"] = [_("Only allegations assessed as credible can be referred. Record the credibility "
+                                  "assessment on the allegation first.")]
+    if (member_state is None) == (regional_organisation is None):
+        errors["recipient"] = [_("Choose one Member State or one regional organisation.")]
+    elif not recipient_focal_points(member_state or regional_organisation).exists():
+        errors["recipient"] = [_("%(recipient)s has no active focal point to send to. An administrator must add "
+                                 "one first.") % {"recipient": member_state or regional_organisation}]
+    if language not in dict(settings.LANGUAGES):
+        errors["language"] = [_("Choose English or French.")]
+    if errors:
+        raise ValidationError(errors)
+    referral = Referral.objects.create(allegation=allegation, member_state=member_state,
+                                       regional_organisation=regional_organisation, language=language,
+                                       drafted_by=actor)
+    referral.focal_points.set(recipient_focal_points(referral.recipient))
+    audit_record(action="referral_draft", actor=actor, request=request, obj=referral,
+                 detail={"allegation": allegation.reference, "recipient": str(referral.recipient)})
+    return referral
+
+
+@dataclass(frozen=True)
+class VictimInNotice:
+    code: str
+    age_group: str
+    sex: str
+    identity_shared: bool
+    full_name: str = ""
+    date_of_birth: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class Notification:
+    subject: str
+    text: str
+    html: str
+    shares_identity: bool
+
+
+def render_notification(referral: Referral, *, on: datetime.date | None = None) -> Notification:
+    """What the authority receives. A victim's identity appears only where their latest
+    share_identity_with_member_state consent is "given"; otherwise code, sex and age group."""
+    allegation = referral.allegation
+    victims = []
+    for link in allegation.victim_links.select_related("victim"):
+        victim = link.victim
+        shared = consent_allows(victim, ConsentScope.SHARE_WITH_MEMBER_STATE)
+        victims.append(VictimInNotice(
+            code=victim.code, age_group=link.get_age_group_display(), sex=victim.get_sex_display(),
+            identity_shared=shared,
+            full_name=victim.full_name if shared else "",
+            date_of_birth=victim.date_of_birth if shared else None,
+        ))
+    on = on or referral.sent_on or timezone.localdate()
+    context = {
+        "referral": referral,
+        "allegation": allegation,
+        "perpetrators": allegation.perpetrators.select_related("force", "nationality"),
+        "victims": victims,
+        "response_due": response_due(on),
+        "investigation_due": investigation_due(on, children_involved=allegation.children_involved),
+        "on": on,
+    }
+    with translation.override(referral.language):
+        subject = _("Allegation of sexual exploitation and abuse %(reference)s: request to investigate") % {
+            "reference": allegation.reference}
+        text = render_to_string("referrals/notification.txt", context)
+        html = render_to_string("referrals/notification.html", context)
+    return Notification(subject=subject, text=text, html=html, shares_identity=any(v.identity_shared for v in victims))
+
+
+def referral_preview(*, actor, referral: Referral, request: HttpRequest | None = None) -> Notification:
+    """The exact notice, before sending (or as sent). Showing quoted identity is an audited reveal."""
+    if referral.status == ReferralStatus.DRAFT:
+        notice = render_notification(referral)
+    else:
+        notice = Notification(subject=referral.sent_subject, text=referral.sent_text, html=referral.sent_html,
+                              shares_identity=referral.sent_shares_identity)
+    audit_record(action="referral_preview", actor=actor, request=request, obj=referral,
+                 detail={"shares_identity": notice.shares_identity})
+    return notice
+
+
+@transaction.atomic
+def referral_approve(*, actor, referral: Referral, expected_version: int, request: HttpRequest | None = None) -> Referral:
+    """The second person approves; sending then happens in a task (ids only), retried if SMTP is down."""
+    current = lock_current_version(Referral, referral.pk, expected_version, label=str(referral))
+    if not actor.has_perm("referrals.approve_referral"):
+        raise ValidationError(_("You do not have the right to approve referrals."))
+    if current.drafted_by_id == actor.pk:
+        raise ValidationError(_("A referral must be approved by someone other than the person who drafted it."))
+    if current.status != ReferralStatus.DRAFT:
+        raise ValidationError(_("This referral has already been approved."))
+    if render_notification(current).shares_identity and not can_view_identity(actor):
+        raise ValidationError(_("This notice names a victim (with their consent): it must be approved by someone "
+                                "allowed to see victims' identity, who can read what is sent."))
+    current.status, current.approved_by, current.approved_at = ReferralStatus.APPROVED, actor, timezone.now()
+    current.version = expected_version + 1
+    current.save()
+    audit_record(action="referral_approve", actor=actor, request=request, obj=current)
+    from referrals.tasks import send_referral  # the task module imports this one
+
+    transaction.on_commit(lambda: send_referral.delay(str(current.pk)))
+    return current
+
+
+def referral_send(*, referral_id) -> bool:
+    """Deliver an approved referral once: lock it, render, send and record, mark it sent, one transaction.
+    SMTP down: everything rolls back and the referral stays approved, to be sent again."""
+    with transaction.atomic():
+        referral = Referral.objects.select_for_update(of=("self",)).select_related("allegation", "member_state",
+                                                                       "regional_organisation").get(pk=referral_id)
+        if referral.status != ReferralStatus.APPROVED:
+            return False
+        today = timezone.localdate()
+        notice = render_notification(referral, on=today)
+        recipients = [fp.email for fp in referral.focal_points.filter(active=True)]
+        send_and_record(to=recipients, subject=notice.subject, text=notice.text, html=notice.html,
+                        message_id=message_id_for("referral", str(referral.pk)), mission=referral.allegation.mission,
+                        related=referral, related_label=str(referral))
+        referral.status, referral.sent_on = ReferralStatus.SENT, today
+        referral.response_due = response_due(today)
+        referral.investigation_due = investigation_due(today, children_involved=referral.allegation.children_involved)
+        referral.sent_subject, referral.sent_text, referral.sent_html = notice.subject, notice.text, notice.html
+        referral.sent_shares_identity = notice.shares_identity
+        referral.version += 1
+        referral.save()
+        audit_record(action="referral_sent", obj=referral,
+                     detail={"recipients": len(recipients), "shares_identity": notice.shares_identity})
+    return True
+
+
+def referrals_to_resend() -> list:
+    """Approved referrals whose sending has not succeeded for a while (SMTP was down, worker lost)."""
+    stale = timezone.now() - datetime.timedelta(minutes=settings.SEA_REMINDER_REQUEUE_MINUTES)
+    return list(Referral.objects.filter(status=ReferralStatus.APPROVED, approved_at__lt=stale)
+                .values_list("pk", flat=True))
+
+
+RESPONSE_FIELDS = ("response", "response_on", "investigation_officer")
+OUTCOME_FIELDS = ("outcome", "outcome_on", "accountability_measures")
+
+
+@transaction.atomic
+def referral_record(
+    *, actor, referral: Referral, expected_version: int, values: dict[str, Any], close: bool = False,
+    request: HttpRequest | None = None,
+) -> Referral:
+    """Record what the authority answered and reported; optionally close the follow-up."""
+    current = lock_current_version(Referral, referral.pk, expected_version, label=str(referral))
+    if current.status != ReferralStatus.SENT:
+        raise ValidationError(_("Answers can be recorded only on a referral that was sent and is still open."))
+    values = {k: v for k, v in values.items() if k in RESPONSE_FIELDS + OUTCOME_FIELDS}
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    for field in ("response_on", "outcome_on"):
+        day = values.get(field)
+        if day and day < current.sent_on:
+            errors[field] = [_("This date is before the referral was sent (%(sent)s).") % {"sent": current.sent_on}]
+        elif day and day > today:
+            errors[field] = [_("This date cannot be in the future.")]
+    if values.get("response", current.response) != AuthorityResponse.NONE_YET and not values.get(
+            "response_on", current.response_on):
+        errors.setdefault("response_on", []).append(_("Give the date of the answer."))
+    if values.get("outcome", current.outcome) != InvestigationOutcome.PENDING and not values.get(
+            "outcome_on", current.outcome_on):
+        errors.setdefault("outcome_on", []).append(_("Give the date the outcome was reported."))
+    if errors:
+        raise ValidationError(errors)
+    for field, value in values.items():
+        setattr(current, field, value)
+    if close:
+        current.status, current.closed_on = ReferralStatus.CLOSED, today
+    current.version = expected_version + 1
+    current.save()
+    audit_record(action="referral_record", actor=actor, request=request, obj=current,
+                 detail={"fields": sorted(values), "closed": close})
+    return current

@@ -1,0 +1,145 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from allegations.services import access_allegation
+from core.forms import add_service_errors
+from core.locking import StaleEditError, submitted_version
+from core.models import Mission, OutboundEmail
+from core.paging import paginate
+from referrals.forms import DraftForm, PendingFilterForm, RecordForm
+from referrals.models import Referral, ReferralStatus
+from referrals.querysets import pending_referrals
+from referrals.services import (
+    access_referral,
+    referral_approve,
+    referral_draft,
+    referral_preview,
+    referral_record,
+    suggested_recipients,
+)
+from victims.querysets import can_view_identity
+
+
+@login_required
+def pending(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("referrals.view_referral"):
+        raise Http404
+    filters = PendingFilterForm(request.GET or None, user=request.user)
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    today = timezone.localdate()
+    referrals = pending_referrals(user=request.user, today=today, **criteria)
+    drafts = Referral.objects.editable_by(request.user).filter(
+        status__in=[ReferralStatus.DRAFT, ReferralStatus.APPROVED]).select_related("allegation", "member_state",
+                                                                                    "regional_organisation")
+    return render(request, "referrals/pending.html", {
+        "filters": filters, "today": today, "drafts": drafts, "filtered": any(criteria.values()),
+        **paginate(request, referrals),
+    })
+
+
+@login_required
+def referral_new(request: HttpRequest, allegation_id) -> HttpResponse:
+    allegation = access_allegation(request.user, allegation_id, request=request, for_change=True)
+    if not request.user.has_perm("referrals.add_referral"):
+        raise Http404
+    states, organisations = suggested_recipients(allegation)
+    form = DraftForm(request.POST or None, suggested_states=states, suggested_organisations=organisations,
+                     initial={"language": request.LANGUAGE_CODE})
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = referral_draft(actor=request.user, allegation=allegation, language=form.cleaned_data["language"],
+                                      request=request, **form.recipient_kwargs())
+        except ValidationError as error:
+            add_service_errors(form, None, error)
+        else:
+            messages.success(request, _("Draft saved. Check the notice below; a colleague must approve it."))
+            return redirect("referrals:detail", referral.pk)
+    return render(request, "referrals/new.html", {"form": form, "allegation": allegation},
+                  status=400 if form.errors else 200)
+
+
+def _detail(request: HttpRequest, referral: Referral, *, record_form=None, status: int = 200) -> HttpResponse:
+    user = request.user
+    notice = referral_preview(actor=user, referral=referral, request=request)
+    # A notice quoting identity (consent given) is shown only to those who may see identity.
+    show_notice = can_view_identity(user) or not notice.shares_identity
+    can_change = Referral.objects.editable_by(user).filter(pk=referral.pk).exists()
+    return render(request, "referrals/detail.html", {
+        "referral": referral,
+        "notice": notice if show_notice else None,
+        "can_change": can_change,
+        "can_approve": can_change and user.has_perm("referrals.approve_referral") and referral.drafted_by_id != user.pk,
+        "reminders": referral.reminders.all(),
+        "record_form": record_form or RecordForm(initial={
+            f: getattr(referral, f) for f in RecordForm.base_fields if f != "close"}),
+        "today": timezone.localdate(),
+    }, status=status)
+
+
+@login_required
+def referral_detail(request: HttpRequest, referral_id) -> HttpResponse:
+    return _detail(request, access_referral(request.user, referral_id, request=request))
+
+
+@login_required
+def referral_print(request: HttpRequest, referral_id) -> HttpResponse:
+    referral = access_referral(request.user, referral_id, request=request)
+    notice = referral_preview(actor=request.user, referral=referral, request=request)
+    if notice.shares_identity and not can_view_identity(request.user):
+        raise Http404
+    return render(request, "referrals/print.html", {"referral": referral, "notice": notice})
+
+
+@require_POST
+@login_required
+def referral_approve_view(request: HttpRequest, referral_id) -> HttpResponse:
+    referral = access_referral(request.user, referral_id, request=request, for_change=True)
+    try:
+        referral_approve(actor=request.user, referral=referral, expected_version=submitted_version(request),
+                         request=request)
+    except StaleEditError as stale:
+        messages.error(request, str(stale))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Approved. The notification is being sent; this page shows when it has gone."))
+    return redirect("referrals:detail", referral.pk)
+
+
+@require_POST
+@login_required
+def referral_record_view(request: HttpRequest, referral_id) -> HttpResponse:
+    referral = access_referral(request.user, referral_id, request=request, for_change=True)
+    form = RecordForm(request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        close = data.pop("close")
+        try:
+            referral_record(actor=request.user, referral=referral, expected_version=submitted_version(request),
+                            values=data, close=close, request=request)
+        except StaleEditError as stale:
+            messages.error(request, str(stale))
+            return redirect("referrals:detail", referral.pk)
+        except ValidationError as error:
+            add_service_errors(form, None, error)
+    if form.errors:
+        return _detail(request, referral, record_form=form, status=400)
+    messages.success(request, _("Recorded."))
+    return redirect("referrals:detail", referral.pk)
+
+
+@login_required
+def outbox(request: HttpRequest) -> HttpResponse:
+    """Every e-mail sent about referrals in the user's operations (subjects and recipients only)."""
+    if not request.user.has_perm("referrals.view_referral"):
+        raise Http404
+    emails = OutboundEmail.objects.filter(mission__in=Mission.objects.visible_to(request.user)).select_related("mission")
+    return render(request, "referrals/outbox.html", paginate(request, emails))
+

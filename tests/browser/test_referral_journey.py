@@ -1,0 +1,44 @@
+"""Draft, preview, approval by a colleague, the pending page, and the authority's answer."""
+
+import pytest
+from playwright.sync_api import expect
+
+from referrals.models import Referral
+from tests.browser.test_allegation_journey import shot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_it_refers_an_allegation_with_two_person_approval(login, live_server, browser, officer, chief, credible, france):
+    page = login(officer)
+    page.goto(f"{live_server.url}/allegations/{credible.pk}/")
+    page.get_by_role("link", name="Refer to the responsible authority").click()
+    page.get_by_role("combobox", name="Send to").select_option(label="France (suggested)")
+    page.get_by_role("button", name="Save draft and preview").click()
+    expect(page.get_by_text("The notice, exactly as it will be sent")).to_be_visible()
+    expect(page.get_by_text("A colleague with the approval right, other than the drafter")).to_be_visible()
+    expect(page.get_by_role("button", name="Approve and send")).to_have_count(0)
+    shot(page, "field-officer-referral-draft")
+    referral_url = page.url
+
+    colleague = browser.new_context().new_page()
+    colleague.goto(f"{live_server.url}/accounts/login/")
+    colleague.fill("#id_username", chief.username)
+    colleague.fill("#id_password", "correct horse battery")
+    colleague.click("button[type=submit]")
+    colleague.goto(referral_url)
+    colleague.get_by_role("button", name="Approve and send").click()
+    expect(colleague.get_by_text("Sent, pending")).to_be_visible()
+
+    colleague.get_by_role("link", name="Referrals", exact=True).click()
+    expect(colleague.get_by_role("link", name=credible.reference)).to_be_visible()
+    colleague.get_by_role("link", name=credible.reference).click()
+    colleague.get_by_role("combobox", name="Answer", exact=True).select_option("will_investigate")
+    colleague.get_by_role("textbox", name="Answer received on").fill(Referral.objects.get().sent_on.isoformat())
+    colleague.get_by_role("textbox", name="National investigation officer").fill("Lt-Col. Demo")
+    colleague.get_by_role("button", name="Save").click()
+    expect(colleague.get_by_text("Recorded.", exact=True)).to_be_visible()
+    shot(colleague, "field-officer-referral-answered")
+    referral = Referral.objects.get()
+    assert (referral.status, referral.response, referral.approved_by, referral.drafted_by) == (
+        "sent", "will_investigate", chief, officer)
