@@ -30,6 +30,8 @@ def navigation(request: HttpRequest) -> dict:
         items.append(("victims:list", _("Victims")))
     if user.has_perm("referrals.view_referral"):
         items.append(("referrals:pending", _("Referrals")))
+    if user.has_perm("reporting.view_reports"):
+        items.append(("reporting:dashboard", _("Reports")))
     if user.has_perm("victims.view_assistanceneed"):
         items.append(("victims:caseload", _("Caseload")))
     if user.has_perm("core.view_auditevent"):

@@ -40,6 +40,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "allegations.view_allegation",
         "victims.view_victim",  # codes, sex and age group only; identity is refused to this role
         "referrals.view_referral",
+        "reporting.view_reports",
     ],
     ADMINISTRATOR: [
         "auth.view_user", "auth.add_user", "auth.change_user",

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "guardian",
+    "rest_framework",
     "core",
     "allegations",
     "victims",
@@ -186,6 +187,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "referrals.tasks.sweep_due_reminders",
         "schedule": crontab(minute="*/15"),
     },
+    "expired-exports-cleanup": {
+        "task": "reporting.tasks.delete_expired_exports",
+        "schedule": crontab(minute=5),
+    },
     "assistance-digest-weekly": {
         "task": "victims.tasks.send_assistance_digests",
         "schedule": crontab(day_of_week="mon", hour=6, minute=0),
@@ -226,3 +231,17 @@ SEA_HQ_ESCALATION_EMAILS = [e.strip() for e in os.environ.get(
     "SEA_HQ_ESCALATION_EMAILS", "sea-hq@sea-cases.example.org").split(",") if e.strip()]
 # A pending reminder is queued again only if its last enqueue is older than this.
 SEA_REMINDER_REQUEUE_MINUTES = int(os.environ.get("SEA_REMINDER_REQUEUE_MINUTES", "30"))
+
+# Annex exports above this many allegations are built by a background task with a progress page.
+SEA_EXPORT_BACKGROUND_ROWS = int(os.environ.get("SEA_EXPORT_BACKGROUND_ROWS", "2000"))
+SEA_EXPORT_DIR = Path(os.environ.get("SEA_EXPORT_DIR", BASE_DIR / "var" / "exports"))  # outside the web root
+SEA_EXPORT_TTL_HOURS = int(os.environ.get("SEA_EXPORT_TTL_HOURS", "24"))
+
+REST_FRAMEWORK = {
+    # Deny unless a view says otherwise; every view checks scope itself through the selectors.
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # "format" is the annex export's own parameter (csv|xlsx|json), not a renderer switch.
+    "URL_FORMAT_OVERRIDE": None,
+}

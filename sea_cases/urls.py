@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from reporting.api import AnnexExport
 from sea_cases import views as project_views
 
 urlpatterns = [
@@ -13,6 +14,8 @@ urlpatterns = [
     path("allegations/", include("allegations.urls")),
     path("victims/", include("victims.urls")),
     path("referrals/", include("referrals.urls")),
+    path("reports/", include("reporting.urls")),
     path("audit/", include("core.urls")),
+    path("api/v1/reports/annex/", AnnexExport.as_view(), name="api-annex"),
     path("admin/", admin.site.urls),
 ]

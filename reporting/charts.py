@@ -1,0 +1,26 @@
+"""Bar charts rendered on the server as plain HTML bars: no script, no CDN, and every bar carries its
+label and its number in text, so nothing depends on colour."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: int
+    width: float  # percent of the widest bar
+
+
+@dataclass(frozen=True)
+class BarChart:
+    slug: str
+    title: str
+    bars: list[Bar]
+
+
+def bar_chart(slug: str, title: str, items: list[tuple[str, int]]) -> BarChart:
+    peak = max((value for _, value in items), default=0) or 1
+    return BarChart(slug=slug, title=title,
+                    bars=[Bar(label=str(label), value=int(value), width=round(100 * value / peak, 1)) for label, value in items])

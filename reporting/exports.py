@@ -1,0 +1,90 @@
+"""Writing an annex as CSV, XLSX, JSON or a zip of CSVs. Never any identity: the annex has none."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+
+import xlsxwriter
+
+from reporting.annex import Annex
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "zip": "application/zip",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+
+
+def safe_cell(value):
+    """Text a spreadsheet could run as a formula gets a leading apostrophe; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def to_csv(columns: list[str], rows: list[list]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    writer.writerows([safe_cell(v) for v in row] for row in rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens accented names correctly
+
+
+def to_zip(annex: Annex) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, (columns, rows) in annex.tables().items():
+            archive.writestr(f"annex-{annex.year}-{name.lower()}.csv", to_csv(columns, rows))
+    return out.getvalue()
+
+
+def to_xlsx(annex: Annex) -> bytes:
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    header = book.add_format({"bold": True, "bg_color": "#0B4F7C", "font_color": "#FFFFFF", "text_wrap": True,
+                              "valign": "top", "border": 1})
+    total = book.add_format({"bold": True, "top": 2})
+    for name, (columns, rows) in annex.tables().items():
+        sheet = book.add_worksheet(name)
+        sheet.write_row(0, 0, columns, header)
+        sheet.freeze_panes(1, 0)
+        widths = [len(c) for c in columns]
+        for r, row in enumerate(rows, start=1):
+            style = total if name == "Summary" and r == len(rows) else None
+            for c, value in enumerate(row):
+                if isinstance(value, (int, float)):
+                    sheet.write_number(r, c, value, style)
+                else:
+                    sheet.write_string(r, c, str(safe_cell(value)), style)
+                widths[c] = max(widths[c], len(str(value)))
+        for c, width in enumerate(widths):
+            sheet.set_column(c, c, min(max(width + 2, 8), 60))
+        sheet.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
+    book.close()
+    return out.getvalue()
+
+
+def to_json(annex: Annex) -> bytes:
+    data = {"year": annex.year}
+    for name, (columns, rows) in annex.tables().items():
+        data[name.lower()] = [dict(zip(columns, row, strict=True)) for row in rows]
+    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def render(annex: Annex, fmt: str, table: str = "") -> tuple[bytes, str, str]:
+    """(content, content type, file name) for one export."""
+    if fmt == "xlsx":
+        return to_xlsx(annex), CONTENT_TYPES["xlsx"], f"annex-{annex.year}.xlsx"
+    if fmt == "json":
+        return to_json(annex), CONTENT_TYPES["json"], f"annex-{annex.year}.json"
+    if fmt == "csv" and table in ("allegations", "summary"):
+        columns, rows = annex.tables()[table.capitalize()]
+        return to_csv(columns, rows), CONTENT_TYPES["csv"], f"annex-{annex.year}-{table}.csv"
+    if fmt in ("csv", "zip"):
+        return to_zip(annex), CONTENT_TYPES["zip"], f"annex-{annex.year}-csv.zip"
+    raise ValueError(f"unknown format {fmt!r}")

@@ -1,0 +1,30 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from core.audit import audit_record
+from reporting.annex import all_allegations, build_annex
+from reporting.exports import render
+
+
+class Command(BaseCommand):
+    help = "Write the annex tables for the allegations received in a year (no victim identity, ever)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--format", choices=["csv", "xlsx", "json"], required=True,
+                            help="csv writes a zip of both tables unless --table is given")
+        parser.add_argument("--table", choices=["allegations", "summary"], default="")
+        parser.add_argument("--out", required=True)
+
+    def handle(self, *args, year: int, format: str, table: str, out: str, **options) -> None:
+        if not 1990 <= year <= 2100:
+            raise CommandError("--year must be a year such as 2016")
+        annex = build_annex(all_allegations(), year=year)
+        content, _type, _name = render(annex, format, table)
+        Path(out).write_bytes(content)
+        audit_record(action="export", object_type="reporting.annex", object_id=str(year),
+                     detail={"year": year, "format": format, "table": table, "via": "command line",
+                             "rows": len(annex.allegations)})
+        self.stdout.write(f"Annex {year}: {len(annex.allegations)} allegations, {len(annex.summary) - 1} "
+                          f"country/force rows, written to {out}")

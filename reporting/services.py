@@ -1,0 +1,124 @@
+"""Exports of the annex: audited, scoped to the user, in the background when large."""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count
+from django.db.models.functions import ExtractQuarter, ExtractYear
+from django.http import HttpRequest
+from django.utils import timezone
+
+from allegations.models import Allegation, AllegationType, Status
+from core.audit import audit_record
+from referrals.models import Referral
+from referrals.querysets import overdue_condition
+from reporting.annex import Annex, AnnexFilters, annex_allegations, build_annex
+from reporting.exports import render
+from reporting.models import ExportJob
+
+
+def reports_scope(user):
+    """What a report may count: the allegations the user may see (all of them for headquarters)."""
+    return Allegation.objects.visible_to(user)
+
+
+def export_now(*, user, year: int, fmt: str, table: str = "", filters: AnnexFilters, request: HttpRequest | None = None
+               ) -> tuple[bytes, str, str]:
+    annex = build_annex(reports_scope(user), year=year, filters=filters)
+    content, content_type, name = render(annex, fmt, table)
+    audit_record(action="export", actor=user, request=request, object_type="reporting.annex", object_id=str(year),
+                 detail={"year": year, "format": fmt, "table": table, "filters": filters.as_dict(),
+                         "rows": len(annex.allegations)})
+    return content, content_type, name
+
+
+def export_is_large(*, user, year: int, filters: AnnexFilters) -> bool:
+    return annex_allegations(reports_scope(user), year=year, filters=filters).count() > settings.SEA_EXPORT_BACKGROUND_ROWS
+
+
+def export_job_start(*, user, year: int, fmt: str, table: str, filters: AnnexFilters,
+                     request: HttpRequest | None = None) -> ExportJob:
+    job = ExportJob.objects.create(
+        requested_by=user, params={"year": year, "format": fmt, "table": table, "filters": filters.as_dict()},
+        expires_at=timezone.now() + datetime.timedelta(hours=settings.SEA_EXPORT_TTL_HOURS),
+    )
+    audit_record(action="export_requested", actor=user, request=request, obj=job, detail=job.params)
+    from reporting.tasks import build_export  # the task module imports this one
+
+    build_export.delay(str(job.pk))
+    return job
+
+
+def export_job_build(job_id) -> None:
+    job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
+    if job.status == ExportJob.Status.DONE:
+        return
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, progress=10)
+    params = job.params
+    annex = build_annex(reports_scope(job.requested_by), year=params["year"], filters=AnnexFilters(**params["filters"]))
+    ExportJob.objects.filter(pk=job.pk).update(progress=60)
+    content, content_type, name = render(annex, params["format"], params["table"])
+    settings.SEA_EXPORT_DIR.mkdir(parents=True, exist_ok=True)
+    job.path.write_bytes(content)
+    job.path.chmod(0o600)
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.DONE, progress=100, file_name=name,
+                                               content_type=content_type, finished_at=timezone.now())
+    audit_record(action="export", actor=job.requested_by, obj=job,
+                 detail={**params, "rows": len(annex.allegations), "via": "background"})
+
+
+def delete_expired_exports() -> int:
+    expired = list(ExportJob.objects.filter(expires_at__lt=timezone.now()))
+    for job in expired:
+        job.path.unlink(missing_ok=True)
+    ExportJob.objects.filter(pk__in=[j.pk for j in expired]).delete()
+    return len(expired)
+
+
+@dataclass
+class Dashboard:
+    year: int
+    annex: Annex
+    per_year: list[tuple[str, int]]
+    per_quarter: list[tuple[str, int]]
+    by_type: list[tuple[str, int]]
+    by_status: list[tuple[str, int]]
+    victims: list[tuple[str, int]]
+    referrals_pending: int
+    referrals_overdue: int
+    median_days_to_referral: float | None
+    median_days_to_response: float | None
+
+
+def dashboard_for(*, user, year: int, filters: AnnexFilters) -> Dashboard:
+    scope = reports_scope(user)
+    selected = annex_allegations(scope, year=year, filters=filters)
+    annex = build_annex(scope, year=year, filters=filters)
+    total = annex.summary[-1]
+    per_year = list(scope.annotate(y=ExtractYear("date_received")).values("y").annotate(n=Count("pk")).order_by("y"))
+    quarters = dict(selected.annotate(q=ExtractQuarter("date_received")).values("q").annotate(n=Count("pk"))
+                    .values_list("q", "n"))
+    types = dict(selected.values("allegation_type").annotate(n=Count("pk")).values_list("allegation_type", "n"))
+    statuses = dict(selected.values("status").annotate(n=Count("pk")).values_list("status", "n"))
+    referrals = Referral.objects.filter(allegation__in=selected, sent_on__isnull=False)
+    delays = list(referrals.values_list("allegation__date_received", "sent_on", "response_on"))
+    to_referral = [(sent - received).days for received, sent, _ in delays]
+    to_response = [(answered - sent).days for _, sent, answered in delays if answered]
+    today = timezone.localdate()
+    return Dashboard(
+        year=year,
+        annex=annex,
+        per_year=[(str(row["y"]), row["n"]) for row in per_year],
+        per_quarter=[(f"Q{q}", quarters.get(q, 0)) for q in range(1, 5)],
+        by_type=[(str(label), types.get(value, 0)) for value, label in AllegationType.choices],
+        by_status=[(str(label), statuses.get(value, 0)) for value, label in Status.choices],
+        victims=list(zip(["Women", "Girls", "Men", "Boys", "Unknown sex or age"], total[5:10], strict=True)),
+        referrals_pending=referrals.filter(status="sent").count(),
+        referrals_overdue=referrals.filter(status="sent").filter(overdue_condition(today)).count(),
+        median_days_to_referral=statistics.median(to_referral) if to_referral else None,
+        median_days_to_response=statistics.median(to_response) if to_response else None,
+    )

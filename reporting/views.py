@@ -1,0 +1,95 @@
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from core.audit import audit_record
+from reporting.annex import build_annex
+from reporting.charts import bar_chart
+from reporting.forms import AnnexFilterForm, ExportForm
+from reporting.models import ExportJob
+from reporting.services import (
+    dashboard_for,
+    export_is_large,
+    export_job_start,
+    export_now,
+    reports_scope,
+)
+
+
+def _require_reports(user) -> None:
+    if not user.has_perm("reporting.view_reports"):
+        raise Http404
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _require_reports(request.user)
+    form = AnnexFilterForm(request.GET or None)
+    if not form.is_valid():
+        return render(request, "reporting/dashboard.html", {"form": form}, status=400)
+    data = dashboard_for(user=request.user, year=form.cleaned_data["year"], filters=form.filters())
+    charts = [
+        bar_chart("per-year", "Allegations received per year", data.per_year),
+        bar_chart("per-quarter", f"Allegations received in {data.year}, per quarter", data.per_quarter),
+        bar_chart("by-type", f"Allegations received in {data.year}, by type", data.by_type),
+        bar_chart("by-status", f"Allegations received in {data.year}, by status", data.by_status),
+        bar_chart("victims", f"Victims in the allegations of {data.year}", data.victims),
+    ]
+    return render(request, "reporting/dashboard.html", {"form": form, "data": data, "charts": charts,
+                                                         "query": request.GET.urlencode()})
+
+
+@login_required
+def annex_preview(request: HttpRequest) -> HttpResponse:
+    _require_reports(request.user)
+    form = AnnexFilterForm(request.GET or None)
+    if not form.is_valid():
+        return render(request, "reporting/annex.html", {"form": form}, status=400)
+    annex = build_annex(reports_scope(request.user), year=form.cleaned_data["year"], filters=form.filters())
+    template = "reporting/annex_print.html" if request.GET.get("print") else "reporting/annex.html"
+    return render(request, template, {"form": form, "annex": annex, "query": request.GET.urlencode()})
+
+
+@login_required
+def annex_download(request: HttpRequest) -> HttpResponse:
+    _require_reports(request.user)
+    form = ExportForm(request.GET or None)
+    if not form.is_valid():
+        return render(request, "reporting/annex.html", {"form": form}, status=400)
+    year, fmt, table, filters = (form.cleaned_data["year"], form.cleaned_data["format"], form.cleaned_data["table"],
+                                 form.filters())
+    if export_is_large(user=request.user, year=year, filters=filters):
+        job = export_job_start(user=request.user, year=year, fmt=fmt, table=table, filters=filters, request=request)
+        return redirect("reporting:job", job.pk)
+    content, content_type, name = export_now(user=request.user, year=year, fmt=fmt, table=table, filters=filters,
+                                             request=request)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _own_job(request: HttpRequest, job_id) -> ExportJob:
+    """Only the person who asked may follow or download an export; for anyone else it does not exist."""
+    job = ExportJob.objects.filter(pk=job_id, requested_by=request.user, expires_at__gt=timezone.now()).first()
+    if job is None:
+        audit_record(action="access_denied", request=request, object_type="reporting.exportjob",
+                     object_id=str(job_id)[:64], outcome="denied")
+        raise Http404
+    return job
+
+
+@login_required
+def export_job(request: HttpRequest, job_id) -> HttpResponse:
+    _require_reports(request.user)
+    return render(request, "reporting/job.html", {"job": _own_job(request, job_id)})
+
+
+@login_required
+def export_job_file(request: HttpRequest, job_id) -> HttpResponse:
+    _require_reports(request.user)
+    job = _own_job(request, job_id)
+    if job.status != ExportJob.Status.DONE or not job.path.exists():
+        raise Http404
+    audit_record(action="export_download", request=request, obj=job, detail=job.params)
+    return FileResponse(job.path.open("rb"), as_attachment=True, filename=job.file_name, content_type=job.content_type)
