@@ -80,6 +80,15 @@ class Credibility(models.TextChoices):
     NOT_CREDIBLE = "not_credible", _("Not credible")
 
 
+def format_incident_date(day, precision: str) -> str:
+    """`YYYY-MM-DD`, `YYYY-MM` or `Unknown`, as the annex tables write it."""
+    if day is None or precision == DatePrecision.UNKNOWN:
+        return "Unknown"
+    if precision == DatePrecision.MONTH:
+        return day.strftime("%Y-%m")
+    return day.isoformat()
+
+
 class Allegation(models.Model):
     # UUID key: known before the first INSERT, so the narrative's ciphertext can be
     # bound to its row, and not guessable from one record's URL to the next.
@@ -144,11 +153,7 @@ class Allegation(models.Model):
 
     @property
     def incident_date_display(self) -> str:
-        if self.incident_date is None or self.incident_date_precision == DatePrecision.UNKNOWN:
-            return "Unknown"
-        if self.incident_date_precision == DatePrecision.MONTH:
-            return self.incident_date.strftime("%Y-%m")
-        return self.incident_date.isoformat()
+        return format_incident_date(self.incident_date, self.incident_date_precision)
 
     @property
     def allowed_transitions(self) -> list[Status]:

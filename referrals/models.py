@@ -110,7 +110,9 @@ class ReminderKind(models.TextChoices):
 
 class Reminder(models.Model):
     """One reminder per (referral, kind, due date). The row exists before any e-mail is sent, and is
-    marked sent in the same transaction that records the e-mail: redelivery finds it sent."""
+    marked sent in the same transaction that records the e-mail: redelivery finds it sent. (A worker
+    killed after the mail server accepted the message but before that commit sends it again, with
+    the same Message-ID: measured at most one copy per killed pool process.)"""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -91,6 +91,11 @@ def sweep(today: datetime.date | None = None) -> list[int]:
     queue: new ones, and old ones whose task was lost (crash, restart) or failed (SMTP down)."""
     today = today or timezone.localdate()
     due = due_reminders(today)
+    # Most due reminders exist already (created by earlier sweeps): insert only the new ones; the
+    # unique constraint still settles a race with a concurrent sweep.
+    existing = set(Reminder.objects.filter(referral__status=ReferralStatus.SENT, due_date__lte=today)
+                   .values_list("referral_id", "kind", "due_date"))
+    due = [d for d in due if (d.referral_id, d.kind, d.due_date) not in existing]
     for start in range(0, len(due), BATCH):
         Reminder.objects.bulk_create(
             [Reminder(referral_id=d.referral_id, kind=d.kind, about=d.about, due_date=d.due_date)
@@ -100,7 +105,7 @@ def sweep(today: datetime.date | None = None) -> list[int]:
     stale = timezone.now() - datetime.timedelta(minutes=settings.SEA_REMINDER_REQUEUE_MINUTES)
     with transaction.atomic():
         to_queue = list(
-            Reminder.objects.select_for_update(skip_locked=True)
+            Reminder.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(status=Reminder.Status.PENDING, referral__status=ReferralStatus.SENT)
             .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=stale))
             .values_list("pk", flat=True)
@@ -142,14 +147,15 @@ def reminder_send(reminder_id: int) -> bool:
                         message_id=message_id_for("reminder", str(reminder.pk)), mission=referral.allegation.mission,
                         related=referral, related_label=f"{referral} · {reminder.get_kind_display()}")
         reminder.status, reminder.sent_at, reminder.attempts = Reminder.Status.SENT, timezone.now(), reminder.attempts + 1
-        reminder.save(update_fields=["status", "sent_at", "attempts"])
+        reminder.last_error = ""
+        reminder.save(update_fields=["status", "sent_at", "attempts", "last_error"])
     return True
 
 
 def reminder_failed(reminder_id: int, error: Exception) -> None:
     """Note the failure (class name only: messages can quote addresses) for the pending page."""
     Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.PENDING).update(
-        last_error=error.__class__.__name__[:200])
+        last_error=error.__class__.__name__[:200], attempts=F("attempts") + 1)
 
 
 def _still_unanswered(reminder: Reminder) -> bool:

@@ -19,6 +19,9 @@ from allegations.models import (
     FinalAction,
     InterimAction,
     PersonnelCategory,
+    Status,
+    Subtype,
+    format_incident_date,
 )
 from core.models import Force, MemberState
 from referrals.models import Referral
@@ -76,60 +79,69 @@ def annex_allegations(base: QuerySet, *, year: int, filters: AnnexFilters = Anne
     return allegations
 
 
+def _labels(choices) -> dict[str, str]:
+    return {value: str(label) for value, label in choices.choices}
+
+
 def _joined(values) -> str:
     distinct = sorted({v for v in values if v})
     return JOIN.join(distinct)
 
 
 def allegation_rows(allegations: QuerySet) -> list[list]:
-    """Five queries whatever the number of allegations: allegations with their counts, then the
-    perpetrators, referrals and names they need, fetched in bulk."""
+    """Three queries whatever the number of allegations (rows with their counts, then perpetrators
+    and referrals in bulk), read as plain tuples: no model objects for a 100,000-row export."""
     rows = list(
-        allegations.select_related("country")
-        .annotate(
+        allegations.annotate(
             victim_count=Count("victim_links", distinct=True),
             child_count=Count("victim_links", filter=Q(victim_links__age_group="child"), distinct=True),
             first_referred=Min("referrals__sent_on"),
         )
         .order_by("country__name", "date_received", "reference")
+        .values_list("pk", "reference", "country__name", "incident_date", "incident_date_precision", "date_received",
+                     "allegation_type", "subtype", "status", "victim_count", "child_count", "first_referred")
     )
-    ids = [a.pk for a in rows]
+    ids = [row[0] for row in rows]
     perpetrators: dict = {pk: [] for pk in ids}
-    for p in AllegedPerpetrator.objects.filter(allegation_id__in=ids).select_related(
-        "force", "nationality"
+    # Subqueries rather than lists of 100,000 ids as parameters.
+    ids_subquery = allegations.values("pk")
+    for person in AllegedPerpetrator.objects.filter(allegation_id__in=ids_subquery).values_list(
+        "allegation_id", "force__name", "nationality__name", "personnel_category", "final_action_category",
+        "final_action", "interim_actions",
     ):
-        perpetrators[p.allegation_id].append(p)
+        perpetrators[person[0]].append(person)
     recipients: dict = {pk: [] for pk in ids}
     for allegation_id, state, organisation in Referral.objects.filter(
-        allegation_id__in=ids, sent_on__isnull=False
+        allegation_id__in=ids_subquery, sent_on__isnull=False
     ).values_list("allegation_id", "member_state__name", "regional_organisation__name"):
         recipients[allegation_id].append(state or organisation)
 
-    categories = dict(PersonnelCategory.choices)
-    finals = dict(FinalAction.choices)
-    interims = dict(InterimAction.choices)
+    # Labels resolved once per export: a lazy translation per cell costs more than the queries.
+    categories, finals, interims, subtypes, statuses = (
+        _labels(c) for c in (PersonnelCategory, FinalAction, InterimAction, Subtype, Status))
     out = []
-    for a in rows:
-        people = perpetrators[a.pk]
-        actions = [str(finals[p.final_action_category]) + (f": {p.final_action}" if p.final_action else "")
-                   for p in people if p.final_action_category != FinalAction.PENDING]
-        actions += [str(interims.get(i, i)) for p in people for i in p.interim_actions]
+    for (pk, reference, country, incident, precision, received, kind, subtype, status, victims, children,
+         referred) in rows:
+        people = perpetrators[pk]
+        actions = [finals[final] + (f": {text}" if text else "")
+                   for *_, final, text, _interim in people if final != FinalAction.PENDING]
+        actions += [interims.get(i, i) for *_, interim in people for i in interim]
         out.append([
-            a.reference,
-            a.country.name,
-            _joined(p.force.name for p in people) or UNKNOWN,
-            _joined(p.nationality.name if p.nationality else UNKNOWN for p in people) or UNKNOWN,
-            _joined(str(categories[p.personnel_category]) for p in people) or UNKNOWN,
-            a.incident_date_display,
-            a.date_received.isoformat(),
-            a.allegation_type,
-            a.get_subtype_display(),
+            reference,
+            country,
+            _joined(p[1] for p in people) or UNKNOWN,
+            _joined(p[2] or UNKNOWN for p in people) or UNKNOWN,
+            _joined(categories[p[3]] for p in people) or UNKNOWN,
+            format_incident_date(incident, precision),
+            received.isoformat(),
+            kind,
+            subtypes[subtype],
             len(people),
-            a.victim_count,
-            a.child_count,
-            _joined(recipients[a.pk]),
-            a.first_referred.isoformat() if a.first_referred else "",
-            a.get_status_display(),
+            victims,
+            children,
+            _joined(recipients[pk]),
+            referred.isoformat() if referred else "",
+            statuses[status],
             _joined(actions) or "Pending",
         ])
     return out
