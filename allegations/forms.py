@@ -14,6 +14,7 @@ from allegations.models import (
     InterimAction,
     Status,
 )
+from allegations.services import PERPETRATOR_FIELDS
 from core.models import Force, MemberState, Mission
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -104,17 +105,7 @@ class PerpetratorForm(forms.ModelForm):
 
     class Meta:
         model = AllegedPerpetrator
-        fields = [
-            "force",
-            "unit",
-            "nationality",
-            "personnel_category",
-            "sex",
-            "identified",
-            "interim_actions",
-            "final_action_category",
-            "final_action",
-        ]
+        fields = list(PERPETRATOR_FIELDS)
 
     def __init__(self, *args: Any, forces=None, nationalities=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,9 +24,9 @@ from allegations.models import (
     Status,
     StatusChange,
 )
-from core.audit import audit_record
+from core.audit import audit_record, get_in_scope_or_404
 from core.locking import lock_current_version
-from core.models import AuditEvent, Mission
+from core.models import Mission
 
 # Fields an officer may set through a form or the API. Everything else (mission after
 # creation, status, reference, version, owners, derived flags) is written only here.
@@ -60,19 +60,8 @@ PERPETRATOR_FIELDS = (
 def access_allegation(user, allegation_id: Any, *, request: HttpRequest | None = None, for_change: bool = False) -> Allegation:
     """The allegation if `user` may see (or change) it; otherwise a 404, and the attempt audited."""
     scope = Allegation.objects.editable_by(user) if for_change else Allegation.objects.visible_to(user)
-    try:
-        return scope.select_related("mission", "country").get(pk=allegation_id)
-    except (Allegation.DoesNotExist, ValidationError, ValueError):
-        audit_record(
-            action="access_denied",
-            actor=user,
-            request=request,
-            object_type="allegations.allegation",
-            object_id=str(allegation_id)[:64],
-            outcome=AuditEvent.Outcome.DENIED,
-            detail={"for_change": for_change},
-        )
-        raise Http404(_("No such allegation.")) from None
+    return get_in_scope_or_404(scope.select_related("mission", "country"), allegation_id, user=user, request=request,
+                               for_change=for_change)
 
 
 def next_reference(*, country_code: str, year: int) -> str:

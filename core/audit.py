@@ -7,8 +7,9 @@ import ipaddress
 import json
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from core.models import AuditEvent
@@ -112,3 +113,15 @@ def first_broken_link() -> tuple[int, str] | None:
             return event.pk, "its content no longer matches its hash (the event was edited)"
         expected_previous = event.hash
     return None
+
+
+def get_in_scope_or_404(scope, pk: Any, *, user, request: HttpRequest | None = None, for_change: bool = False):
+    """The record from a scoped queryset; anything else (absent, out of scope, malformed id) is a
+    404, and the attempt goes to the audit trail. Every `access_<thing>` function ends here."""
+    model = scope.model
+    try:
+        return scope.get(pk=pk)
+    except (model.DoesNotExist, ValidationError, ValueError):
+        audit_record(action="access_denied", actor=user, request=request, object_type=model._meta.label_lower,
+                     object_id=str(pk)[:64], outcome=AuditEvent.Outcome.DENIED, detail={"for_change": for_change})
+        raise Http404(f"No such {model._meta.verbose_name}.") from None

@@ -15,10 +15,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from allegations.models import Allegation, Credibility
-from core.audit import audit_record
+from core.audit import audit_record, get_in_scope_or_404
 from core.locking import lock_current_version
 from core.mail import message_id_for, send_and_record
-from core.models import AuditEvent, FocalPoint, MemberState, RegionalOrganisation
+from core.models import FocalPoint, MemberState, RegionalOrganisation
 from referrals.deadlines import investigation_due, response_due
 from referrals.models import (
     AuthorityResponse,
@@ -32,12 +32,8 @@ from victims.querysets import can_view_identity, consent_allows
 
 def access_referral(user, referral_id: Any, *, request: HttpRequest | None = None, for_change: bool = False) -> Referral:
     scope = Referral.objects.editable_by(user) if for_change else Referral.objects.visible_to(user)
-    try:
-        return scope.select_related("allegation__mission", "member_state", "regional_organisation").get(pk=referral_id)
-    except (Referral.DoesNotExist, ValidationError, ValueError):
-        audit_record(action="access_denied", actor=user, request=request, object_type="referrals.referral",
-                     object_id=str(referral_id)[:64], outcome=AuditEvent.Outcome.DENIED)
-        raise Http404(_("No such referral.")) from None
+    return get_in_scope_or_404(scope.select_related("allegation__mission", "member_state", "regional_organisation"),
+                               referral_id, user=user, request=request, for_change=for_change)
 
 
 def suggested_recipients(allegation: Allegation) -> tuple[list[MemberState], list[RegionalOrganisation]]:

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from allegations.services import next_reference
-from core.audit import audit_record
+from core.audit import audit_record, get_in_scope_or_404
 from core.locking import lock_current_version
-from core.models import AuditEvent, FocalPoint, Mission
+from core.models import FocalPoint, Mission
 from core.querysets import users_with_mission_perm
 from core.roles import VICTIMS_RIGHTS_ADVOCATE
 from victims.models import (
@@ -34,12 +34,8 @@ from victims.querysets import can_view_identity, consent_allows
 
 def access_need(user, need_id: Any, *, request: HttpRequest | None = None, for_change: bool = False) -> AssistanceNeed:
     scope = AssistanceNeed.objects.editable_by(user) if for_change else AssistanceNeed.objects.visible_to(user)
-    try:
-        return scope.select_related("victim", "provider", "assigned_advocate").get(pk=need_id)
-    except (AssistanceNeed.DoesNotExist, ValidationError, ValueError):
-        audit_record(action="access_denied", actor=user, request=request, object_type="victims.assistanceneed",
-                     object_id=str(need_id)[:64], outcome=AuditEvent.Outcome.DENIED)
-        raise Http404(_("No such assistance need.")) from None
+    return get_in_scope_or_404(scope.select_related("victim", "provider", "assigned_advocate"), need_id, user=user,
+                               request=request, for_change=for_change)
 
 
 def providers_for(victim: Victim):

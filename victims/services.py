@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from allegations.models import Allegation, DatePrecision
 from allegations.services import allegation_set_children_involved, next_reference
-from core.audit import audit_record
+from core.audit import audit_record, get_in_scope_or_404
 from core.crypto import DecryptionError, blind_index, normalise_name
 from core.locking import lock_current_version
 from core.models import AuditEvent
@@ -54,13 +54,7 @@ class RevealedIdentity:
 
 def access_victim(user, victim_id: Any, *, request: HttpRequest | None = None, for_change: bool = False) -> Victim:
     scope = Victim.objects.editable_by(user) if for_change else Victim.objects.visible_to(user)
-    try:
-        return scope.get(pk=victim_id)
-    except (Victim.DoesNotExist, ValidationError, ValueError):
-        audit_record(action="access_denied", actor=user, request=request, object_type="victims.victim",
-                     object_id=str(victim_id)[:64], outcome=AuditEvent.Outcome.DENIED,
-                     detail={"for_change": for_change})
-        raise Http404(_("No such victim.")) from None
+    return get_in_scope_or_404(scope, victim_id, user=user, request=request, for_change=for_change)
 
 
 # --- age and urgency -------------------------------------------------------------------
