@@ -14,7 +14,7 @@ from core.models import Mission
 from core.roles import ADMINISTRATOR, user_roles
 from referrals.models import Referral
 from referrals.querysets import overdue_condition
-from victims.models import AgeGroup, Victim
+from victims.models import OPEN_ASSISTANCE, AgeGroup, AssistanceNeed, Victim
 
 OPEN_STATUSES = [Status.PRELIMINARY_ASSESSMENT, Status.UNDER_REVIEW, Status.UNDER_INVESTIGATION]
 
@@ -41,6 +41,9 @@ def home(request: HttpRequest) -> HttpResponse:
             .select_related("mission")[:5],
             "recent": allegations.select_related("mission").order_by("-created_at")[:5],
             "is_administrator": ADMINISTRATOR in user_roles(request.user),
+            "overdue_followups": AssistanceNeed.objects.visible_to(request.user).filter(
+                status__in=OPEN_ASSISTANCE, follow_up_on__lt=timezone.localdate()).count()
+            if request.user.has_perm("victims.view_assistanceneed") else None,
             "overdue_referrals": Referral.objects.visible_to(request.user).open()
             .filter(overdue_condition(timezone.localdate())).count()
             if request.user.has_perm("referrals.view_referral") else None,

@@ -75,3 +75,11 @@ def test_the_caseload_runs_a_constant_number_of_queries(client, officer, advocat
     with django_assert_max_num_queries(16):
         response = client.get("/victims/caseload/")
     assert response.context["caseload"].counts["open"] == 40
+
+
+def test_the_home_page_counts_overdue_follow_ups(client, officer, advocate, car):
+    victim = make_victim(officer, AllegationFactory(mission=car))
+    need_create(actor=advocate, victim=victim, category="medical",
+                follow_up_on=timezone.localdate() - datetime.timedelta(days=2))
+    client.force_login(advocate)
+    assert 'data-count="overdue-followups">1<' in client.get("/").content.decode()
