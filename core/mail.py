@@ -22,6 +22,8 @@ def send_and_record(
 ) -> OutboundEmail:
     """Send, then record. Raises whatever the backend raises (SMTP down): nothing is recorded then,
     and the caller's transaction (which marks its own row sent) rolls back with it."""
+    if not to:
+        raise ValueError("no recipient: nothing is sent or recorded")
     message = EmailMultiAlternatives(subject=subject, body=text, to=to, headers={"Message-ID": message_id})
     if html:
         message.attach_alternative(html, "text/html")

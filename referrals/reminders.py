@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -32,6 +32,7 @@ from referrals.models import (
     ReminderKind,
 )
 from referrals.querysets import overdue_condition
+from referrals.services import current_recipients
 
 logger = logging.getLogger(__name__)
 BATCH = 2000
@@ -45,19 +46,35 @@ class DueReminder:
     due_date: datetime.date
 
 
-def _schedule(first: datetime.date, step, today: datetime.date, sent_of_kind: int, about: str, referral_id) -> list[DueReminder]:
-    """Reminders 1..N about one deadline, then one escalation once N have gone unanswered."""
+@dataclass
+class History:
+    """What already exists for one deadline of one referral."""
+
+    created: int = 0  # reminders (any status), however their due dates were computed
+    sent: int = 0
+    last_sent: datetime.date | None = None
+    escalated: bool = False
+
+
+def _schedule(first: datetime.date, step, today: datetime.date, history: History, about: str, referral_id) -> list[DueReminder]:
+    """Reminders 1..N about one deadline, then one escalation an interval after the N-th really went out.
+
+    Counting what exists (rather than matching due dates) keeps a change of holidays or intervals
+    from creating, and sending, a reminder a second time."""
     due = []
     date = first
     limit = settings.SEA_REMINDERS_BEFORE_ESCALATION
-    for n in range(1, limit + 2):
+    for n in range(1, limit + 1):
         if date > today:
-            break
-        if n <= limit:
+            return due
+        if n > history.created:
             due.append(DueReminder(referral_id, about, about, date))
-        elif sent_of_kind >= limit:  # escalate only after the reminders really went out
-            due.append(DueReminder(referral_id, ReminderKind.ESCALATION, about, date))
         date = step(date)
+    if history.sent >= limit and not history.escalated and history.last_sent is not None:
+        # An outage must not turn into two reminders and an escalation the same week.
+        escalate_on = max(date, step(history.last_sent))
+        if escalate_on <= today:
+            due.append(DueReminder(referral_id, ReminderKind.ESCALATION, about, escalate_on))
     return due
 
 
@@ -67,21 +84,28 @@ def due_reminders(today: datetime.date) -> list[DueReminder]:
     every_working = settings.SEA_RESPONSE_REMINDER_EVERY_WORKING_DAYS
     every_days = datetime.timedelta(days=settings.SEA_INVESTIGATION_REMINDER_EVERY_DAYS)
     pending = Referral.objects.filter(status=ReferralStatus.SENT).filter(overdue_condition(today))
-    sent_counts: dict[tuple, int] = defaultdict(int)
-    for row in (Reminder.objects.filter(referral__in=pending, status=Reminder.Status.SENT)
-                .exclude(kind=ReminderKind.ESCALATION).values("referral_id", "kind").annotate(n=Count("pk"))):
-        sent_counts[(row["referral_id"], row["kind"])] = row["n"]
+    histories: dict[tuple, History] = defaultdict(History)
+    for row in (Reminder.objects.filter(referral__in=pending).values("referral_id", "kind", "about", "status")
+                .annotate(n=Count("pk"), last=Max("sent_at")).order_by()):
+        history = histories[(row["referral_id"], row["about"])]
+        if row["kind"] == ReminderKind.ESCALATION:
+            history.escalated = True
+            continue
+        history.created += row["n"]
+        if row["status"] == Reminder.Status.SENT:
+            history.sent += row["n"]
+            history.last_sent = timezone.localtime(row["last"]).date()
     due: list[DueReminder] = []
     for referral in pending.values("pk", "response", "response_due", "outcome", "investigation_due").iterator(chunk_size=BATCH):
         if referral["response"] == AuthorityResponse.NONE_YET and referral["response_due"] < today:
             due += _schedule(add_working_days(referral["response_due"], 1, closed),
                              lambda d: add_working_days(d, every_working, closed), today,
-                             sent_counts[(referral["pk"], ReminderKind.RESPONSE_OVERDUE)],
+                             histories[(referral["pk"], ReminderKind.RESPONSE_OVERDUE)],
                              ReminderKind.RESPONSE_OVERDUE, referral["pk"])
         if (referral["response"] != AuthorityResponse.DECLINES and referral["outcome"] == InvestigationOutcome.PENDING
                 and referral["investigation_due"] < today):
             due += _schedule(referral["investigation_due"] + datetime.timedelta(days=1), lambda d: d + every_days, today,
-                             sent_counts[(referral["pk"], ReminderKind.INVESTIGATION_OVERDUE)],
+                             histories[(referral["pk"], ReminderKind.INVESTIGATION_OVERDUE)],
                              ReminderKind.INVESTIGATION_OVERDUE, referral["pk"])
     return due
 
@@ -116,7 +140,7 @@ def sweep(today: datetime.date | None = None) -> list[int]:
 
 def _recipients(reminder: Reminder) -> list[str]:
     referral = reminder.referral
-    recipients = [fp.email for fp in referral.focal_points.filter(active=True)]
+    recipients = current_recipients(referral)
     if reminder.kind == ReminderKind.ESCALATION:
         recipients += settings.SEA_HQ_ESCALATION_EMAILS
         recipients += list(referral.recipient.focal_points.filter(
@@ -138,6 +162,8 @@ def reminder_send(reminder_id: int) -> bool:
             return False
         referral = reminder.referral
         if referral.status != ReferralStatus.SENT or not _still_unanswered(reminder):
+            reminder.status = Reminder.Status.CANCELLED  # answered or closed meanwhile: never queue it again
+            reminder.save(update_fields=["status"])
             return False
         context = {"reminder": reminder, "referral": referral, "allegation": referral.allegation}
         with translation.override(referral.language):

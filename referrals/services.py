@@ -53,6 +53,13 @@ def suggested_recipients(allegation: Allegation) -> tuple[list[MemberState], lis
     return sorted(states.values(), key=str), sorted(organisations.values(), key=str)
 
 
+def current_recipients(referral: Referral) -> list[str]:
+    """Addresses at sending time: the focal points chosen at drafting that are still active, or, if an
+    administrator has replaced them since, the recipient's current ones."""
+    chosen = [fp.email for fp in referral.focal_points.filter(active=True)]
+    return sorted(set(chosen or [fp.email for fp in recipient_focal_points(referral.recipient)]))
+
+
 def recipient_focal_points(recipient: MemberState | RegionalOrganisation):
     """Whom the notification goes to: the recipient's active focal points, except those kept for
     paternity claims and for escalations (the Permanent Mission)."""
@@ -186,7 +193,7 @@ def referral_send(*, referral_id) -> bool:
             return False
         today = timezone.localdate()
         notice = render_notification(referral, on=today)
-        recipients = [fp.email for fp in referral.focal_points.filter(active=True)]
+        recipients = current_recipients(referral)
         send_and_record(to=recipients, subject=notice.subject, text=notice.text, html=notice.html,
                         message_id=message_id_for("referral", str(referral.pk)), mission=referral.allegation.mission,
                         related=referral, related_label=str(referral))

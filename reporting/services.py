@@ -57,6 +57,15 @@ def export_job_build(job_id) -> None:
     job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
     if job.status == ExportJob.Status.DONE:
         return
+    try:
+        _build(job)
+    except Exception:
+        # The page must stop waiting; the error itself goes to the worker's log.
+        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED)
+        raise
+
+
+def _build(job: ExportJob) -> None:
     ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, progress=10)
     params = job.params
     annex = build_annex(reports_scope(job.requested_by), year=params["year"], filters=AnnexFilters(**params["filters"]))

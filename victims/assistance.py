@@ -38,17 +38,20 @@ def access_need(user, need_id: Any, *, request: HttpRequest | None = None, for_c
                                request=request, for_change=for_change)
 
 
-def providers_for(victim: Victim):
-    """Providers of the operations the victim's allegations belong to."""
-    return ServiceProvider.objects.filter(
-        active=True, mission__in=Mission.objects.filter(allegations__victim_links__victim=victim)
-    ).distinct()
-
-
-def advocates_for(victim: Victim):
-    """Advocates who may be assigned: those with view scope on an operation of the victim (one query)."""
+def _victim_missions(victim: Victim, user=None):
+    """The victim's operations; for a user, only those they may see (the others stay unnamed)."""
     missions = Mission.objects.filter(allegations__victim_links__victim=victim)
-    return users_with_mission_perm(missions).filter(groups__name=VICTIMS_RIGHTS_ADVOCATE).order_by("username")
+    return missions.filter(pk__in=Mission.objects.visible_to(user).values("pk")) if user is not None else missions
+
+
+def providers_for(victim: Victim, user=None):
+    """Providers of the operations the victim's allegations belong to."""
+    return ServiceProvider.objects.filter(active=True, mission__in=_victim_missions(victim, user)).distinct()
+
+
+def advocates_for(victim: Victim, user=None):
+    """Advocates who may be assigned: those with view scope on an operation of the victim (one query)."""
+    return users_with_mission_perm(_victim_missions(victim, user)).filter(groups__name=VICTIMS_RIGHTS_ADVOCATE).order_by("username")
 
 
 def _check_provider(victim: Victim, provider: ServiceProvider | None, category: str, errors: dict) -> None:

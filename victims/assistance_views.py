@@ -67,7 +67,7 @@ def _on_victim_page(request, victim, form_name, form, error, success_message):
 @login_required
 def need_new(request: HttpRequest, victim_id) -> HttpResponse:
     victim = access_victim(request.user, victim_id, request=request, for_change=True)
-    form = NeedForm(request.POST, providers=providers_for(victim), advocates=advocates_for(victim))
+    form = NeedForm(request.POST, providers=providers_for(victim, request.user), advocates=advocates_for(victim, request.user))
     error = None
     if form.is_valid():
         try:
@@ -80,7 +80,7 @@ def need_new(request: HttpRequest, victim_id) -> HttpResponse:
 
 def _need_page(request, need, *, edit_form=None, transition_form=None, status=200):
     notes, notes_readable = read_encrypted(need, "notes", actor=request.user, request=request)
-    providers = providers_for(need.victim)
+    providers = providers_for(need.victim, request.user)
     can_change = request.user.has_perm("victims.change_assistanceneed")
     return render(request, "victims/need.html", {
         "need": need,
@@ -88,7 +88,7 @@ def _need_page(request, need, *, edit_form=None, transition_form=None, status=20
         "notes_readable": notes_readable,
         "steps": need.steps.select_related("by"),
         "can_change": can_change,
-        "edit_form": edit_form or NeedEditForm(providers=providers, advocates=advocates_for(need.victim), initial={
+        "edit_form": edit_form or NeedEditForm(providers=providers, advocates=advocates_for(need.victim, request.user), initial={
             "provider": need.provider, "assigned_advocate": need.assigned_advocate,
             "follow_up_on": need.follow_up_on, "notes": notes or ""}),
         "transition_form": transition_form or NeedTransitionForm(providers=providers),
@@ -105,7 +105,7 @@ def need_detail(request: HttpRequest, need_id) -> HttpResponse:
 @login_required
 def need_edit(request: HttpRequest, need_id) -> HttpResponse:
     need = access_need(request.user, need_id, request=request, for_change=True)
-    form = NeedEditForm(request.POST, providers=providers_for(need.victim), advocates=advocates_for(need.victim))
+    form = NeedEditForm(request.POST, providers=providers_for(need.victim, request.user), advocates=advocates_for(need.victim, request.user))
     if form.is_valid():
         try:
             need_update(actor=request.user, need=need, expected_version=submitted_version(request),
@@ -125,7 +125,7 @@ def need_edit(request: HttpRequest, need_id) -> HttpResponse:
 @login_required
 def need_transition_view(request: HttpRequest, need_id) -> HttpResponse:
     need = access_need(request.user, need_id, request=request, for_change=True)
-    form = NeedTransitionForm(request.POST, providers=providers_for(need.victim))
+    form = NeedTransitionForm(request.POST, providers=providers_for(need.victim, request.user))
     if form.is_valid():
         try:
             data = form.cleaned_data
@@ -146,7 +146,7 @@ def need_transition_view(request: HttpRequest, need_id) -> HttpResponse:
 @login_required
 def assign_advocate(request: HttpRequest, victim_id) -> HttpResponse:
     victim = access_victim(request.user, victim_id, request=request, for_change=True)
-    form = AssignAdvocateForm(request.POST, advocates=advocates_for(victim))
+    form = AssignAdvocateForm(request.POST, advocates=advocates_for(victim, request.user))
     error = None
     if form.is_valid():
         try:

@@ -61,9 +61,13 @@ def can_view_identity(user) -> bool:
 
 
 def consent_allows(victim, scope: str) -> bool:
-    """The one question other parts ask: does the latest decision for this scope say yes?"""
+    """The one question other parts ask: does the latest decision for this scope say yes? For a
+    child, or a victim whose age is unknown, only a guardian's decision counts (a "yes" the victim
+    gave herself, e.g. before her age was corrected, is not enough)."""
     latest = victim.consents.filter(scope=scope).order_by("-recorded_at", "-id").first()
-    return latest is not None and latest.decision == "given"
+    if latest is None or latest.decision != "given":
+        return False
+    return victim.age_group == "adult" or latest.given_by == "guardian"
 
 
 class AssistanceNeedQuerySet(models.QuerySet):

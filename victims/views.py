@@ -56,7 +56,7 @@ def _detail(request: HttpRequest, victim: Victim, *, status: int = 200, **overri
     consents = Consent.objects.visible_to(user).filter(victim=victim).select_related("recorded_by")
     latest = consents.latest_per_scope()
     can_change = Victim.objects.editable_by(user).filter(pk=victim.pk).exists()
-    providers, advocates = providers_for(victim), advocates_for(victim)
+    providers, advocates = providers_for(victim, user), advocates_for(victim, user)
     context = {
         "victim": victim,
         "links": victim.links.filter(allegation__in=Allegation.objects.visible_to(user))

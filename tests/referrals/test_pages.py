@@ -52,7 +52,7 @@ def test_the_pending_page_runs_a_constant_number_of_queries(client, officer, cre
 
 
 def test_an_analyst_never_sees_a_notice_that_names_a_victim(client, officer, chief, analyst, credible, france, approve):
-    victim = make_victim(officer, credible, full_name="Canary Ysolde")
+    victim = make_victim(officer, credible, full_name="Canary Ysolde", age_at_incident=25)
     consent_record(actor=officer, victim=victim, scope="share_identity_with_member_state", decision="given",
                    given_by="victim")
     draft = referral_draft(actor=officer, allegation=credible, member_state=france)

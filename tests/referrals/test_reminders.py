@@ -92,3 +92,31 @@ def test_the_sweep_runs_a_bounded_number_of_queries(officer, credible, france, d
     with time_machine.travel("2026-03-01 09:00", tick=False), django_assert_max_num_queries(16):
         queued = sweep()
     assert len(queued) == 2 * len(referrals)  # two response reminders each; escalation waits for them to go out
+
+
+def test_a_change_of_holidays_never_sends_a_reminder_again(referral, settings):
+    run_sweep("2026-03-17")
+    settings.SEA_HOLIDAYS = ["2026-03-17"]  # the first reminder's date now computes as the 18th
+    reminders = run_sweep("2026-03-18")
+    assert len(reminders) == 1
+    assert OutboundEmail.objects.filter(subject__startswith="Reminder").count() == 1
+
+
+def test_after_an_outage_the_escalation_waits_an_interval_after_the_second_reminder(referral):
+    reminders = run_sweep("2026-04-14")  # nothing ran for a month: both reminders go out today
+    assert [r.kind for r in reminders] == ["response_overdue", "response_overdue"]
+    assert [r.kind for r in run_sweep("2026-04-14")] == ["response_overdue", "response_overdue"]
+    assert [r.kind for r in run_sweep("2026-04-28")][-1] == "escalation"
+
+
+def test_a_reminder_answered_meanwhile_is_cancelled_not_requeued(referral, officer, settings):
+    settings.SEA_REMINDER_REQUEUE_MINUTES = 0
+    with time_machine.travel("2026-03-17 09:00", tick=False):
+        (reminder_id,) = sweep()
+    referral.refresh_from_db()
+    referral_record(actor=officer, referral=referral, expected_version=referral.version, values={
+        "response": "will_investigate", "response_on": datetime.date(2026, 3, 16)})
+    with time_machine.travel("2026-03-17 10:00", tick=False):
+        assert reminder_send(reminder_id) is False
+        assert sweep() == []
+    assert Reminder.objects.get().status == "cancelled"

@@ -148,3 +148,29 @@ def test_an_smtp_failure_leaves_the_referral_approved_for_a_later_send(officer, 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert referral_send(referral_id=referral.pk) is True
     assert Referral.objects.get().status == ReferralStatus.SENT and len(mail.outbox) == 1
+
+
+def test_a_childs_identity_needs_a_guardians_consent(officer, credible, france):
+    child = make_victim(officer, credible, full_name="Canary Child", age_at_incident=15)
+    consent_record(actor=officer, victim=child, scope="share_identity_with_member_state", decision="given",
+                   given_by="guardian", guardian_relationship="mother")
+    referral = referral_draft(actor=officer, allegation=credible, member_state=france)
+    assert "Canary Child" in render_notification(referral).text
+    unknown_age = make_victim(officer, credible, full_name="Canary Unknown")
+    from victims.models import Consent
+
+    Consent.objects.create(victim=unknown_age, scope="share_identity_with_member_state", decision="given",
+                           given_by="victim")  # a victim's own "yes" recorded before her age was known
+    assert "Canary Unknown" not in render_notification(referral).text
+
+
+def test_nothing_is_marked_sent_when_no_focal_point_is_left(officer, chief, credible, france):
+    from referrals.services import referral_send
+
+    referral = referral_draft(actor=officer, allegation=credible, member_state=france)
+    referral_approve(actor=chief, referral=referral, expected_version=1)
+    france.focal_points.update(active=False)
+    with pytest.raises(ValueError, match="no recipient"):
+        referral_send(referral_id=referral.pk)
+    assert Referral.objects.get().status == ReferralStatus.APPROVED
+    assert not OutboundEmail.objects.exists() and mail.outbox == []
