@@ -8,7 +8,7 @@ urlpatterns = [
     path("outbox/", views.outbox, name="outbox"),
     path("new/<uuid:allegation_id>/", views.referral_new, name="new"),
     path("<uuid:referral_id>/", views.referral_detail, name="detail"),
-    path("<uuid:referral_id>/print/", views.referral_print, name="print"),
+    path("<uuid:referral_id>/print/", views.referral_printable, name="print"),
     path("<uuid:referral_id>/approve/", views.referral_approve_view, name="approve"),
     path("<uuid:referral_id>/record/", views.referral_record_view, name="record"),
 ]

@@ -88,7 +88,7 @@ def referral_detail(request: HttpRequest, referral_id) -> HttpResponse:
 
 
 @login_required
-def referral_print(request: HttpRequest, referral_id) -> HttpResponse:
+def referral_printable(request: HttpRequest, referral_id) -> HttpResponse:
     referral = access_referral(request.user, referral_id, request=request)
     notice = referral_preview(actor=request.user, referral=referral, request=request)
     if notice.shares_identity and not can_view_identity(request.user):
