@@ -53,10 +53,17 @@ def caseload(request: HttpRequest) -> HttpResponse:
                                                                                                  filters=filters)})
 
 
-def _on_victim_page(request, victim, form_name, form, error, success_message):
-    """Shared ending of the victim-page actions: errors back on the page (400), else a message."""
-    if error is not None:
-        add_service_errors(form, None, error)
+def _on_victim_page(request, victim, form_name, form, action, success_message):
+    """Shared body of the victim-page actions: run `action` on a valid form; field errors go back
+    on the page (400), a stale version becomes a message, success a redirect with a message."""
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except StaleEditError as stale:
+            messages.error(request, str(stale))
+            return redirect("victims:detail", victim.pk)
+        except ValidationError as error:
+            add_service_errors(form, None, error)
     if form.errors:
         return _detail(request, victim, status=400, **{form_name: form})
     messages.success(request, success_message)
@@ -67,15 +74,12 @@ def _on_victim_page(request, victim, form_name, form, error, success_message):
 @login_required
 def need_new(request: HttpRequest, victim_id) -> HttpResponse:
     victim = access_victim(request.user, victim_id, request=request, for_change=True)
-    form = NeedForm(request.POST, providers=providers_for(victim, request.user), advocates=advocates_for(victim, request.user))
-    error = None
-    if form.is_valid():
-        try:
-            need_create(actor=request.user, victim=victim, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            error = exc
-    return _on_victim_page(request, victim, "need_form", form, error,
-                           _("Assistance need recorded for %(code)s.") % {"code": victim.code})
+    form = NeedForm(request.POST, providers=providers_for(victim, request.user),
+                    advocates=advocates_for(victim, request.user))
+    return _on_victim_page(
+        request, victim, "need_form", form,
+        lambda data: need_create(actor=request.user, victim=victim, request=request, **data),
+        _("Assistance need recorded for %(code)s.") % {"code": victim.code})
 
 
 def _need_page(request, need, *, edit_form=None, transition_form=None, status=200):
@@ -147,17 +151,11 @@ def need_transition_view(request: HttpRequest, need_id) -> HttpResponse:
 def assign_advocate(request: HttpRequest, victim_id) -> HttpResponse:
     victim = access_victim(request.user, victim_id, request=request, for_change=True)
     form = AssignAdvocateForm(request.POST, advocates=advocates_for(victim, request.user))
-    error = None
-    if form.is_valid():
-        try:
-            victim_assign_advocate(actor=request.user, victim=victim, advocate=form.cleaned_data["advocate"],
-                                   expected_version=submitted_version(request), request=request)
-        except StaleEditError as stale:
-            messages.error(request, str(stale))
-            return redirect("victims:detail", victim.pk)
-        except ValidationError as exc:
-            error = exc
-    return _on_victim_page(request, victim, "advocate_form", form, error, _("Advocate assigned."))
+    return _on_victim_page(
+        request, victim, "advocate_form", form,
+        lambda data: victim_assign_advocate(actor=request.user, victim=victim, advocate=data["advocate"],
+                                            expected_version=submitted_version(request), request=request),
+        _("Advocate assigned."))
 
 
 @require_POST
@@ -165,31 +163,21 @@ def assign_advocate(request: HttpRequest, victim_id) -> HttpResponse:
 def safeguarding(request: HttpRequest, victim_id) -> HttpResponse:
     victim = access_victim(request.user, victim_id, request=request, for_change=True)
     form = SafeguardingForm(request.POST, with_identity=can_view_identity(request.user))
-    error = None
-    if form.is_valid():
-        try:
-            child_safeguarding_update(actor=request.user, victim=victim, values=form.cleaned_data, request=request,
-                                      expected_version=submitted_version(request))
-        except StaleEditError as stale:
-            messages.error(request, str(stale))
-            return redirect("victims:detail", victim.pk)
-        except ValidationError as exc:
-            error = exc
-    return _on_victim_page(request, victim, "safeguarding_form", form, error, _("Child safeguarding details saved."))
+    return _on_victim_page(
+        request, victim, "safeguarding_form", form,
+        lambda data: child_safeguarding_update(actor=request.user, victim=victim, values=data, request=request,
+                                               expected_version=submitted_version(request)),
+        _("Child safeguarding details saved."))
 
 
 @require_POST
 @login_required
 def paternity_new(request: HttpRequest, victim_id) -> HttpResponse:
     victim = access_victim(request.user, victim_id, request=request, for_change=True)
-    form = PaternityClaimForm(request.POST)
-    error = None
-    if form.is_valid():
-        try:
-            paternity_claim_create(actor=request.user, victim=victim, values=form.cleaned_data, request=request)
-        except ValidationError as exc:
-            error = exc
-    return _on_victim_page(request, victim, "claim_form", form, error, _("Paternity claim recorded."))
+    return _on_victim_page(
+        request, victim, "claim_form", PaternityClaimForm(request.POST),
+        lambda data: paternity_claim_create(actor=request.user, victim=victim, values=data, request=request),
+        _("Paternity claim recorded."))
 
 
 @login_required
@@ -221,12 +209,7 @@ def paternity_edit(request: HttpRequest, claim_id) -> HttpResponse:
 @login_required
 def contact_new(request: HttpRequest, victim_id) -> HttpResponse:
     victim = access_victim(request.user, victim_id, request=request, for_change=True)
-    form = ContactForm(request.POST)
-    error = None
-    if form.is_valid():
-        try:
-            contact_record(actor=request.user, victim=victim, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            error = exc
-    return _on_victim_page(request, victim, "contact_form", form, error, _("Contact with %(code)s recorded.")
-                           % {"code": victim.code})
+    return _on_victim_page(
+        request, victim, "contact_form", ContactForm(request.POST),
+        lambda data: contact_record(actor=request.user, victim=victim, request=request, **data),
+        _("Contact with %(code)s recorded.") % {"code": victim.code})
