@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "guardian",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "core",
     "allegations",
     "victims",
@@ -238,11 +240,46 @@ SEA_EXPORT_BACKGROUND_ROWS = int(os.environ.get("SEA_EXPORT_BACKGROUND_ROWS", "2
 SEA_EXPORT_DIR = Path(os.environ.get("SEA_EXPORT_DIR", BASE_DIR / "var" / "exports"))  # outside the web root
 SEA_EXPORT_TTL_HOURS = int(os.environ.get("SEA_EXPORT_TTL_HOURS", "24"))
 
+# API: token or session authentication; deny unless a view declares the permission its role needs.
+SEA_API_TOKEN_DAYS = int(os.environ.get("SEA_API_TOKEN_DAYS", "90"))
+SEA_API_TOKEN_MAX_DAYS = 365
 REST_FRAMEWORK = {
-    # Deny unless a view says otherwise; every view checks scope itself through the selectors.
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "core.api_auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    # Every view checks scope itself (access_<thing>, 404); HasRolePermission closes any method a
+    # view did not declare.
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "core.api_auth.HasRolePermission",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("SEA_API_RATE", "6000/hour")},
     # "format" is the annex export's own parameter (csv|xlsx|json), not a renderer switch.
     "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SEA Cases API",
+    "DESCRIPTION": (
+        "Allegations, victims, consent, assistance, referrals and annex reports, with exactly the permissions "
+        "of the web pages. Authenticate with `Authorization: Token <key>` (tokens expire; create and revoke "
+        "them under *API tokens*) or a signed-in session. Records outside your operations answer 404. "
+        "Changes carry the `version` you last read; a stale one answers 409 and changes nothing."
+    ),
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AllegationStatusEnum": "allegations.models.Status",
+    },
 }

@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from reporting.api import AnnexExport
 from sea_cases import views as project_views
 
 urlpatterns = [
@@ -16,6 +15,6 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("reports/", include("reporting.urls")),
     path("audit/", include("core.urls")),
-    path("api/v1/reports/annex/", AnnexExport.as_view(), name="api-annex"),
+    path("api/v1/", include("sea_cases.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,71 @@
+"""What every API view shares: paging, ordering, errors, and the token scheme in the schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.api_auth import TokenAuthentication
+from core.locking import StaleEditError
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    target_class = TokenAuthentication
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "header", "name": "Authorization",
+                "description": "`Token <key>`: a personal token created under *API tokens* in your account menu."}
+
+
+def permission_note(required: dict[str, str]) -> str:
+    """The permissions a route needs, written into its OpenAPI description."""
+    lines = [f"- `{method}` needs `{perm}`" for method, perm in sorted(required.items())]
+    return ("**Permissions**\n\n" + "\n".join(lines) +
+            "\n\nRecords outside the operations you are assigned to answer **404**, as if they did not exist.")
+
+
+class Pages(PageNumberPagination):
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+def order_by_param(queryset: QuerySet, value: str, allowed: tuple[str, ...], default: tuple[str, ...]) -> QuerySet:
+    """`?ordering=-date_received`: only whitelisted fields, always with a stable tiebreak."""
+    if not value:
+        return queryset.order_by(*default)
+    field = value.lstrip("-")
+    if field not in allowed:
+        raise serializers.ValidationError({"ordering": [f"Order by one of: {', '.join(allowed)} (prefix - to reverse)."]})
+    return queryset.order_by(value, *default)
+
+
+def ordering_choices(allowed: tuple[str, ...]) -> list[str]:
+    return [f for name in allowed for f in (name, f"-{name}")]
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Service errors become API answers: validation 400 with reasons per field, stale edits 409."""
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, StaleEditError):
+        return Response({"detail": str(exc), "code": "stale_version"}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, Http404):
+        return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+    return drf_exception_handler(exc, context)
+
+
+class VersionSerializer(serializers.Serializer):
+    """Optimistic locking: the version the client last read. A stale one is refused with 409."""
+
+    version = serializers.IntegerField(min_value=1)
