@@ -5,13 +5,30 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from allegations.api import AllegationViewSet
+from referrals.api import AllegationReferrals, ReferralViewSet
 from reporting.api import AnnexExport
+from victims.api import (
+    AllegationVictims,
+    NeedViewSet,
+    VictimConsents,
+    VictimContacts,
+    VictimNeeds,
+    VictimViewSet,
+)
 
-router = SimpleRouter()
+router = SimpleRouter(use_regex_path=False)
 router.register("allegations", AllegationViewSet, basename="allegation")
+router.register("victims", VictimViewSet, basename="victim")
+router.register("needs", NeedViewSet, basename="need")
+router.register("referrals", ReferralViewSet, basename="referral")
 
 urlpatterns = [
     *router.urls,
+    path("allegations/<uuid:allegation_id>/victims/", AllegationVictims.as_view(), name="api-allegation-victims"),
+    path("allegations/<uuid:allegation_id>/referrals/", AllegationReferrals.as_view(), name="api-allegation-referrals"),
+    path("victims/<uuid:victim_id>/consents/", VictimConsents.as_view(), name="api-victim-consents"),
+    path("victims/<uuid:victim_id>/needs/", VictimNeeds.as_view(), name="api-victim-needs"),
+    path("victims/<uuid:victim_id>/contacts/", VictimContacts.as_view(), name="api-victim-contacts"),
     path("reports/annex/", AnnexExport.as_view(), name="api-annex"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -281,5 +281,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "AllegationStatusEnum": "allegations.models.Status",
+        "AssistanceStatusEnum": "victims.models.AssistanceStatus",
+        "ReminderKindEnum": "referrals.models.ReminderKind",
     },
 }

@@ -1,0 +1,181 @@
+"""`/api/v1/referrals/`: drafting, approval, the authority's answers and the reminders sent, over JSON."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from allegations.services import access_allegation
+from core.api import Pages, VersionSerializer, permission_note
+from core.models import MemberState, Mission, RegionalOrganisation
+from referrals.models import (
+    AuthorityResponse,
+    InvestigationOutcome,
+    Referral,
+    ReferralStatus,
+    Reminder,
+)
+from referrals.querysets import overdue_condition
+from referrals.services import (
+    access_referral,
+    referral_approve,
+    referral_draft,
+    referral_preview,
+    referral_record,
+)
+from victims.querysets import can_view_identity
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    allegation_reference = serializers.CharField(source="allegation.reference", read_only=True)
+    recipient = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Referral
+        fields = ("id", "allegation", "allegation_reference", "member_state", "regional_organisation", "recipient",
+                  "language", "status", "drafted_by", "drafted_at", "approved_by", "approved_at", "sent_on",
+                  "response_due", "investigation_due", "response", "response_on", "investigation_officer", "outcome",
+                  "outcome_on", "accountability_measures", "closed_on", "version")
+        read_only_fields = fields
+
+
+class DraftSerializer(serializers.Serializer):
+    member_state = serializers.PrimaryKeyRelatedField(queryset=MemberState.objects.all(), required=False, allow_null=True)
+    regional_organisation = serializers.PrimaryKeyRelatedField(queryset=RegionalOrganisation.objects.all(),
+                                                               required=False, allow_null=True)
+    language = serializers.ChoiceField(choices=Referral._meta.get_field("language").choices, default="en")
+
+
+class RecordSerializer(VersionSerializer):
+    response = serializers.ChoiceField(choices=AuthorityResponse.choices, required=False)
+    response_on = serializers.DateField(required=False, allow_null=True)
+    investigation_officer = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    outcome = serializers.ChoiceField(choices=InvestigationOutcome.choices, required=False)
+    outcome_on = serializers.DateField(required=False, allow_null=True)
+    accountability_measures = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    close = serializers.BooleanField(required=False, default=False, help_text="Close the follow-up.")
+
+
+class ReminderSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Reminder
+        fields = ("id", "kind", "about", "due_date", "status", "sent_at")
+        read_only_fields = fields
+
+
+class NotificationSerializer(serializers.Serializer):
+    subject = serializers.CharField()
+    text = serializers.CharField()
+    shares_identity = serializers.BooleanField()
+
+
+class ReferralQuery(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ReferralStatus.choices, required=False)
+    mission = serializers.IntegerField(required=False, min_value=1)
+    overdue = serializers.BooleanField(required=False, default=False)
+
+
+PERMISSIONS = {
+    "list": "referrals.view_referral", "retrieve": "referrals.view_referral", "notification": "referrals.view_referral",
+    "reminders": "referrals.view_referral", "approve": "referrals.approve_referral", "answers": "referrals.change_referral",
+}
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[ReferralQuery], description="Referrals of the allegations you may see.\n\n"
+                       + permission_note({"GET": PERMISSIONS["list"]})),
+    retrieve=extend_schema(description="One referral and its deadlines.\n\n" + permission_note({"GET": PERMISSIONS["retrieve"]})),
+    notification=extend_schema(responses=NotificationSerializer, description=(
+        "The notice as it will be (or was) sent. A notice that quotes a victim's identity (with consent) answers "
+        "404 to anyone who may not see identity. Audited.\n\n" + permission_note({"GET": PERMISSIONS["notification"]}))),
+    reminders=extend_schema(responses=ReminderSerializer(many=True), description=(
+        "Reminders and escalations (read only: the scheduler writes them).\n\n"
+        + permission_note({"GET": PERMISSIONS["reminders"]}))),
+    approve=extend_schema(request=VersionSerializer, description=(
+        "Approve a draft drafted by someone else; it is then sent by a background task.\n\n"
+        + permission_note({"POST": PERMISSIONS["approve"]}))),
+    answers=extend_schema(request=RecordSerializer, description=(
+        "Record the authority's answer and the outcome it reported; `close` ends the follow-up. `version` "
+        "required.\n\n" + permission_note({"POST": PERMISSIONS["answers"]}))),
+)
+class ReferralViewSet(viewsets.GenericViewSet):
+    required_permissions = PERMISSIONS
+    serializer_class = ReferralSerializer
+    pagination_class = Pages
+    lookup_value_converter = "uuid"
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        query = ReferralQuery(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        referrals = Referral.objects.visible_to(self.request.user).select_related(
+            "allegation", "member_state", "regional_organisation")
+        criteria = query.validated_data
+        if criteria.get("status"):
+            referrals = referrals.filter(status=criteria["status"])
+        if criteria.get("mission"):
+            referrals = referrals.filter(allegation__mission__in=Mission.objects.filter(pk=criteria["mission"]))
+        if criteria["overdue"]:
+            referrals = referrals.open().filter(overdue_condition(timezone.localdate()))
+        return referrals.order_by("-drafted_at", "pk")
+
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request: Request, pk=None) -> Response:
+        return Response(self.get_serializer(access_referral(request.user, pk, request=request)).data)
+
+    @action(detail=True, methods=["get"])
+    def notification(self, request: Request, pk=None) -> Response:
+        referral = access_referral(request.user, pk, request=request)
+        notice = referral_preview(actor=request.user, referral=referral, request=request)
+        if notice.shares_identity and not can_view_identity(request.user):
+            return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+        return Response(NotificationSerializer(notice).data)
+
+    @action(detail=True, methods=["get"])
+    def reminders(self, request: Request, pk=None) -> Response:
+        referral = access_referral(request.user, pk, request=request)
+        return Response(ReminderSerializer(referral.reminders.order_by("due_date", "pk"), many=True).data)
+
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk=None) -> Response:
+        referral = access_referral(request.user, pk, request=request, for_change=True)
+        incoming = VersionSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        referral = referral_approve(actor=request.user, referral=referral,
+                                    expected_version=incoming.validated_data["version"], request=request)
+        return Response(self.get_serializer(referral).data)
+
+    @action(detail=True, methods=["post"])
+    def answers(self, request: Request, pk=None) -> Response:
+        referral = access_referral(request.user, pk, request=request, for_change=True)
+        incoming = RecordSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        values = dict(incoming.validated_data)
+        version, close = values.pop("version"), values.pop("close")
+        referral = referral_record(actor=request.user, referral=referral, expected_version=version, values=values,
+                                   close=close, request=request)
+        return Response(self.get_serializer(referral).data)
+
+
+class AllegationReferrals(APIView):
+    required_permissions = {"POST": "referrals.add_referral"}
+
+    @extend_schema(request=DraftSerializer, responses={201: ReferralSerializer}, description=(
+        "Draft a referral of a credible allegation to one Member State or one regional organisation. A colleague "
+        "must approve it before it is sent.\n\n" + permission_note(required_permissions)))
+    def post(self, request: Request, allegation_id) -> Response:
+        allegation = access_allegation(request.user, allegation_id, request=request, for_change=True)
+        incoming = DraftSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        referral = referral_draft(actor=request.user, allegation=allegation, request=request, **incoming.validated_data)
+        return Response(ReferralSerializer(referral).data, status=status.HTTP_201_CREATED)
+
+

@@ -1,0 +1,395 @@
+"""`/api/v1/victims/`, consents, assistance and contacts: the pages' services and scoping, over JSON.
+Identity never appears in a listing or a GET: it is revealed by a POST that is audited each time."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from allegations.services import access_allegation
+from core.api import Pages, VersionSerializer, permission_note
+from core.audit import read_encrypted
+from victims.assistance import (
+    access_need,
+    contact_record,
+    need_create,
+    need_transition,
+    need_update,
+    providers_for,
+)
+from victims.models import (
+    AgeGroup,
+    AssistanceNeed,
+    AssistanceStatus,
+    Consent,
+    ServiceProvider,
+    Victim,
+    VictimContact,
+)
+from victims.services import (
+    PossibleDuplicate,
+    access_victim,
+    consent_record,
+    victim_create,
+    victim_link,
+    victim_reveal_identity,
+    victim_update,
+)
+
+
+class LinkedAllegationSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="allegation.id")
+    reference = serializers.CharField(source="allegation.reference")
+    age_group = serializers.ChoiceField(choices=AgeGroup.choices)
+
+
+class VictimSerializer(serializers.ModelSerializer):
+    allegations = LinkedAllegationSerializer(source="visible_links", many=True, read_only=True,
+                                             help_text="Only allegations you may see.")
+    is_child = serializers.BooleanField(read_only=True)
+    identity_erased = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Victim
+        fields = ("id", "code", "sex", "age_at_incident", "age_group", "is_child", "advocate", "guardian_relationship",
+                  "best_interests_assessed_on", "child_protection_referred_on", "child_protection_agency",
+                  "allegations", "identity_erased", "version", "created_at", "updated_at")
+        read_only_fields = fields
+
+    def get_identity_erased(self, victim: Victim) -> bool:
+        return getattr(victim, "identity_erased_at", None) is not None
+
+
+class VictimWriteSerializer(serializers.Serializer):
+    """Identity fields are accepted from anyone who may record a victim; on an edit, only from
+    holders of `view_identity` (others' identity values are ignored, as on the page)."""
+
+    full_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    other_names = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    contact_details = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    current_location = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    sex = serializers.ChoiceField(choices=Victim._meta.get_field("sex").choices, required=False)
+    age_at_incident = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=120)
+
+
+class VictimCreateSerializer(VictimWriteSerializer):
+    confirm_not_duplicate = serializers.BooleanField(
+        required=False, default=False, help_text="Set after a 409 `possible_duplicate` once you have checked.")
+
+
+class VictimUpdateSerializer(VictimWriteSerializer, VersionSerializer):
+    pass
+
+
+class IdentitySerializer(serializers.Serializer):
+    full_name = serializers.CharField()
+    other_names = serializers.CharField()
+    date_of_birth = serializers.DateField(allow_null=True)
+    contact_details = serializers.CharField()
+    current_location = serializers.CharField()
+    guardian_name = serializers.CharField()
+
+
+class LinkSerializer(serializers.Serializer):
+    allegation = serializers.UUIDField()
+
+
+class ConsentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Consent
+        fields = ("id", "scope", "decision", "given_by", "guardian_relationship", "recorded_by", "recorded_at")
+        read_only_fields = ("id", "recorded_by", "recorded_at")
+
+
+class NeedSerializer(serializers.ModelSerializer):
+    notes = serializers.SerializerMethodField()
+    victim_code = serializers.CharField(source="victim.code", read_only=True)
+
+    class Meta:
+        model = AssistanceNeed
+        fields = ("id", "victim", "victim_code", "category", "status", "provider", "assigned_advocate", "identified_on",
+                  "referred_on", "started_on", "closed_on", "follow_up_on", "notes", "version", "created_at")
+        read_only_fields = fields
+
+    def get_notes(self, need: AssistanceNeed) -> str | None:
+        """`null` when the stored notes cannot be decrypted (the failure is audited)."""
+        request = self.context["request"]
+        return read_encrypted(need, "notes", actor=request.user, request=request)[0]
+
+
+class NeedCreateSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(choices=AssistanceNeed._meta.get_field("category").choices)
+    identified_on = serializers.DateField(required=False, allow_null=True)
+    provider = serializers.PrimaryKeyRelatedField(queryset=ServiceProvider.objects.all(), required=False, allow_null=True)
+    assigned_advocate = serializers.IntegerField(required=False, allow_null=True)
+    follow_up_on = serializers.DateField(required=False, allow_null=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+
+
+class NeedUpdateSerializer(VersionSerializer):
+    provider = serializers.PrimaryKeyRelatedField(queryset=ServiceProvider.objects.all(), required=False, allow_null=True)
+    assigned_advocate = serializers.IntegerField(required=False, allow_null=True)
+    follow_up_on = serializers.DateField(required=False, allow_null=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class NeedTransitionSerializer(VersionSerializer):
+    to_status = serializers.ChoiceField(choices=AssistanceStatus.choices)
+    on = serializers.DateField(required=False, allow_null=True)
+    provider = serializers.PrimaryKeyRelatedField(queryset=ServiceProvider.objects.all(), required=False, allow_null=True)
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    content = serializers.SerializerMethodField()
+
+    class Meta:
+        model = VictimContact
+        fields = ("id", "contacted_on", "channel", "content", "by", "created_at")
+        read_only_fields = fields
+
+    def get_content(self, contact: VictimContact) -> str | None:
+        request = self.context["request"]
+        return read_encrypted(contact, "content", actor=request.user, request=request)[0]
+
+
+class ContactCreateSerializer(serializers.Serializer):
+    contacted_on = serializers.DateField()
+    channel = serializers.ChoiceField(choices=VictimContact._meta.get_field("channel").choices)
+    content = serializers.CharField(max_length=5000)
+
+
+def _advocate(user_id: int | None):
+    """The advocate a client named, or None; the service decides whether they may be assigned."""
+    from django.contrib.auth import get_user_model
+
+    if user_id is None:
+        return None
+    advocate = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if advocate is None:
+        raise serializers.ValidationError({"assigned_advocate": ["No such user."]})
+    return advocate
+
+
+def _victim_out(request: HttpRequest, victim: Victim) -> dict:
+    victim = Victim.objects.visible_to(request.user).with_list_data(request.user).get(pk=victim.pk)
+    return VictimSerializer(victim, context={"request": request}).data
+
+
+VICTIM_PERMISSIONS = {
+    "list": "victims.view_victim", "retrieve": "victims.view_victim", "partial_update": "victims.change_victim",
+    "identity": "victims.view_victim", "links": "victims.change_victim",
+}
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[inline_serializer("VictimQuery", {
+        "age_group": serializers.ChoiceField(choices=AgeGroup.choices, required=False),
+        "q": serializers.CharField(required=False, help_text="Code contains")})],
+        description="Victims of the allegations you may see, by code: never their identity.\n\n"
+        + permission_note({"GET": VICTIM_PERMISSIONS["list"]})),
+    retrieve=extend_schema(description="One victim, without identity.\n\n"
+                           + permission_note({"GET": VICTIM_PERMISSIONS["retrieve"]})),
+    partial_update=extend_schema(request=VictimUpdateSerializer, description=(
+        "Change sex, age and (holders of `victims.view_identity` only) identity. `version` required.\n\n"
+        + permission_note({"PATCH": VICTIM_PERMISSIONS["partial_update"]}))),
+    identity=extend_schema(request=None, responses=IdentitySerializer, description=(
+        "Reveal the victim's identity. Only for holders of `victims.view_identity` (never headquarters "
+        "analysts); every reveal, and every refusal, is written to the audit trail. A POST, so identity never "
+        "sits in a URL or a cache.\n\n" + permission_note({"POST": VICTIM_PERMISSIONS["identity"]}))),
+    links=extend_schema(request=LinkSerializer, responses=VictimSerializer, description=(
+        "Link this victim to another allegation (the same person in another case). Needs change scope on both.\n\n"
+        + permission_note({"POST": VICTIM_PERMISSIONS["links"]}))),
+)
+class VictimViewSet(viewsets.GenericViewSet):
+    required_permissions = VICTIM_PERMISSIONS
+    serializer_class = VictimSerializer
+    pagination_class = Pages
+    lookup_value_converter = "uuid"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        victims = Victim.objects.visible_to(self.request.user).with_list_data(self.request.user)
+        age_group = self.request.query_params.get("age_group", "")
+        if age_group:
+            if age_group not in AgeGroup.values:
+                raise serializers.ValidationError({"age_group": [f"One of: {', '.join(AgeGroup.values)}."]})
+            victims = victims.filter(age_group=age_group)
+        code = self.request.query_params.get("q", "").strip()
+        return victims.filter(code__icontains=code) if code else victims
+
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request: Request, pk=None) -> Response:
+        return Response(_victim_out(request, access_victim(request.user, pk, request=request)))
+
+    def partial_update(self, request: Request, pk=None) -> Response:
+        victim = access_victim(request.user, pk, request=request, for_change=True)
+        incoming = VictimUpdateSerializer(data=request.data, partial=False)
+        incoming.is_valid(raise_exception=True)
+        values = dict(incoming.validated_data)
+        victim = victim_update(actor=request.user, victim=victim, expected_version=values.pop("version"),
+                               values=values, request=request)
+        return Response(_victim_out(request, victim))
+
+    @action(detail=True, methods=["post"])
+    def identity(self, request: Request, pk=None) -> Response:
+        victim = access_victim(request.user, pk, request=request)
+        identity = victim_reveal_identity(actor=request.user, victim=victim, request=request)
+        return Response(IdentitySerializer(identity).data)
+
+    @action(detail=True, methods=["post"])
+    def links(self, request: Request, pk=None) -> Response:
+        victim = access_victim(request.user, pk, request=request, for_change=True)
+        incoming = LinkSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        allegation = access_allegation(request.user, incoming.validated_data["allegation"], request=request,
+                                       for_change=True)
+        victim_link(actor=request.user, victim=victim, allegation=allegation, request=request)
+        return Response(_victim_out(request, victim))
+
+
+class AllegationVictims(APIView):
+    required_permissions = {"POST": "victims.add_victim"}
+
+    @extend_schema(request=VictimCreateSerializer, responses={201: VictimSerializer, 409: inline_serializer(
+        "PossibleDuplicate", {"detail": serializers.CharField(), "code": serializers.CharField(),
+                              "matches": serializers.ListField(child=serializers.CharField())})},
+        description="Record a victim of this allegation. Someone of the same name already on file in your scope "
+                    "answers 409 with their codes; repeat with `confirm_not_duplicate` once checked.\n\n"
+                    + permission_note(required_permissions))
+    def post(self, request: Request, allegation_id) -> Response:
+        allegation = access_allegation(request.user, allegation_id, request=request, for_change=True)
+        incoming = VictimCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        values = dict(incoming.validated_data)
+        confirm = values.pop("confirm_not_duplicate")
+        try:
+            victim = victim_create(actor=request.user, allegation=allegation, values=values,
+                                   confirm_not_duplicate=confirm, request=request)
+        except PossibleDuplicate as duplicate:
+            return Response({"detail": str(duplicate), "code": "possible_duplicate",
+                             "matches": [m.code for m in duplicate.matches]}, status=status.HTTP_409_CONFLICT)
+        return Response(_victim_out(request, victim), status=status.HTTP_201_CREATED)
+
+
+class VictimConsents(APIView):
+    required_permissions = {"GET": "victims.view_consent", "POST": "victims.add_consent"}
+
+    @extend_schema(responses=ConsentSerializer(many=True), description="Every consent decision, newest first.\n\n"
+                   + permission_note(required_permissions))
+    def get(self, request: Request, victim_id) -> Response:
+        victim = access_victim(request.user, victim_id, request=request)
+        consents = Consent.objects.visible_to(request.user).filter(victim=victim).order_by("-recorded_at", "-id")
+        return Response(ConsentSerializer(consents, many=True).data)
+
+    @extend_schema(request=ConsentSerializer, responses={201: ConsentSerializer},
+                   description="Record a consent decision (for a child, a guardian's).\n\n"
+                   + permission_note(required_permissions))
+    def post(self, request: Request, victim_id) -> Response:
+        victim = access_victim(request.user, victim_id, request=request, for_change=True)
+        incoming = ConsentSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        consent = consent_record(actor=request.user, victim=victim, request=request, **incoming.validated_data)
+        return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
+
+
+class VictimNeeds(APIView):
+    required_permissions = {"GET": "victims.view_assistanceneed", "POST": "victims.add_assistanceneed"}
+
+    @extend_schema(responses=NeedSerializer(many=True), description="The victim's assistance needs.\n\n"
+                   + permission_note(required_permissions))
+    def get(self, request: Request, victim_id) -> Response:
+        victim = access_victim(request.user, victim_id, request=request)
+        needs = AssistanceNeed.objects.visible_to(request.user).filter(victim=victim).select_related("victim")
+        return Response(NeedSerializer(needs, many=True, context={"request": request}).data)
+
+    @extend_schema(request=NeedCreateSerializer, responses={201: NeedSerializer},
+                   description="Record an assistance need.\n\n" + permission_note(required_permissions))
+    def post(self, request: Request, victim_id) -> Response:
+        victim = access_victim(request.user, victim_id, request=request, for_change=True)
+        incoming = NeedCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        values = dict(incoming.validated_data)
+        values["assigned_advocate"] = _advocate(values.get("assigned_advocate"))
+        need = need_create(actor=request.user, victim=victim, request=request, **values)
+        return Response(NeedSerializer(need, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+NEED_PERMISSIONS = {"retrieve": "victims.view_assistanceneed", "partial_update": "victims.change_assistanceneed",
+                    "transition": "victims.change_assistanceneed"}
+
+
+@extend_schema_view(
+    retrieve=extend_schema(description="One assistance need.\n\n" + permission_note({"GET": NEED_PERMISSIONS["retrieve"]})),
+    partial_update=extend_schema(request=NeedUpdateSerializer, description=(
+        "Change provider, advocate, follow-up date or notes. `version` required.\n\n"
+        + permission_note({"PATCH": NEED_PERMISSIONS["partial_update"]}))),
+    transition=extend_schema(request=NeedTransitionSerializer, description=(
+        "identified → referred → in progress → provided | declined | not available.\n\n"
+        + permission_note({"POST": NEED_PERMISSIONS["transition"]}))),
+)
+class NeedViewSet(viewsets.GenericViewSet):
+    required_permissions = NEED_PERMISSIONS
+    serializer_class = NeedSerializer
+    lookup_value_converter = "uuid"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return AssistanceNeed.objects.visible_to(self.request.user)
+
+    def retrieve(self, request: Request, pk=None) -> Response:
+        return Response(self.get_serializer(access_need(request.user, pk, request=request)).data)
+
+    def partial_update(self, request: Request, pk=None) -> Response:
+        need = access_need(request.user, pk, request=request, for_change=True)
+        incoming = NeedUpdateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        values = dict(incoming.validated_data)
+        if "assigned_advocate" in values:
+            values["assigned_advocate"] = _advocate(values["assigned_advocate"])
+        need = need_update(actor=request.user, need=need, expected_version=values.pop("version"), values=values,
+                           request=request)
+        return Response(self.get_serializer(need).data)
+
+    @action(detail=True, methods=["post"])
+    def transition(self, request: Request, pk=None) -> Response:
+        need = access_need(request.user, pk, request=request, for_change=True)
+        incoming = NeedTransitionSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        values = dict(incoming.validated_data)
+        provider = values.get("provider")
+        if provider is not None and not providers_for(need.victim, request.user).filter(pk=provider.pk).exists():
+            raise serializers.ValidationError({"provider": ["This provider does not work in the victim's operation."]})
+        need = need_transition(actor=request.user, need=need, to_status=values["to_status"],
+                               expected_version=values["version"], on=values.get("on"), provider=provider,
+                               request=request)
+        return Response(self.get_serializer(need).data)
+
+
+class VictimContacts(APIView):
+    required_permissions = {"GET": "victims.view_victimcontact", "POST": "victims.add_victimcontact"}
+
+    @extend_schema(responses=ContactSerializer(many=True), description="Contacts with the victim, newest first.\n\n"
+                   + permission_note(required_permissions))
+    def get(self, request: Request, victim_id) -> Response:
+        victim = access_victim(request.user, victim_id, request=request)
+        contacts = victim.contacts.order_by("-contacted_on", "-created_at")
+        return Response(ContactSerializer(contacts, many=True, context={"request": request}).data)
+
+    @extend_schema(request=ContactCreateSerializer, responses={201: ContactSerializer},
+                   description="Record a contact; refused unless the victim (or guardian) consented to be contacted."
+                   "\n\n" + permission_note(required_permissions))
+    def post(self, request: Request, victim_id) -> Response:
+        victim = access_victim(request.user, victim_id, request=request, for_change=True)
+        incoming = ContactCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        contact = contact_record(actor=request.user, victim=victim, request=request, **incoming.validated_data)
+        return Response(ContactSerializer(contact, context={"request": request}).data, status=status.HTTP_201_CREATED)
