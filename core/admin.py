@@ -5,6 +5,7 @@ from guardian.admin import GuardedModelAdmin
 
 from core.audit import audit_record
 from core.models import (
+    ApiToken,
     AuditEvent,
     FocalPoint,
     Force,
@@ -12,6 +13,7 @@ from core.models import (
     Mission,
     RegionalOrganisation,
 )
+from core.tokens import api_token_revoke
 
 
 class FocalPointInline(admin.TabularInline):
@@ -100,3 +102,22 @@ class AuditedUserAdmin(UserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, AuditedUserAdmin)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Administrators see and revoke anyone's tokens; they never see a secret (only its hash is stored)."""
+
+    list_display = ("prefix", "name", "user", "created_at", "expires_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("user__username", "name", "prefix")
+    readonly_fields = ("user", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at")
+    actions = ["revoke"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # a token is created by its owner, who alone sees the secret
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request, queryset) -> None:
+        for token in queryset.select_related("user"):
+            api_token_revoke(actor=request.user, token=token, request=request)

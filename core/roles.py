@@ -51,6 +51,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.manage_mission",  # reference data only; scope stays with view_mission/change_mission grants
         "core.view_force", "core.add_force", "core.change_force",
         "core.view_auditevent",
+        "core.view_apitoken", "core.change_apitoken",  # to revoke; secrets are never stored
         "victims.view_serviceprovider", "victims.add_serviceprovider", "victims.change_serviceprovider",
     ],
 }
