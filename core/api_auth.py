@@ -50,4 +50,5 @@ class HasRolePermission(BasePermission):
     def required(self, request, view) -> str | None:
         """Viewsets declare per action, plain views per HTTP method."""
         declared = getattr(view, "required_permissions", {})
-        return declared.get(getattr(view, "action", None) or request.method)
+        method = "GET" if request.method == "HEAD" else request.method
+        return declared.get(getattr(view, "action", None) or method)

@@ -5,11 +5,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from allegations.api import AllegationViewSet
+from core.api_views import MemberStateList, MissionList, RegionalOrganisationList
 from referrals.api import AllegationReferrals, ReferralViewSet
 from reporting.api import AnnexExport
 from victims.api import (
     AllegationVictims,
+    ClaimDetail,
     NeedViewSet,
+    ProviderList,
+    VictimClaims,
     VictimConsents,
     VictimContacts,
     VictimNeeds,
@@ -29,6 +33,12 @@ urlpatterns = [
     path("victims/<uuid:victim_id>/consents/", VictimConsents.as_view(), name="api-victim-consents"),
     path("victims/<uuid:victim_id>/needs/", VictimNeeds.as_view(), name="api-victim-needs"),
     path("victims/<uuid:victim_id>/contacts/", VictimContacts.as_view(), name="api-victim-contacts"),
+    path("victims/<uuid:victim_id>/claims/", VictimClaims.as_view(), name="api-victim-claims"),
+    path("claims/<int:claim_id>/", ClaimDetail.as_view(), name="api-claim"),
+    path("missions/", MissionList.as_view(), name="api-missions"),
+    path("member-states/", MemberStateList.as_view(), name="api-member-states"),
+    path("regional-organisations/", RegionalOrganisationList.as_view(), name="api-regional-organisations"),
+    path("providers/", ProviderList.as_view(), name="api-providers"),
     path("reports/annex/", AnnexExport.as_view(), name="api-annex"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -283,5 +283,7 @@ SPECTACULAR_SETTINGS = {
         "AllegationStatusEnum": "allegations.models.Status",
         "AssistanceStatusEnum": "victims.models.AssistanceStatus",
         "ReminderKindEnum": "referrals.models.ReminderKind",
+        "InvestigationOutcomeEnum": "referrals.models.InvestigationOutcome",
+        "ClaimOutcomeEnum": "victims.models.PaternityClaim.Outcome",
     },
 }

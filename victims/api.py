@@ -3,10 +3,12 @@ Identity never appears in a listing or a GET: it is revealed by a POST that is a
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,19 +16,26 @@ from rest_framework.views import APIView
 from allegations.services import access_allegation
 from core.api import Pages, VersionSerializer, permission_note
 from core.audit import read_encrypted
+from core.models import Mission
 from victims.assistance import (
+    access_claim,
     access_need,
+    child_safeguarding_update,
     contact_record,
     need_create,
     need_transition,
     need_update,
+    paternity_claim_create,
+    paternity_claim_update,
     providers_for,
+    victim_assign_advocate,
 )
 from victims.models import (
     AgeGroup,
     AssistanceNeed,
     AssistanceStatus,
     Consent,
+    PaternityClaim,
     ServiceProvider,
     Victim,
     VictimContact,
@@ -94,6 +103,31 @@ class IdentitySerializer(serializers.Serializer):
     contact_details = serializers.CharField()
     current_location = serializers.CharField()
     guardian_name = serializers.CharField()
+
+
+class AdvocateSerializer(VersionSerializer):
+    advocate = serializers.IntegerField(allow_null=True, help_text="The user id of an advocate who can see the file; "
+                                                                    "`null` to unassign.")
+
+
+class SafeguardingSerializer(VersionSerializer):
+    guardian_relationship = serializers.CharField(required=False, allow_blank=True, max_length=60)
+    best_interests_assessed_on = serializers.DateField(required=False, allow_null=True)
+    child_protection_referred_on = serializers.DateField(required=False, allow_null=True)
+    child_protection_agency = serializers.CharField(required=False, allow_blank=True, max_length=160)
+    guardian_name = serializers.CharField(required=False, allow_blank=True, max_length=200,
+                                          help_text="Identity: kept only from holders of `victims.view_identity`.")
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    version = serializers.IntegerField(required=False, min_value=1,
+                                       help_text="Required when changing: the version you last read.")
+
+    class Meta:
+        model = PaternityClaim
+        fields = ("id", "child_code", "claim_date", "focal_point", "focal_point_notified_on", "dna_status", "outcome",
+                  "support_status", "version", "created_at")
+        read_only_fields = ("id", "child_code", "created_at")
 
 
 class LinkSerializer(serializers.Serializer):
@@ -164,15 +198,13 @@ class ContactCreateSerializer(serializers.Serializer):
     content = serializers.CharField(max_length=5000)
 
 
-def _advocate(user_id: int | None):
+def _user(user_id: int | None, field: str):
     """The advocate a client named, or None; the service decides whether they may be assigned."""
-    from django.contrib.auth import get_user_model
-
     if user_id is None:
         return None
     advocate = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if advocate is None:
-        raise serializers.ValidationError({"assigned_advocate": ["No such user."]})
+        raise serializers.ValidationError({field: ["No such user."]})
     return advocate
 
 
@@ -183,7 +215,8 @@ def _victim_out(request: HttpRequest, victim: Victim) -> dict:
 
 VICTIM_PERMISSIONS = {
     "list": "victims.view_victim", "retrieve": "victims.view_victim", "partial_update": "victims.change_victim",
-    "identity": "victims.view_victim", "links": "victims.change_victim",
+    "identity": "victims.view_victim", "links": "victims.change_victim", "advocate": "victims.change_victim",
+    "safeguarding": "victims.change_victim",
 }
 
 
@@ -202,6 +235,12 @@ VICTIM_PERMISSIONS = {
         "Reveal the victim's identity. Only for holders of `victims.view_identity` (never headquarters "
         "analysts); every reveal, and every refusal, is written to the audit trail. A POST, so identity never "
         "sits in a URL or a cache.\n\n" + permission_note({"POST": VICTIM_PERMISSIONS["identity"]}))),
+    advocate=extend_schema(request=AdvocateSerializer, responses=VictimSerializer, description=(
+        "Assign the victims' rights advocate who follows this victim.\n\n"
+        + permission_note({"POST": VICTIM_PERMISSIONS["advocate"]}))),
+    safeguarding=extend_schema(request=SafeguardingSerializer, responses=VictimSerializer, description=(
+        "A child's safeguarding details: guardian, best-interests assessment, child-protection referral.\n\n"
+        + permission_note({"POST": VICTIM_PERMISSIONS["safeguarding"]}))),
     links=extend_schema(request=LinkSerializer, responses=VictimSerializer, description=(
         "Link this victim to another allegation (the same person in another case). Needs change scope on both.\n\n"
         + permission_note({"POST": VICTIM_PERMISSIONS["links"]}))),
@@ -244,6 +283,26 @@ class VictimViewSet(viewsets.GenericViewSet):
         victim = access_victim(request.user, pk, request=request)
         identity = victim_reveal_identity(actor=request.user, victim=victim, request=request)
         return Response(IdentitySerializer(identity).data)
+
+    @action(detail=True, methods=["post"])
+    def advocate(self, request: Request, pk=None) -> Response:
+        victim = access_victim(request.user, pk, request=request, for_change=True)
+        incoming = AdvocateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        victim = victim_assign_advocate(actor=request.user, victim=victim,
+                                        advocate=_user(incoming.validated_data["advocate"], "advocate"),
+                                        expected_version=incoming.validated_data["version"], request=request)
+        return Response(_victim_out(request, victim))
+
+    @action(detail=True, methods=["post"])
+    def safeguarding(self, request: Request, pk=None) -> Response:
+        victim = access_victim(request.user, pk, request=request, for_change=True)
+        incoming = SafeguardingSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        values = dict(incoming.validated_data)
+        victim = child_safeguarding_update(actor=request.user, victim=victim, expected_version=values.pop("version"),
+                                           values=values, request=request)
+        return Response(_victim_out(request, victim))
 
     @action(detail=True, methods=["post"])
     def links(self, request: Request, pk=None) -> Response:
@@ -318,7 +377,7 @@ class VictimNeeds(APIView):
         incoming = NeedCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         values = dict(incoming.validated_data)
-        values["assigned_advocate"] = _advocate(values.get("assigned_advocate"))
+        values["assigned_advocate"] = _user(values.get("assigned_advocate"), "assigned_advocate")
         need = need_create(actor=request.user, victim=victim, request=request, **values)
         return Response(NeedSerializer(need, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
@@ -354,7 +413,7 @@ class NeedViewSet(viewsets.GenericViewSet):
         incoming.is_valid(raise_exception=True)
         values = dict(incoming.validated_data)
         if "assigned_advocate" in values:
-            values["assigned_advocate"] = _advocate(values["assigned_advocate"])
+            values["assigned_advocate"] = _user(values["assigned_advocate"], "assigned_advocate")
         need = need_update(actor=request.user, need=need, expected_version=values.pop("version"), values=values,
                            request=request)
         return Response(self.get_serializer(need).data)
@@ -393,3 +452,61 @@ class VictimContacts(APIView):
         incoming.is_valid(raise_exception=True)
         contact = contact_record(actor=request.user, victim=victim, request=request, **incoming.validated_data)
         return Response(ContactSerializer(contact, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+class VictimClaims(APIView):
+    required_permissions = {"GET": "victims.view_paternityclaim", "POST": "victims.add_paternityclaim"}
+
+    @extend_schema(responses=ClaimSerializer(many=True), description="Paternity claims of children born of SEA.\n\n"
+                   + permission_note(required_permissions))
+    def get(self, request: Request, victim_id) -> Response:
+        victim = access_victim(request.user, victim_id, request=request)
+        return Response(ClaimSerializer(victim.paternity_claims.order_by("claim_date", "pk"), many=True).data)
+
+    @extend_schema(request=ClaimSerializer, responses={201: ClaimSerializer},
+                   description="Record a paternity claim; the child gets a code, never a name.\n\n"
+                   + permission_note(required_permissions))
+    def post(self, request: Request, victim_id) -> Response:
+        victim = access_victim(request.user, victim_id, request=request, for_change=True)
+        incoming = ClaimSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        claim = paternity_claim_create(actor=request.user, victim=victim, values=incoming.validated_data,
+                                       request=request)
+        return Response(ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
+
+
+class ClaimDetail(APIView):
+    required_permissions = {"GET": "victims.view_paternityclaim", "PATCH": "victims.change_paternityclaim"}
+
+    @extend_schema(responses=ClaimSerializer, description="One paternity claim.\n\n" + permission_note(required_permissions))
+    def get(self, request: Request, claim_id: int) -> Response:
+        return Response(ClaimSerializer(access_claim(request.user, claim_id, request=request)).data)
+
+    @extend_schema(request=ClaimSerializer, responses=ClaimSerializer,
+                   description="Change the claim's follow-up. `version` required.\n\n" + permission_note(required_permissions))
+    def patch(self, request: Request, claim_id: int) -> Response:
+        claim = access_claim(request.user, claim_id, request=request, for_change=True)
+        incoming = ClaimSerializer(claim, data=request.data, partial=True)
+        incoming.is_valid(raise_exception=True)
+        VersionSerializer(data=request.data).is_valid(raise_exception=True)
+        values = dict(incoming.validated_data)
+        claim = paternity_claim_update(actor=request.user, claim=claim, expected_version=values.pop("version"),
+                                       values=values, request=request)
+        return Response(ClaimSerializer(claim).data)
+
+
+class ProviderSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ServiceProvider
+        fields = ("id", "mission", "name", "kind", "categories", "active")
+        read_only_fields = fields
+
+
+@extend_schema(description="Service providers of the operations you may see (for referring assistance).\n\n"
+               + permission_note({"GET": "victims.view_assistanceneed"}))
+class ProviderList(ListAPIView):
+    required_permissions = {"GET": "victims.view_assistanceneed"}
+    serializer_class = ProviderSerializer
+
+    def get_queryset(self):
+        return ServiceProvider.objects.filter(mission__in=Mission.objects.visible_to(self.request.user)).order_by("name")

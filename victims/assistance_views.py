@@ -12,6 +12,7 @@ from core.audit import read_encrypted
 from core.forms import add_service_errors
 from core.locking import StaleEditError, submitted_version
 from victims.assistance import (
+    access_claim,
     access_need,
     advocates_for,
     child_safeguarding_update,
@@ -35,7 +36,7 @@ from victims.forms import (
     PaternityClaimForm,
     SafeguardingForm,
 )
-from victims.models import AssistanceStatus, PaternityClaim
+from victims.models import AssistanceStatus
 from victims.querysets import can_view_identity
 from victims.services import access_victim
 from victims.views import _detail
@@ -182,13 +183,8 @@ def paternity_new(request: HttpRequest, victim_id) -> HttpResponse:
 
 @login_required
 def paternity_edit(request: HttpRequest, claim_id) -> HttpResponse:
-    try:
-        claim = PaternityClaim.objects.select_related("victim").get(pk=claim_id)
-    except PaternityClaim.DoesNotExist:
-        raise Http404 from None
-    victim = access_victim(request.user, claim.victim_id, request=request, for_change=True)
-    if not request.user.has_perm("victims.change_paternityclaim"):
-        raise Http404
+    claim = access_claim(request.user, claim_id, request=request, for_change=True)
+    victim = claim.victim
     form = PaternityClaimForm(request.POST or None, initial={f: getattr(claim, f) for f in PaternityClaimForm.base_fields})
     if request.method == "POST" and form.is_valid():
         try:
