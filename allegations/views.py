@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from allegations.forms import (
     AllegationFilterForm,
@@ -27,6 +27,7 @@ from core.models import Mission
 from core.paging import paginate
 
 
+@require_safe
 @login_required
 def allegation_index(request: HttpRequest) -> HttpResponse:
     filters = AllegationFilterForm(request.GET or None, user=request.user)
@@ -72,6 +73,7 @@ def allegation_new(request: HttpRequest) -> HttpResponse:
     return redirect("allegations:detail", allegation.pk)
 
 
+@require_safe
 @login_required
 def allegation_detail(request: HttpRequest, allegation_id) -> HttpResponse:
     allegation = access_allegation(request.user, allegation_id, request=request)

@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.audit import get_in_scope_or_404
 from core.forms import add_service_errors
@@ -44,6 +44,7 @@ class AuditFilterForm(forms.Form):
         return events
 
 
+@require_safe
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("core.view_auditevent"):

@@ -5,7 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from allegations.services import access_allegation
 from core.forms import add_service_errors
@@ -26,6 +26,7 @@ from referrals.services import (
 from victims.querysets import can_view_identity
 
 
+@require_safe
 @login_required
 def pending(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("referrals.view_referral"):
@@ -82,11 +83,13 @@ def _detail(request: HttpRequest, referral: Referral, *, record_form=None, statu
     }, status=status)
 
 
+@require_safe
 @login_required
 def referral_detail(request: HttpRequest, referral_id) -> HttpResponse:
     return _detail(request, access_referral(request.user, referral_id, request=request))
 
 
+@require_safe
 @login_required
 def referral_printable(request: HttpRequest, referral_id) -> HttpResponse:
     referral = access_referral(request.user, referral_id, request=request)
@@ -135,6 +138,7 @@ def referral_record_view(request: HttpRequest, referral_id) -> HttpResponse:
     return redirect("referrals:detail", referral.pk)
 
 
+@require_safe
 @login_required
 def outbox(request: HttpRequest) -> HttpResponse:
     """Every e-mail sent about referrals in the user's operations (subjects and recipients only)."""

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from core.audit import audit_record
 from reporting.annex import build_annex
@@ -22,6 +23,7 @@ def _require_reports(user) -> None:
         raise Http404
 
 
+@require_safe
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     _require_reports(request.user)
@@ -40,6 +42,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                                                          "query": request.GET.urlencode()})
 
 
+@require_safe
 @login_required
 def annex_preview(request: HttpRequest) -> HttpResponse:
     _require_reports(request.user)
@@ -51,6 +54,7 @@ def annex_preview(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"form": form, "annex": annex, "query": request.GET.urlencode()})
 
 
+@require_safe
 @login_required
 def annex_download(request: HttpRequest) -> HttpResponse:
     _require_reports(request.user)
@@ -79,12 +83,14 @@ def _own_job(request: HttpRequest, job_id) -> ExportJob:
     return job
 
 
+@require_safe
 @login_required
 def export_job(request: HttpRequest, job_id) -> HttpResponse:
     _require_reports(request.user)
     return render(request, "reporting/job.html", {"job": _own_job(request, job_id)})
 
 
+@require_safe
 @login_required
 def export_job_file(request: HttpRequest, job_id) -> HttpResponse:
     _require_reports(request.user)

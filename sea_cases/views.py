@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from allegations.models import Allegation, Status
 from core.models import Mission
@@ -19,6 +20,7 @@ from victims.models import OPEN_ASSISTANCE, AgeGroup, AssistanceNeed, Victim
 OPEN_STATUSES = [Status.PRELIMINARY_ASSESSMENT, Status.UNDER_REVIEW, Status.UNDER_INVESTIGATION]
 
 
+@require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     allegations = Allegation.objects.visible_to(request.user)
@@ -54,6 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness for load balancers: the database answers, and the broker when one is configured."""
     checks = {}

@@ -66,6 +66,12 @@ def tasks_run_in_process():
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Personas are created by the dozen; the production hasher's cost is not what tests measure."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def field_keys(settings):
     settings.SEA_FIELD_KEYS = TEST_FIELD_KEYS
     settings.SEA_BLIND_INDEX_KEY = TEST_BLIND_KEY

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.audit import read_encrypted
 from core.forms import add_service_errors
@@ -42,6 +42,7 @@ from victims.services import access_victim
 from victims.views import _detail
 
 
+@require_safe
 @login_required
 def caseload(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("victims.view_assistanceneed"):
@@ -101,6 +102,7 @@ def _need_page(request, need, *, edit_form=None, transition_form=None, status=20
     }, status=status)
 
 
+@require_safe
 @login_required
 def need_detail(request: HttpRequest, need_id) -> HttpResponse:
     return _need_page(request, access_need(request.user, need_id, request=request))

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from allegations.models import Allegation
 from allegations.services import access_allegation
@@ -36,6 +36,7 @@ from victims.services import (
 )
 
 
+@require_safe
 @login_required
 def victim_index(request: HttpRequest) -> HttpResponse:
     victims = Victim.objects.visible_to(request.user).with_list_data(request.user)
@@ -88,6 +89,7 @@ def _detail(request: HttpRequest, victim: Victim, *, status: int = 200, **overri
     return render(request, "victims/detail.html", context | overrides, status=status)
 
 
+@require_safe
 @login_required
 def victim_detail(request: HttpRequest, victim_id) -> HttpResponse:
     return _detail(request, access_victim(request.user, victim_id, request=request))

@@ -1,0 +1,75 @@
+"""One small world for the access-control matrix: a case in the Central African Republic with
+everything hanging off it, and the personas who do or do not belong to that operation."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from allegations.models import Credibility
+from core.roles import ADMINISTRATOR, FIELD_OFFICER, HQ_ANALYST, VICTIMS_RIGHTS_ADVOCATE
+from core.tokens import api_token_create
+from tests.factories import (
+    AllegationFactory,
+    ForceFactory,
+    MemberStateFactory,
+    MissionFactory,
+    PerpetratorFactory,
+    make_focal_point,
+    make_provider,
+    make_user,
+)
+
+PERSONAS = ("anonymous", "officer", "outsider", "analyst", "advocate", "admin")
+
+
+@dataclass
+class World:
+    users: dict[str, Any]
+    kwargs: dict[str, Any]  # URL parameter values, by route parameter name
+    secrets: list[str]  # strings no out-of-scope answer may contain
+
+
+def build_world() -> World:
+    from reporting.models import ExportJob
+    from referrals.services import referral_draft
+    from victims.assistance import need_create, paternity_claim_create
+    from victims.services import victim_create
+
+    car_state = MemberStateFactory(iso3="CAF", iso2="CF", name="Central African Republic")
+    car = MissionFactory(name="Central African Republic", country=car_state)
+    somalia = MissionFactory(name="Somalia", country=MemberStateFactory(iso3="SOM", iso2="SO", name="Somalia"))
+    france = MemberStateFactory(iso3="FRA", iso2="FR", name="France")
+    make_focal_point(france, "general", "focal@example.fr")
+    sangaris = ForceFactory(name="Sangaris", missions=[car], lead_member_state=france, lead_regional_organisation=None)
+    users = {
+        "anonymous": None,
+        "officer": make_user("officer", FIELD_OFFICER, change=[car]),
+        "outsider": make_user("outsider", FIELD_OFFICER, change=[somalia]),
+        "analyst": make_user("analyst", HQ_ANALYST, global_view=True),
+        "advocate": make_user("advocate", VICTIMS_RIGHTS_ADVOCATE, change=[car]),
+        "admin": make_user("admin", ADMINISTRATOR),
+    }
+    officer = users["officer"]
+    allegation = AllegationFactory(mission=car, credibility=Credibility.CREDIBLE, reference="CAF-2016-0042",
+                                   date_received=datetime.date(2016, 5, 2), narrative="canary narrative")
+    PerpetratorFactory(allegation=allegation, force=sangaris, nationality=france)
+    victim = victim_create(actor=officer, allegation=allegation, confirm_not_duplicate=True,
+                           values={"full_name": "Canary Victim", "sex": "female", "age_at_incident": 30})
+    need = need_create(actor=users["advocate"], victim=victim, category="medical", provider=make_provider(car))
+    claim = paternity_claim_create(actor=users["advocate"], victim=victim,
+                                   values={"claim_date": datetime.date(2017, 1, 5)})
+    referral = referral_draft(actor=officer, allegation=allegation, member_state=france)
+    token, _key = api_token_create(user=officer, name="matrix")
+    job = ExportJob.objects.create(requested_by=users["analyst"], params={"year": 2016, "format": "csv"},
+                                   expires_at=datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC))
+    return World(
+        users=users,
+        kwargs={"allegation_id": allegation.pk, "victim_id": victim.pk, "need_id": need.pk, "claim_id": claim.pk,
+                "referral_id": referral.pk, "token_id": token.pk, "job_id": job.pk,
+                # router detail routes name their key `pk`; which record depends on the route's prefix
+                "pk:allegation": allegation.pk, "pk:victim": victim.pk, "pk:need": need.pk,
+                "pk:referral": referral.pk},
+        secrets=[allegation.reference, victim.code, "Canary Victim", "canary narrative"],
+    )

@@ -1,0 +1,110 @@
+"""The access-control matrix: every route of the URL resolver and every operation of the OpenAPI
+schema, for every persona, answers exactly the expected status. Out-of-scope records answer 404
+and never leak data. A new route without a row here fails the test."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.security.access_world import PERSONAS, build_world
+from tests.security.expected_access import EXPECTED
+
+pytestmark = pytest.mark.django_db
+
+# The Django admin has its own staff-and-model-permission checks (tested in tests/core); static
+# and translation plumbing carry no data.
+EXCLUDED_NAMESPACES = ("admin",)
+METHODS = ("GET", "POST")
+
+
+def _routes(patterns, namespace: str = "", prefix: str = ""):
+    """(name, route) for every named URL pattern, namespaced as `reverse` wants it."""
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace in EXCLUDED_NAMESPACES:
+                continue
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _routes(entry.url_patterns, inner, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", prefix + str(entry.pattern)
+
+
+def all_routes() -> dict[str, str]:
+    return dict(_routes(get_resolver().url_patterns))
+
+
+def _url(name: str, world, route: str) -> str:
+    kwargs = {key: value for key, value in world.kwargs.items() if f":{key}>" in route}
+    if ":pk>" in route:
+        kwargs["pk"] = world.kwargs[f"pk:{name.split('-')[0]}"]
+    return reverse(name, kwargs=kwargs)
+
+
+def _call(client, method: str, url: str):
+    if method == "GET":
+        return client.get(url)
+    return client.post(url, data=json.dumps({}), content_type="application/json") if url.startswith("/api/") \
+        else client.post(url, data={})
+
+
+def _client_for(persona: str, world):
+    from django.test import Client
+
+    client = Client()
+    if world.users[persona] is not None:
+        client.force_login(world.users[persona])
+    return client
+
+
+def test_every_route_has_an_expectation():
+    missing = sorted(set(all_routes()) - set(EXPECTED))
+    stale = sorted(set(EXPECTED) - set(all_routes()))
+    assert not missing, f"routes without an access expectation: {missing}"
+    assert not stale, f"expectations for routes that no longer exist: {stale}"
+
+
+def test_every_api_operation_in_the_schema_has_an_expectation():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    routes = {route.replace("<uuid:", "{").replace("<int:", "{").replace(">", "}"): name
+              for name, route in all_routes().items()}
+    for path, operations in schema["paths"].items():
+        normalised = path.lstrip("/").replace("{id}", "{pk}")
+        name = routes.get(normalised)
+        assert name is not None, f"schema path {path} is not a resolver route"
+        for method in operations:
+            assert method.upper() in EXPECTED[name] or method.upper() not in METHODS, \
+                f"{method.upper()} {path} has no expectation"
+
+
+@pytest.mark.parametrize("name", sorted(set(EXPECTED) | set(all_routes())))
+def test_each_persona_gets_the_expected_answer(name):
+    world = build_world()
+    route = all_routes()[name]
+    url = _url(name, world, route)
+    has_object = "<" in route
+    observed = {}
+    for method in METHODS:
+        for persona in PERSONAS:
+            response = _call(_client_for(persona, world), method, url)
+            observed[(method, persona)] = response.status_code
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            if has_object and persona == "outsider":
+                for secret in world.secrets:
+                    assert secret.encode() not in body, f"{method} {url} leaks {secret!r} to another operation"
+    if os.environ.get("MATRIX_PRINT"):
+        print(f"\nMATRIX {name!r}: " + repr({m: tuple(observed[(m, p)] for p in PERSONAS) for m in METHODS}) + ",")
+        return
+    assert name in EXPECTED, f"no expectation for {name}: observed {observed}"
+    expected = {(m, p): EXPECTED[name][m][i] for m in METHODS for i, p in enumerate(PERSONAS)}
+    assert observed == expected
+    if has_object:
+        # whatever the officer of the operation may do, the officer of another operation gets a 404
+        for method in METHODS:
+            if observed[(method, "officer")] not in (403, 405):
+                assert observed[(method, "outsider")] == 404, f"{method} {url} answers another operation"
