@@ -137,7 +137,7 @@ PERMISSIONS = {
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[AllegationQuery], description="Allegations in your operations, newest first.\n\n"
+    list=extend_schema(parameters=[AllegationQuery], responses=AllegationListSerializer(many=True), description="Allegations in your operations, newest first.\n\n"
                        + permission_note({"GET": PERMISSIONS["list"]})),
     retrieve=extend_schema(description="One allegation with its perpetrators. The narrative is `null` for roles that "
                            "may not read confidential narratives.\n\n" + permission_note({"GET": PERMISSIONS["retrieve"]})),

@@ -131,7 +131,7 @@ class ReferralViewSet(viewsets.GenericViewSet):
     def retrieve(self, request: Request, pk=None) -> Response:
         return Response(self.get_serializer(access_referral(request.user, pk, request=request)).data)
 
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def notification(self, request: Request, pk=None) -> Response:
         referral = access_referral(request.user, pk, request=request)
         notice = referral_preview(actor=request.user, referral=referral, request=request)
@@ -139,7 +139,7 @@ class ReferralViewSet(viewsets.GenericViewSet):
             return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
         return Response(NotificationSerializer(notice).data)
 
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def reminders(self, request: Request, pk=None) -> Response:
         referral = access_referral(request.user, pk, request=request)
         return Response(ReminderSerializer(referral.reminders.order_by("due_date", "pk"), many=True).data)

@@ -1,7 +1,7 @@
 """`/api/v1/`: one router for every app's API, the OpenAPI schema and its browsable docs."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from allegations.api import AllegationViewSet
@@ -41,5 +41,5 @@ urlpatterns = [
     path("providers/", ProviderList.as_view(), name="api-providers"),
     path("reports/annex/", AnnexExport.as_view(), name="api-annex"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -40,6 +40,7 @@ from victims.models import (
     Victim,
     VictimContact,
 )
+from victims.querysets import victim_list
 from victims.services import (
     PossibleDuplicate,
     access_victim,
@@ -128,6 +129,11 @@ class ClaimSerializer(serializers.ModelSerializer):
         fields = ("id", "child_code", "claim_date", "focal_point", "focal_point_notified_on", "dna_status", "outcome",
                   "support_status", "version", "created_at")
         read_only_fields = ("id", "child_code", "created_at")
+
+
+class VictimQuery(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=40, help_text="Code contains")
+    age_group = serializers.ChoiceField(choices=AgeGroup.choices, required=False, allow_blank=True)
 
 
 class LinkSerializer(serializers.Serializer):
@@ -221,9 +227,7 @@ VICTIM_PERMISSIONS = {
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[inline_serializer("VictimQuery", {
-        "age_group": serializers.ChoiceField(choices=AgeGroup.choices, required=False),
-        "q": serializers.CharField(required=False, help_text="Code contains")})],
+    list=extend_schema(parameters=[VictimQuery],
         description="Victims of the allegations you may see, by code: never their identity.\n\n"
         + permission_note({"GET": VICTIM_PERMISSIONS["list"]})),
     retrieve=extend_schema(description="One victim, without identity.\n\n"
@@ -253,14 +257,9 @@ class VictimViewSet(viewsets.GenericViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        victims = Victim.objects.visible_to(self.request.user).with_list_data(self.request.user)
-        age_group = self.request.query_params.get("age_group", "")
-        if age_group:
-            if age_group not in AgeGroup.values:
-                raise serializers.ValidationError({"age_group": [f"One of: {', '.join(AgeGroup.values)}."]})
-            victims = victims.filter(age_group=age_group)
-        code = self.request.query_params.get("q", "").strip()
-        return victims.filter(code__icontains=code) if code else victims
+        query = VictimQuery(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return victim_list(user=self.request.user, **query.validated_data)
 
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())

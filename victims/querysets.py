@@ -33,6 +33,16 @@ class VictimQuerySet(models.QuerySet):
         return self.prefetch_related(visible_links(user)).order_by("-created_at", "code")
 
 
+def victim_list(*, user, q: str = "", age_group: str = "") -> VictimQuerySet:
+    """The victims `user` may see, by code and age group (shared by the page and the API)."""
+    victims = apps.get_model("victims", "Victim").objects.visible_to(user).with_list_data(user)
+    if age_group:
+        victims = victims.filter(age_group=age_group)
+    # A NUL can never be part of a code, and PostgreSQL refuses it in a query: drop it.
+    q = q.replace("\x00", "").strip()
+    return victims.filter(code__icontains=q) if q else victims
+
+
 def visible_links(user) -> models.Prefetch:
     """A victim's allegations, limited to those the user may see (a victim linked to another
     operation's case must not reveal that case's reference)."""

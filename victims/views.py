@@ -24,7 +24,7 @@ from victims.forms import (
     VictimForm,
 )
 from victims.models import IDENTITY_FIELDS, AgeGroup, Consent, ConsentScope, Victim
-from victims.querysets import can_view_identity, consent_allows
+from victims.querysets import can_view_identity, consent_allows, victim_list
 from victims.services import (
     PossibleDuplicate,
     access_victim,
@@ -39,13 +39,10 @@ from victims.services import (
 @require_safe
 @login_required
 def victim_index(request: HttpRequest) -> HttpResponse:
-    victims = Victim.objects.visible_to(request.user).with_list_data(request.user)
     age_group = request.GET.get("age_group", "")
-    if age_group in AgeGroup.values:
-        victims = victims.filter(age_group=age_group)
+    age_group = age_group if age_group in AgeGroup.values else ""
     code = request.GET.get("q", "").strip()
-    if code:
-        victims = victims.filter(code__icontains=code)
+    victims = victim_list(user=request.user, q=code, age_group=age_group)
     return render(request, "victims/list.html", {
         "age_groups": AgeGroup.choices, "age_group": age_group, "q": code, "filtered": bool(age_group or code),
         **paginate(request, victims),

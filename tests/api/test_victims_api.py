@@ -104,3 +104,10 @@ def test_contacts_need_consent(api, officer, advocate, allegation):
     assert consent.status_code == 201
     assert client.post(url, call, format="json").status_code == 201
     assert client.get(url).json()[0]["content"] == "explained the next steps"
+
+
+def test_a_nul_byte_in_the_search_is_refused_not_a_crash(api, client, officer, allegation):
+    make_victim(officer, allegation)
+    assert api(officer).get("/api/v1/victims/", {"q": "V-\x00"}).status_code == 400
+    client.force_login(officer)
+    assert client.get("/victims/", {"q": "V-\x00"}).status_code == 200  # found by schemathesis: was a 500
