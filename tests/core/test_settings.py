@@ -7,7 +7,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_check(env_overrides: dict[str, str], *args: str, tmp_path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is the test harness's (conftest), never a deployment's.
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'empty.sqlite3'}"  # a fresh, empty database
     env.update(env_overrides)
     return subprocess.run(
