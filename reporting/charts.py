@@ -1,4 +1,4 @@
-"""Bar charts rendered on the server as plain HTML bars: no script, no CDN, and every bar carries its
+"""Bar charts rendered on the server as SVG bars (length as an attribute, no inline style): no script, no CDN, and every bar carries its
 label and its number in text, so nothing depends on colour."""
 
 from __future__ import annotations

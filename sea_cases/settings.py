@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "core",
     "allegations",
     "victims",
@@ -57,7 +58,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
+    # Static files are answered here, before no-store: they hold no case data and may be cached.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything that can answer on its own (redirects, CSRF failures, error pages), so
+    # every dynamic response, API and download included, is no-store and carries the CSP.
+    "core.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -65,7 +72,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "core.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "sea_cases.urls"
@@ -140,22 +146,52 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 NARRATIVE_MAX_CHARS = 50_000
 
-# Sessions and cookies: confidential data, so short-lived sessions and strict cookies.
+# --- Security headers and cookies (README "Security headers") -----------------------------
+# Sessions: short-lived, HttpOnly, Secure outside the demo. SameSite=Lax rather than Strict:
+# every state change is a CSRF-checked POST, so Lax already keeps cross-site forms out, while
+# Strict would drop the session on the links in reminder e-mails (users would land on the
+# login page instead of the referral). The CSRF cookie is HttpOnly: forms carry the token in a
+# hidden field and there is no JavaScript that reads the cookie.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# core.middleware.PermissionsPolicyMiddleware: no page needs any of these browser features.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), fullscreen=(), "
+    "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+    "publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()"
+)
+# django-csp 4: no inline script or style anywhere (no JavaScript of our own at all; charts
+# are SVG attributes). Images may be data: URIs (2FA QR codes).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+# --- end security headers -----------------------------------------------------------------
 
 # E-mail: files under var/sent-mail in the demo (never the console: notices can quote identity
 # where consent allows, and must not end up in logs), SMTP when EMAIL_HOST is set.
