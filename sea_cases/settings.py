@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "guardian",
     "rest_framework",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "core",
     "allegations",
     "victims",
@@ -61,9 +65,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "core.session_security.SessionLifetimeMiddleware",
+    "core.two_factor.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.NoStoreMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as axes asks: turns its lockout flag into the locked page
 ]
 
 ROOT_URLCONF = "sea_cases.urls"
@@ -101,6 +109,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username before any password check
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -113,6 +122,32 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Sign-in security (ASVS L2): two-factor, lockout, session lifetimes ------------------
+# Two-factor (TOTP, backup codes) is required for every account outside the demo; a
+# password-only session reaches only the sign-in and two-factor pages (core/two_factor.py).
+SEA_REQUIRE_2FA = env_bool("SEA_REQUIRE_2FA", not SEA_DEMO)
+OTP_TOTP_ISSUER = "SEA Cases"
+SEA_BACKUP_CODES = 10
+# Lockout by user name whatever the address, so a spread-out attack still locks the account;
+# unknown user names are counted the same way, so the locked page says nothing of existence.
+# (The address+name pair adds nothing to "username" alone; it is listed for axes.W006, whose
+# advice - lock whole addresses - would lock out a field office behind one NAT address.)
+AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "username"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))  # hours
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are already in the audit trail
+# The client address is REMOTE_ADDR only: a forwarded header is client-controlled unless a
+# trusted proxy rewrites it, and the lockout does not depend on the address anyway.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+# Idle timeout 30 minutes (the cookie is renewed on every request); absolute 12 hours from
+# sign-in, whatever the activity (core/session_security.py).
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SEA_SESSION_MAX_HOURS = float(os.environ.get("SEA_SESSION_MAX_HOURS", "12"))
+# --- end sign-in security ---------------------------------------------------------------
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
@@ -142,7 +177,6 @@ NARRATIVE_MAX_CHARS = 50_000
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -240,7 +274,10 @@ SEA_EXPORT_TTL_HOURS = int(os.environ.get("SEA_EXPORT_TTL_HOURS", "24"))
 
 REST_FRAMEWORK = {
     # Deny unless a view says otherwise; every view checks scope itself through the selectors.
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "core.two_factor.TwoFactorVerified",  # a password-only session is refused, as in the browser
+    ],
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # "format" is the annex export's own parameter (csv|xlsx|json), not a renderer switch.

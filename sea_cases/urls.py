@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", project_views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("core.account_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("allegations/", include("allegations.urls")),
     path("victims/", include("victims.urls")),
