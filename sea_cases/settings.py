@@ -142,11 +142,11 @@ AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are already in the audit t
 # The client address is REMOTE_ADDR only: a forwarded header is client-controlled unless a
 # trusted proxy rewrites it, and the lockout does not depend on the address anyway.
 AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
-# Idle timeout 30 minutes (the cookie is renewed on every request); absolute 12 hours from
-# sign-in, whatever the activity (core/session_security.py).
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
-SEA_SESSION_MAX_HOURS = float(os.environ.get("SEA_SESSION_MAX_HOURS", "12"))
+# Signed out after 30 idle minutes, and 12 hours after sign-in whatever the activity
+# (core/session_security.py); the stored session itself never outlives the 12 hours.
+SEA_SESSION_IDLE_MINUTES = int(os.environ.get("SEA_SESSION_IDLE_MINUTES", "30"))
+SEA_SESSION_MAX_HOURS = int(os.environ.get("SEA_SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = SEA_SESSION_MAX_HOURS * 60 * 60
 # --- end sign-in security ---------------------------------------------------------------
 
 LANGUAGE_CODE = "en"
