@@ -25,7 +25,7 @@ def test_it_enrols_two_factor_from_the_browser_and_reaches_the_cases(live_server
     shot(page, "two-factor-enrolment")
     secret = page.locator(".secret code").inner_text().replace(" ", "")
     code = f"{totp(base64.b32decode(secret)):06d}"
-    page.get_by_label("Code").fill(code)
+    page.get_by_role("textbox", name="Code").fill(code)
     page.get_by_role("button", name="Confirm and turn on").click()
 
     expect(page.get_by_role("heading", name="Your backup codes")).to_be_visible()

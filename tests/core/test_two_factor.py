@@ -221,3 +221,10 @@ def test_it_does_not_require_two_factor_in_the_demo(client, officer, settings):
     sign_in(client, officer)
     assert client.get("/").status_code == 200
     assert client.get("/accounts/2fa/setup/").status_code == 200  # may still enrol
+
+
+def test_a_password_only_session_sees_no_case_menu(client, officer):
+    sign_in(client, officer)
+    page = client.get("/accounts/2fa/setup/").content.decode()
+    assert 'href="/allegations/"' not in page and 'href="/accounts/password/"' not in page
+    assert "Sign out" in page
