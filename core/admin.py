@@ -1,6 +1,11 @@
+from axes.utils import reset as axes_reset
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.admin import GuardedModelAdmin
 
 from core.audit import audit_record
@@ -14,6 +19,7 @@ from core.models import (
     RegionalOrganisation,
 )
 from core.tokens import api_token_revoke
+from core.two_factor import two_factor_reset
 
 
 class FocalPointInline(admin.TabularInline):
@@ -88,6 +94,23 @@ class AuditedUserAdmin(UserAdmin):
     """Administrators manage accounts and roles (groups); they cannot make anyone a superuser or
     hand out single permissions such as victims.view_identity, and every change is audited."""
 
+    actions = ["reset_two_factor", "unlock_sign_in"]
+
+    @admin.action(description=_("Reset two-factor authentication (user sets it up again)"),
+                  permissions=["change"])
+    def reset_two_factor(self, request, queryset):
+        for user in queryset:
+            two_factor_reset(actor=request.user, user=user, request=request)
+        self.message_user(request, _("Two-factor authentication reset for %(n)d account(s).") % {"n": len(queryset)})
+
+    @admin.action(description=_("Unlock sign-in (clear failed attempts)"), permissions=["change"])
+    def unlock_sign_in(self, request, queryset):
+        for user in queryset:
+            with transaction.atomic():
+                cleared = axes_reset(username=user.get_username())
+                audit_record(action="lockout_reset", request=request, obj=user, detail={"attempts_cleared": cleared})
+        self.message_user(request, _("Sign-in unlocked for %(n)d account(s).") % {"n": len(queryset)})
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
@@ -121,3 +144,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset) -> None:
         for token in queryset.select_related("user"):
             api_token_revoke(actor=request.user, token=token, request=request)
+
+
+# django-otp's own admin would show each user's TOTP secret (and its QR code) to staff: devices
+# are managed only through the audited reset action above.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

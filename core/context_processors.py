@@ -8,6 +8,7 @@ from core.roles import (
     VICTIMS_RIGHTS_ADVOCATE,
     user_roles,
 )
+from core.two_factor import is_verified, two_factor_required
 
 ROLE_LABELS = {
     FIELD_OFFICER: _("Human rights officer"),
@@ -22,6 +23,8 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    if two_factor_required() and not is_verified(user):
+        return {"two_factor_pending": True}  # no menu of pages that would only send them back
     roles = user_roles(user)
     items = [("home", _("Home"))]
     if user.has_perm("allegations.view_allegation"):

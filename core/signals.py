@@ -1,10 +1,12 @@
 """Authentication events go to the audit trail (Django only offers them as signals)."""
 
+from django.conf import settings
 from django.contrib.auth.signals import (
     user_logged_in,
     user_logged_out,
     user_login_failed,
 )
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from core.audit import audit_record
@@ -31,3 +33,20 @@ def _audit_failed_login(sender, credentials, request=None, **kwargs) -> None:
         outcome=AuditEvent.Outcome.FAILURE,
         detail={"username": str(credentials.get("username", ""))[:150]},
     )
+
+
+@receiver(user_logged_in)
+def _stamp_login_time(sender, request, user, **kwargs) -> None:
+    # The absolute session limit counts from here (core/session_security.py).
+    from core.session_security import session_mark_login
+
+    session_mark_login(request)
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+def _end_sessions_of_disabled_user(sender, instance, **kwargs) -> None:
+    # Disabling an account ends its sessions at once, however it was disabled.
+    if not instance.is_active:
+        from core.session_security import user_sessions_end
+
+        user_sessions_end(user=instance)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/tokens/", core_views.api_tokens, name="api_tokens"),
     path("accounts/tokens/<int:token_id>/revoke/", core_views.api_token_revoke_view, name="api_token_revoke"),
+    path("accounts/", include("core.account_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("allegations/", include("allegations.urls")),
     path("victims/", include("victims.urls")),

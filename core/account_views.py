@@ -1,0 +1,113 @@
+"""Account pages: two-factor enrolment and verification, backup codes, password change."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from core.audit import audit_record
+from core.two_factor import (
+    backup_codes_generate,
+    backup_codes_left,
+    has_confirmed_totp,
+    is_verified,
+    totp_device_confirm,
+    totp_device_pending,
+    totp_qr_svg,
+    totp_secret_text,
+    two_factor_verify,
+)
+
+BACKUP_CODES_SESSION_KEY = "sea_new_backup_codes"
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=40, strip=True,
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True,
+                                                         "inputmode": "text", "spellcheck": "false"}))
+
+
+def _next_url(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()},
+                                       require_https=request.is_secure()):
+        return candidate
+    return reverse("home")
+
+
+def _show_codes_once(request: HttpRequest, codes: list[str]) -> HttpResponse:
+    # Kept in the session only until the next page shows them (after a redirect, so a reload
+    # does not resubmit); they are in the database anyway until used.
+    request.session[BACKUP_CODES_SESSION_KEY] = codes
+    return redirect("two_factor_backup_codes")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    enrolled = has_confirmed_totp(request.user)
+    if enrolled and not is_verified(request.user):
+        # Someone with the password alone must not swap in their own authenticator.
+        return redirect(f"{reverse('two_factor_verify')}?next={reverse('two_factor_setup')}")
+    if enrolled:
+        return render(request, "core/two_factor_status.html",
+                      {"backup_codes_left": backup_codes_left(request.user)})
+    device = totp_device_pending(user=request.user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = totp_device_confirm(request=request, device=device, code=form.cleaned_data["code"])
+        if codes is not None:
+            messages.success(request, _("Two-factor authentication is on for your account."))
+            return _show_codes_once(request, codes)
+        form.add_error("code", _("That code is not valid. Check the time on your phone and try the newest code."))
+    return render(request, "core/two_factor_setup.html", {
+        "form": form, "qr_svg": totp_qr_svg(device), "secret": totp_secret_text(device),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_verify_view(request: HttpRequest) -> HttpResponse:
+    if is_verified(request.user):
+        return redirect(_next_url(request))
+    if not has_confirmed_totp(request.user):
+        return redirect("two_factor_setup")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if two_factor_verify(request=request, code=form.cleaned_data["code"]):
+            return redirect(_next_url(request))
+        form.add_error("code", _("That code is not valid, or was already used. Wait for a new code and try again."))
+    return render(request, "core/two_factor_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_backup_codes(request: HttpRequest) -> HttpResponse:
+    if not is_verified(request.user):
+        return redirect("two_factor_verify")
+    if request.method == "POST":  # a new set replaces the old one
+        return _show_codes_once(request, backup_codes_generate(user=request.user, request=request))
+    codes = request.session.pop(BACKUP_CODES_SESSION_KEY, None)
+    if codes is None:
+        return redirect("two_factor_setup")
+    shown = [" ".join(code[i:i + 4] for i in range(0, len(code), 4)) for code in codes]
+    return render(request, "core/two_factor_backup_codes.html", {"codes": shown})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # keeps this session, ends the others (new hash)
+        audit_record(action="password_change", request=self.request, obj=self.request.user)
+        messages.success(self.request, _("Your password has been changed."))
+        return response
