@@ -283,7 +283,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Request bodies can hold identity; never let Django echo them into logs.
-    "loggers": {"django.request": {"level": "ERROR", "propagate": True}},
+    "loggers": {"django.request": {"level": "ERROR", "propagate": True},
+                # axes logs every successful sign-in at INFO; sign-ins are in the audit trail already
+                "axes": {"level": "WARNING", "propagate": True}},
 }
 
 

@@ -108,3 +108,26 @@ def test_each_persona_gets_the_expected_answer(name):
         for method in METHODS:
             if observed[(method, "officer")] not in (403, 405):
                 assert observed[(method, "outsider")] == 404, f"{method} {url} answers another operation"
+
+
+# Sign-in, the second-factor pages themselves, health, language and sign-out stay reachable.
+OPEN_BEFORE_SECOND_FACTOR = {"login", "logout", "healthz", "set_language", "two_factor_setup", "two_factor_verify",
+                             "two_factor_backup_codes"}
+
+
+def test_a_password_only_session_reaches_no_page_and_no_endpoint(settings):
+    """Generated from the resolver: with two-factor required, every other route sends a session
+    that has only passed the password to the second step (pages) or refuses it (API)."""
+    settings.SEA_REQUIRE_2FA = True
+    world = build_world()
+    client = _client_for("officer", world)
+    for name, route in all_routes().items():
+        if name in OPEN_BEFORE_SECOND_FACTOR:
+            continue
+        url = _url(name, world, route)
+        for method in METHODS:
+            response = _call(client, method, url)
+            if url.startswith("/api/"):
+                assert response.status_code == 403, (method, url, response.status_code)
+            else:
+                assert response.status_code == 302 and "/accounts/2fa/" in response["Location"], (method, url)
