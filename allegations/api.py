@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from allegations.attachments import (
+    access_attachment,
+    attachment_add,
+    attachment_delete,
+    attachment_read,
+    attachments_visible_to,
+)
 from allegations.models import (
     Allegation,
     AllegationType,
     AllegedPerpetrator,
+    Attachment,
     InterimAction,
     Status,
 )
@@ -205,3 +218,60 @@ class AllegationViewSet(viewsets.GenericViewSet):
 
     def _out(self, allegation: Allegation) -> dict:
         return self.get_serializer(allegation).data
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attachment
+        fields = ("id", "display_name", "description", "content_type", "size", "sha256", "uploaded_by", "uploaded_at")
+        read_only_fields = fields
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="PDF, PNG or JPEG; checked by content; images lose their metadata.")
+    description = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+
+class AllegationAttachments(APIView):
+    required_permissions = {"GET": "allegations.view_confidential_narrative", "POST": "allegations.change_allegation"}
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(responses=AttachmentSerializer(many=True), description="The allegation's evidence files "
+                   "(metadata only).\n\n" + permission_note(required_permissions))
+    def get(self, request: Request, allegation_id) -> Response:
+        allegation = access_allegation(request.user, allegation_id, request=request)
+        files = attachments_visible_to(request.user).filter(allegation=allegation)
+        return Response(AttachmentSerializer(files, many=True).data)
+
+    @extend_schema(request={"multipart/form-data": AttachmentUploadSerializer}, responses={201: AttachmentSerializer},
+                   description="Attach an evidence file (multipart upload, at most `SEA_ATTACHMENT_MAX_BYTES`).\n\n"
+                   + permission_note(required_permissions))
+    def post(self, request: Request, allegation_id) -> Response:
+        allegation = access_allegation(request.user, allegation_id, request=request, for_change=True)
+        incoming = AttachmentUploadSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        attachment = attachment_add(actor=request.user, allegation=allegation, uploaded=incoming.validated_data["file"],
+                                    description=incoming.validated_data["description"], request=request)
+        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+
+class AttachmentDetail(APIView):
+    required_permissions = {"GET": "allegations.view_confidential_narrative", "DELETE": "allegations.change_allegation"}
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+                   description="Download the file (decrypted; audited).\n\n" + permission_note(required_permissions))
+    def get(self, request: Request, allegation_id, attachment_id) -> HttpResponse:
+        attachment = access_attachment(request.user, allegation_id, attachment_id, request=request)
+        evidence = attachment_read(actor=request.user, attachment=attachment, request=request)
+        response = HttpResponse(evidence.content, content_type=attachment.content_type)
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True,
+                                                                     filename=attachment.display_name)
+        response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+        return response
+
+    @extend_schema(responses={204: None}, description="Remove the file (audited).\n\n"
+                   + permission_note(required_permissions))
+    def delete(self, request: Request, allegation_id, attachment_id) -> Response:
+        attachment = access_attachment(request.user, allegation_id, attachment_id, request=request, for_change=True)
+        attachment_delete(actor=request.user, attachment=attachment, request=request)
+        return Response(status=status.HTTP_204_NO_CONTENT)

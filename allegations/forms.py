@@ -178,3 +178,10 @@ class AllegationFilterForm(forms.Form):
     def __init__(self, *args: Any, user, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["mission"].queryset = Mission.objects.visible_to(user)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"), help_text=_("PDF, PNG or JPEG, at most 10 MB. Photos lose their "
+                                                        "location and camera data when stored."))
+    description = forms.CharField(label=_("What is it?"), max_length=300, required=False,
+                                  help_text=_("For example “medical report, 3 May”. No names."))

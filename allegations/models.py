@@ -251,3 +251,28 @@ class AllegationUserObjectPermission(UserObjectPermissionBase):
 
 class AllegationGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Allegation, on_delete=models.CASCADE)
+
+
+class Attachment(models.Model):
+    """An evidence file (a medical report, a photo). The bytes live outside the web root under a
+    random name, sealed with the field keys and bound to this row; only metadata is in the database."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    allegation = models.ForeignKey(Allegation, on_delete=models.CASCADE, related_name="attachments")
+    display_name = models.CharField(_("file name"), max_length=150)
+    content_type = models.CharField(_("type"), max_length=60)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(max_length=64, editable=False)
+    key_id = models.CharField(max_length=32, editable=False)  # which field key sealed it (rotation)
+    stored_name = models.CharField(max_length=64, unique=True, editable=False)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+
+    def __str__(self) -> str:
+        return self.display_name

@@ -3,12 +3,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from allegations.attachments import (
+    access_attachment,
+    attachment_add,
+    attachment_delete,
+    attachment_read,
+    attachments_visible_to,
+)
 from allegations.forms import (
     AllegationFilterForm,
     AllegationForm,
+    AttachmentForm,
     TransitionForm,
     perpetrator_formset,
 )
@@ -21,6 +30,7 @@ from allegations.services import (
     allegation_update,
 )
 from core.audit import read_encrypted
+from core.crypto import DecryptionError
 from core.forms import add_service_errors, with_extra_form
 from core.locking import StaleEditError, submitted_version
 from core.models import Mission
@@ -76,29 +86,32 @@ def allegation_new(request: HttpRequest) -> HttpResponse:
 @require_safe
 @login_required
 def allegation_detail(request: HttpRequest, allegation_id) -> HttpResponse:
-    allegation = access_allegation(request.user, allegation_id, request=request)
+    return _detail(request, access_allegation(request.user, allegation_id, request=request))
+
+
+def _detail(request: HttpRequest, allegation: Allegation, *, status: int = 200, **overrides) -> HttpResponse:
     can_change = Allegation.objects.editable_by(request.user).filter(pk=allegation.pk).exists()
     show_narrative = can_read_narrative(request.user, allegation)
     narrative, narrative_readable = (
         read_encrypted(allegation, "narrative", actor=request.user, request=request) if show_narrative else (None, True)
     )
-    return render(
-        request,
-        "allegations/detail.html",
-        {
-            "allegation": allegation,
-            "perpetrators": allegation.perpetrators.select_related("force", "nationality"),
-            "history": allegation.status_changes.select_related("changed_by"),
-            # Victims belong to a higher app: reached through the reverse relation, never imported.
-            "victim_links": allegation.victim_links.select_related("victim"),
-            "referrals": allegation.referrals.select_related("member_state", "regional_organisation")
-            if request.user.has_perm("referrals.view_referral") else None,
-            "show_narrative": show_narrative,
-            "narrative": narrative,
-            "narrative_readable": narrative_readable,
-            "can_change": can_change,
-        },
-    )
+    context = {
+        "allegation": allegation,
+        "perpetrators": allegation.perpetrators.select_related("force", "nationality"),
+        "history": allegation.status_changes.select_related("changed_by"),
+        # Victims belong to a higher app: reached through the reverse relation, never imported.
+        "victim_links": allegation.victim_links.select_related("victim"),
+        "referrals": allegation.referrals.select_related("member_state", "regional_organisation")
+        if request.user.has_perm("referrals.view_referral") else None,
+        "show_narrative": show_narrative,
+        "narrative": narrative,
+        "narrative_readable": narrative_readable,
+        "can_change": can_change,
+        "attachments": attachments_visible_to(request.user).filter(allegation=allegation).select_related("uploaded_by")
+        if show_narrative else None,
+        "attachment_form": AttachmentForm() if can_change else None,
+    }
+    return render(request, "allegations/detail.html", context | overrides, status=status)
 
 
 @login_required
@@ -166,3 +179,46 @@ def allegation_transition_view(request: HttpRequest, allegation_id) -> HttpRespo
     else:
         messages.success(request, _("Status is now “%(status)s”.") % {"status": allegation.get_status_display()})
     return redirect("allegations:detail", allegation.pk)
+
+
+@require_POST
+@login_required
+def attachment_upload(request: HttpRequest, allegation_id) -> HttpResponse:
+    allegation = access_allegation(request.user, allegation_id, request=request, for_change=True)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachment_add(actor=request.user, allegation=allegation, uploaded=form.cleaned_data["file"],
+                           description=form.cleaned_data["description"], request=request)
+        except ValidationError as error:
+            add_service_errors(form, None, error)
+    if form.errors:
+        return _detail(request, allegation, attachment_form=form, status=400)
+    messages.success(request, _("File added to %(reference)s.") % {"reference": allegation.reference})
+    return redirect("allegations:detail", allegation.pk)
+
+
+@require_safe
+@login_required
+def attachment_download(request: HttpRequest, allegation_id, attachment_id) -> HttpResponse:
+    attachment = access_attachment(request.user, allegation_id, attachment_id, request=request)
+    try:
+        evidence = attachment_read(actor=request.user, attachment=attachment, request=request)
+    except (OSError, DecryptionError):
+        messages.error(request, _("This file cannot be read back (missing, moved or altered), so it is not served. "
+                                  "The failure has been recorded; tell your administrator."))
+        return redirect("allegations:detail", allegation_id)
+    response = HttpResponse(evidence.content, content_type=attachment.content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=attachment.display_name)
+    # Even if a browser tried to render it, it could run nothing and reach nothing.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+@require_POST
+@login_required
+def attachment_remove(request: HttpRequest, allegation_id, attachment_id) -> HttpResponse:
+    attachment = access_attachment(request.user, allegation_id, attachment_id, request=request, for_change=True)
+    attachment_delete(actor=request.user, attachment=attachment, request=request)
+    messages.success(request, _("File removed."))
+    return redirect("allegations:detail", allegation_id)

@@ -3,6 +3,7 @@ from django.db import DatabaseError
 
 from core.crypto import keyring
 from core.fields import encrypted_fields, key_ids_in_use, models_with_encrypted_fields
+from core.rotation import sealed_stores
 
 
 @register("security")
@@ -28,4 +29,13 @@ def encryption_keys_configured(app_configs, **kwargs) -> list[Error]:
                         id="core.E002",
                     )
                 )
+    for store in sealed_stores:
+        try:
+            in_use = store.key_ids_in_use()
+        except DatabaseError:
+            return errors
+        for kid in sorted(set(in_use) - configured):
+            errors.append(Error(f"{in_use[kid]} {store.label} are sealed under key {kid!r}, which is not configured.",
+                                hint="Add the key back to SEA_FIELD_KEYS (after the current one) and run rotate_keys.",
+                                id="core.E003"))
     return errors

@@ -51,6 +51,25 @@ class KeyRing:
         body = base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
         return f"{FORMAT_VERSION}:{self.current_id}:{body}"
 
+    def seal_bytes(self, data: bytes, associated_data: bytes) -> bytes:
+        """Files: `sea1:<key id>:` then the raw nonce and ciphertext (no base64 for megabytes)."""
+        nonce = os.urandom(NONCE_BYTES)
+        sealed = AESGCM(self.keys[self.current_id]).encrypt(nonce, data, associated_data)
+        return f"{FORMAT_VERSION}:{self.current_id}:".encode("ascii") + nonce + sealed
+
+    def open_bytes(self, blob: bytes, associated_data: bytes) -> bytes:
+        try:
+            version, key_id, raw = blob.split(b":", 2)
+            key = self.keys[key_id.decode("ascii")]
+        except (ValueError, KeyError, UnicodeDecodeError) as exc:
+            raise DecryptionError("unreadable file header or unknown key") from exc
+        if version.decode("ascii", "replace") != FORMAT_VERSION:
+            raise DecryptionError(f"unknown ciphertext format {version!r}")
+        try:
+            return AESGCM(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], associated_data)
+        except (InvalidTag, ValueError) as exc:
+            raise DecryptionError("file failed authentication (tampered, moved, or wrong key)") from exc
+
     def decrypt(self, token: str, associated_data: bytes) -> str:
         version, key_id, body = parse_token(token)
         if version != FORMAT_VERSION:

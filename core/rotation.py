@@ -17,6 +17,20 @@ from core.fields import (
 )
 
 
+@dataclass(frozen=True)
+class SealedStore:
+    """Something sealed with the field keys outside an encrypted column (evidence files): which keys
+    it uses, and how to re-seal under the current one. Higher apps register theirs at start-up,
+    so the check and `rotate_keys` cover them without core importing upwards."""
+
+    label: str
+    key_ids_in_use: Callable[[], dict[str, int]]
+    reseal: Callable[[str], int]  # current key id -> how many items were re-sealed
+
+
+sealed_stores: list[SealedStore] = []
+
+
 @dataclass
 class RotationProgress:
     model: str
@@ -101,4 +115,8 @@ def rotate_all(*, batch_size: int = 500, report: Callable[[RotationProgress], No
         for progress in rotate_model(model, batch_size=batch_size):
             report(progress)
     current = keyring().current_id
-    return sum(stale_count(model, current) for model in models_with_encrypted_fields())
+    for store in sealed_stores:
+        done = store.reseal(current)
+        report(RotationProgress(model=store.label, done=done, remaining=0))
+    stale_files = sum(n for store in sealed_stores for kid, n in store.key_ids_in_use().items() if kid != current)
+    return sum(stale_count(model, current) for model in models_with_encrypted_fields()) + stale_files

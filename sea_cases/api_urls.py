@@ -4,7 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from allegations.api import AllegationViewSet
+from allegations.api import AllegationAttachments, AllegationViewSet, AttachmentDetail
 from core.api_views import MemberStateList, MissionList, RegionalOrganisationList
 from referrals.api import AllegationReferrals, ReferralViewSet
 from reporting.api import AnnexExport
@@ -29,6 +29,10 @@ router.register("referrals", ReferralViewSet, basename="referral")
 urlpatterns = [
     *router.urls,
     path("allegations/<uuid:allegation_id>/victims/", AllegationVictims.as_view(), name="api-allegation-victims"),
+    path("allegations/<uuid:allegation_id>/attachments/", AllegationAttachments.as_view(),
+         name="api-allegation-attachments"),
+    path("allegations/<uuid:allegation_id>/attachments/<uuid:attachment_id>/", AttachmentDetail.as_view(),
+         name="api-attachment"),
     path("allegations/<uuid:allegation_id>/referrals/", AllegationReferrals.as_view(), name="api-allegation-referrals"),
     path("victims/<uuid:victim_id>/consents/", VictimConsents.as_view(), name="api-victim-consents"),
     path("victims/<uuid:victim_id>/needs/", VictimNeeds.as_view(), name="api-victim-needs"),

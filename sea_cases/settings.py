@@ -307,6 +307,13 @@ SEA_HQ_ESCALATION_EMAILS = [e.strip() for e in os.environ.get(
 # A pending reminder is queued again only if its last enqueue is older than this.
 SEA_REMINDER_REQUEUE_MINUTES = int(os.environ.get("SEA_REMINDER_REQUEUE_MINUTES", "30"))
 
+# Evidence files: outside the web root, sealed with the field keys; uploads above Django's
+# in-memory limit pass through FILE_UPLOAD_TEMP_DIR, which Django empties after each request.
+SEA_ATTACHMENT_DIR = Path(os.environ.get("SEA_ATTACHMENT_DIR", BASE_DIR / "var" / "attachments"))
+SEA_ATTACHMENT_MAX_BYTES = int(os.environ.get("SEA_ATTACHMENT_MAX_BYTES", str(10 * 1_000_000)))
+FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR") or None
+FILE_UPLOAD_PERMISSIONS = 0o600
+
 # Annex exports above this many allegations are built by a background task with a progress page.
 SEA_EXPORT_BACKGROUND_ROWS = int(os.environ.get("SEA_EXPORT_BACKGROUND_ROWS", "2000"))
 SEA_EXPORT_DIR = Path(os.environ.get("SEA_EXPORT_DIR", BASE_DIR / "var" / "exports"))  # outside the web root

@@ -72,6 +72,12 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def attachment_dir(settings, tmp_path):
+    settings.SEA_ATTACHMENT_DIR = tmp_path / "attachments"
+    return settings.SEA_ATTACHMENT_DIR
+
+
+@pytest.fixture(autouse=True)
 def field_keys(settings):
     settings.SEA_FIELD_KEYS = TEST_FIELD_KEYS
     settings.SEA_BLIND_INDEX_KEY = TEST_BLIND_KEY
@@ -194,3 +200,19 @@ def login(live_server, page, chromium_available):
         return page
 
     return sign_in
+
+
+@pytest.fixture
+def api():
+    """An API client for a persona, signed in with a personal token as a script would be."""
+    from rest_framework.test import APIClient
+
+    from core.tokens import api_token_create
+
+    def client_for(user):
+        client = APIClient()
+        _token, key = api_token_create(user=user, name="test")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        return client
+
+    return client_for

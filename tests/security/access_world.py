@@ -7,6 +7,9 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from allegations.attachments import attachment_add
 from allegations.models import Credibility
 from core.roles import ADMINISTRATOR, FIELD_OFFICER, HQ_ANALYST, VICTIMS_RIGHTS_ADVOCATE
 from core.tokens import api_token_create
@@ -32,8 +35,8 @@ class World:
 
 
 def build_world() -> World:
-    from reporting.models import ExportJob
     from referrals.services import referral_draft
+    from reporting.models import ExportJob
     from victims.assistance import need_create, paternity_claim_create
     from victims.services import victim_create
 
@@ -62,14 +65,16 @@ def build_world() -> World:
                                    values={"claim_date": datetime.date(2017, 1, 5)})
     referral = referral_draft(actor=officer, allegation=allegation, member_state=france)
     token, _key = api_token_create(user=officer, name="matrix")
+    attachment = attachment_add(actor=officer, allegation=allegation,
+                                uploaded=SimpleUploadedFile("report.pdf", b"%PDF-1.4 canary evidence"))
     job = ExportJob.objects.create(requested_by=users["analyst"], params={"year": 2016, "format": "csv"},
                                    expires_at=datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC))
     return World(
         users=users,
         kwargs={"allegation_id": allegation.pk, "victim_id": victim.pk, "need_id": need.pk, "claim_id": claim.pk,
-                "referral_id": referral.pk, "token_id": token.pk, "job_id": job.pk,
+                "referral_id": referral.pk, "token_id": token.pk, "job_id": job.pk, "attachment_id": attachment.pk,
                 # router detail routes name their key `pk`; which record depends on the route's prefix
                 "pk:allegation": allegation.pk, "pk:victim": victim.pk, "pk:need": need.pk,
                 "pk:referral": referral.pk},
-        secrets=[allegation.reference, victim.code, "Canary Victim", "canary narrative"],
+        secrets=[allegation.reference, victim.code, "Canary Victim", "canary narrative", "canary evidence"],
     )

@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from tests.factories import AllegationFactory, MissionFactory, make_approver
@@ -25,6 +26,7 @@ PROTECTED = {
     "victims.PaternityClaim": ("victim_id", "child_code", "created_by_id"),
     "victims.VictimContact": ("victim_id", "by_id"),
     "referrals.Referral": ("allegation_id", "status", "drafted_by_id", "approved_by_id", "sent_on"),
+    "allegations.Attachment": ("allegation_id", "uploaded_by_id", "stored_name", "key_id", "sha256"),
 }
 INJECTED_ID = uuid.uuid4()
 
@@ -97,6 +99,8 @@ def cases(world):
         ("advocate", "post", f"/api/v1/victims/{v}/claims/", {"claim_date": "2017-02-01"}, set()),
         ("advocate", "patch", f"/api/v1/claims/{c}/", {"dna_status": "requested", "version": ("victims.PaternityClaim", c)}, set()),
         ("officer", "post", f"/api/v1/allegations/{a}/referrals/", {"member_state": france_id}, set()),
+        ("officer", "post", f"/api/v1/allegations/{a}/attachments/",
+         {"file": SimpleUploadedFile("r.pdf", b"%PDF-1.4 x"), "description": "report"}, set()),
         ("chief", "post", f"/api/v1/referrals/{r}/approve/", {"version": ("referrals.Referral", r)},
          {("referrals.Referral", "status"), ("referrals.Referral", "approved_by_id"), ("referrals.Referral", "sent_on")}),
         ("officer", "post", f"/api/v1/referrals/{r}/answers/", {"investigation_officer": "Col. X", "version": ("referrals.Referral", r)},
@@ -115,7 +119,10 @@ def test_no_writable_operation_lets_a_client_set_server_owned_fields(world, host
                 label, pk = body["version"]
                 body = {**body, "version": apps.get_model(label).objects.get(pk=pk).version}
             payload = {**hostile, "allegation": str(other.pk), **body}
-            response = getattr(client_for(actor), method)(url, payload, format="json")
+            upload = "file" in body
+            if upload:  # multipart carries no nested values: send the flat hostile fields only
+                payload = {k: v for k, v in payload.items() if not isinstance(v, (dict, list))}
+            response = getattr(client_for(actor), method)(url, payload, format="multipart" if upload else "json")
         assert response.status_code in (200, 201), (url, response.json())
         after = snapshot()
         for key, old in before.items():
@@ -125,7 +132,8 @@ def test_no_writable_operation_lets_a_client_set_server_owned_fields(world, host
             if (label, pk) in before:
                 continue
             assert pk != str(INJECTED_ID), url
-            owner = next((f for f in ("created_by_id", "recorded_by_id", "drafted_by_id", "by_id", "linked_by_id")
+            owner = next((f for f in ("created_by_id", "recorded_by_id", "drafted_by_id", "by_id", "linked_by_id",
+                                      "uploaded_by_id")
                           if f in row), None)
             if owner:
                 assert row[owner] == actor.pk, (url, label, row)
@@ -151,5 +159,5 @@ def test_every_writable_schema_operation_is_covered(world):
                "/api/v1/needs/{id}/transition/", "/api/v1/victims/{victim_id}/claims/", "/api/v1/claims/{claim_id}/",
                "/api/v1/allegations/{allegation_id}/referrals/", "/api/v1/referrals/{id}/approve/",
                "/api/v1/victims/{victim_id}/contacts/", "/api/v1/victims/{id}/links/",
-               "/api/v1/referrals/{id}/answers/"}
+               "/api/v1/referrals/{id}/answers/", "/api/v1/allegations/{allegation_id}/attachments/"}
     assert writable <= covered | reads, sorted(writable - covered - reads)
