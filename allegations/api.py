@@ -44,6 +44,7 @@ from core.api import (
     order_by_param,
     ordering_choices,
     permission_note,
+    validated,
 )
 from core.audit import read_encrypted
 
@@ -208,12 +209,11 @@ class AllegationViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def transition(self, request: Request, pk=None) -> Response:
         allegation = access_allegation(request.user, pk, request=request, for_change=True)
-        incoming = TransitionSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
+        values = validated(TransitionSerializer, request.data)
         allegation = allegation_transition(actor=request.user, allegation=allegation,
-                                           expected_version=incoming.validated_data["version"],
-                                           to_status=incoming.validated_data["to_status"],
-                                           note=incoming.validated_data["note"], request=request)
+                                           expected_version=values["version"],
+                                           to_status=values["to_status"],
+                                           note=values["note"], request=request)
         return Response(self._out(allegation))
 
     def _out(self, allegation: Allegation) -> dict:
@@ -248,10 +248,9 @@ class AllegationAttachments(APIView):
                    + permission_note(required_permissions))
     def post(self, request: Request, allegation_id) -> Response:
         allegation = access_allegation(request.user, allegation_id, request=request, for_change=True)
-        incoming = AttachmentUploadSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        attachment = attachment_add(actor=request.user, allegation=allegation, uploaded=incoming.validated_data["file"],
-                                    description=incoming.validated_data["description"], request=request)
+        values = validated(AttachmentUploadSerializer, request.data)
+        attachment = attachment_add(actor=request.user, allegation=allegation, uploaded=values["file"],
+                                    description=values["description"], request=request)
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
 

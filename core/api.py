@@ -65,6 +65,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return drf_exception_handler(exc, context)
 
 
+def validated(serializer_class: type[serializers.Serializer], data) -> dict:
+    """The request body as `serializer_class` accepts it, or a 400 with the reasons per field."""
+    incoming = serializer_class(data=data)
+    incoming.is_valid(raise_exception=True)
+    return dict(incoming.validated_data)
+
+
 class VersionSerializer(serializers.Serializer):
     """Optimistic locking: the version the client last read. A stale one is refused with 409."""
 

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from allegations.services import access_allegation
-from core.api import Pages, VersionSerializer, permission_note
+from core.api import Pages, VersionSerializer, permission_note, validated
 from core.models import MemberState, Mission, RegionalOrganisation
 from referrals.models import (
     AuthorityResponse,
@@ -147,18 +147,15 @@ class ReferralViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk=None) -> Response:
         referral = access_referral(request.user, pk, request=request, for_change=True)
-        incoming = VersionSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
+        values = validated(VersionSerializer, request.data)
         referral = referral_approve(actor=request.user, referral=referral,
-                                    expected_version=incoming.validated_data["version"], request=request)
+                                    expected_version=values["version"], request=request)
         return Response(self.get_serializer(referral).data)
 
     @action(detail=True, methods=["post"])
     def answers(self, request: Request, pk=None) -> Response:
         referral = access_referral(request.user, pk, request=request, for_change=True)
-        incoming = RecordSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        values = dict(incoming.validated_data)
+        values = validated(RecordSerializer, request.data)
         version, close = values.pop("version"), values.pop("close")
         referral = referral_record(actor=request.user, referral=referral, expected_version=version, values=values,
                                    close=close, request=request)
@@ -173,9 +170,8 @@ class AllegationReferrals(APIView):
         "must approve it before it is sent.\n\n" + permission_note(required_permissions)))
     def post(self, request: Request, allegation_id) -> Response:
         allegation = access_allegation(request.user, allegation_id, request=request, for_change=True)
-        incoming = DraftSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        referral = referral_draft(actor=request.user, allegation=allegation, request=request, **incoming.validated_data)
+        values = validated(DraftSerializer, request.data)
+        referral = referral_draft(actor=request.user, allegation=allegation, request=request, **values)
         return Response(ReferralSerializer(referral).data, status=status.HTTP_201_CREATED)
 
 

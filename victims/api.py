@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from allegations.services import access_allegation
-from core.api import Pages, VersionSerializer, permission_note
+from core.api import Pages, VersionSerializer, permission_note, validated
 from core.audit import read_encrypted
 from core.models import Mission
 from victims.assistance import (
@@ -270,9 +270,7 @@ class VictimViewSet(viewsets.GenericViewSet):
 
     def partial_update(self, request: Request, pk=None) -> Response:
         victim = access_victim(request.user, pk, request=request, for_change=True)
-        incoming = VictimUpdateSerializer(data=request.data, partial=False)
-        incoming.is_valid(raise_exception=True)
-        values = dict(incoming.validated_data)
+        values = validated(VictimUpdateSerializer, request.data)
         victim = victim_update(actor=request.user, victim=victim, expected_version=values.pop("version"),
                                values=values, request=request)
         return Response(_victim_out(request, victim))
@@ -286,19 +284,16 @@ class VictimViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def advocate(self, request: Request, pk=None) -> Response:
         victim = access_victim(request.user, pk, request=request, for_change=True)
-        incoming = AdvocateSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
+        values = validated(AdvocateSerializer, request.data)
         victim = victim_assign_advocate(actor=request.user, victim=victim,
-                                        advocate=_user(incoming.validated_data["advocate"], "advocate"),
-                                        expected_version=incoming.validated_data["version"], request=request)
+                                        advocate=_user(values["advocate"], "advocate"),
+                                        expected_version=values["version"], request=request)
         return Response(_victim_out(request, victim))
 
     @action(detail=True, methods=["post"])
     def safeguarding(self, request: Request, pk=None) -> Response:
         victim = access_victim(request.user, pk, request=request, for_change=True)
-        incoming = SafeguardingSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        values = dict(incoming.validated_data)
+        values = validated(SafeguardingSerializer, request.data)
         victim = child_safeguarding_update(actor=request.user, victim=victim, expected_version=values.pop("version"),
                                            values=values, request=request)
         return Response(_victim_out(request, victim))
@@ -306,9 +301,8 @@ class VictimViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def links(self, request: Request, pk=None) -> Response:
         victim = access_victim(request.user, pk, request=request, for_change=True)
-        incoming = LinkSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        allegation = access_allegation(request.user, incoming.validated_data["allegation"], request=request,
+        values = validated(LinkSerializer, request.data)
+        allegation = access_allegation(request.user, values["allegation"], request=request,
                                        for_change=True)
         victim_link(actor=request.user, victim=victim, allegation=allegation, request=request)
         return Response(_victim_out(request, victim))
@@ -325,9 +319,7 @@ class AllegationVictims(APIView):
                     + permission_note(required_permissions))
     def post(self, request: Request, allegation_id) -> Response:
         allegation = access_allegation(request.user, allegation_id, request=request, for_change=True)
-        incoming = VictimCreateSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        values = dict(incoming.validated_data)
+        values = validated(VictimCreateSerializer, request.data)
         confirm = values.pop("confirm_not_duplicate")
         try:
             victim = victim_create(actor=request.user, allegation=allegation, values=values,
@@ -353,9 +345,8 @@ class VictimConsents(APIView):
                    + permission_note(required_permissions))
     def post(self, request: Request, victim_id) -> Response:
         victim = access_victim(request.user, victim_id, request=request, for_change=True)
-        incoming = ConsentSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        consent = consent_record(actor=request.user, victim=victim, request=request, **incoming.validated_data)
+        values = validated(ConsentSerializer, request.data)
+        consent = consent_record(actor=request.user, victim=victim, request=request, **values)
         return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
 
 
@@ -373,9 +364,7 @@ class VictimNeeds(APIView):
                    description="Record an assistance need.\n\n" + permission_note(required_permissions))
     def post(self, request: Request, victim_id) -> Response:
         victim = access_victim(request.user, victim_id, request=request, for_change=True)
-        incoming = NeedCreateSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        values = dict(incoming.validated_data)
+        values = validated(NeedCreateSerializer, request.data)
         values["assigned_advocate"] = _user(values.get("assigned_advocate"), "assigned_advocate")
         need = need_create(actor=request.user, victim=victim, request=request, **values)
         return Response(NeedSerializer(need, context={"request": request}).data, status=status.HTTP_201_CREATED)
@@ -408,9 +397,7 @@ class NeedViewSet(viewsets.GenericViewSet):
 
     def partial_update(self, request: Request, pk=None) -> Response:
         need = access_need(request.user, pk, request=request, for_change=True)
-        incoming = NeedUpdateSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        values = dict(incoming.validated_data)
+        values = validated(NeedUpdateSerializer, request.data)
         if "assigned_advocate" in values:
             values["assigned_advocate"] = _user(values["assigned_advocate"], "assigned_advocate")
         need = need_update(actor=request.user, need=need, expected_version=values.pop("version"), values=values,
@@ -420,9 +407,7 @@ class NeedViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def transition(self, request: Request, pk=None) -> Response:
         need = access_need(request.user, pk, request=request, for_change=True)
-        incoming = NeedTransitionSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        values = dict(incoming.validated_data)
+        values = validated(NeedTransitionSerializer, request.data)
         provider = values.get("provider")
         if provider is not None and not providers_for(need.victim, request.user).filter(pk=provider.pk).exists():
             raise serializers.ValidationError({"provider": ["This provider does not work in the victim's operation."]})
@@ -447,9 +432,8 @@ class VictimContacts(APIView):
                    "\n\n" + permission_note(required_permissions))
     def post(self, request: Request, victim_id) -> Response:
         victim = access_victim(request.user, victim_id, request=request, for_change=True)
-        incoming = ContactCreateSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        contact = contact_record(actor=request.user, victim=victim, request=request, **incoming.validated_data)
+        values = validated(ContactCreateSerializer, request.data)
+        contact = contact_record(actor=request.user, victim=victim, request=request, **values)
         return Response(ContactSerializer(contact, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
@@ -467,9 +451,8 @@ class VictimClaims(APIView):
                    + permission_note(required_permissions))
     def post(self, request: Request, victim_id) -> Response:
         victim = access_victim(request.user, victim_id, request=request, for_change=True)
-        incoming = ClaimSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        claim = paternity_claim_create(actor=request.user, victim=victim, values=incoming.validated_data,
+        values = validated(ClaimSerializer, request.data)
+        claim = paternity_claim_create(actor=request.user, victim=victim, values=values,
                                        request=request)
         return Response(ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
 
