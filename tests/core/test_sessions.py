@@ -45,7 +45,7 @@ def test_the_api_refuses_a_session_past_its_twelve_hours(client, analyst):
     with time_machine.travel(start, tick=False) as clock:
         client.force_login(analyst)
         clock.shift(datetime.timedelta(hours=12, minutes=1))
-        assert client.get("/api/v1/reports/annex/?year=2016&format=json").status_code == 403
+        assert client.get("/api/v1/reports/annex/?year=2016&format=json").status_code == 401
 
 
 def test_disabling_an_account_ends_its_sessions(client, officer, teammate):
@@ -64,7 +64,7 @@ def test_a_disabled_account_is_refused_even_when_its_session_row_survives(client
     client.force_login(analyst)
     get_user_model().objects.filter(pk=analyst.pk).update(is_active=False)
     assert client.get("/").status_code == 302
-    assert client.get("/api/v1/reports/annex/?year=2016&format=json").status_code == 403
+    assert client.get("/api/v1/reports/annex/?year=2016&format=json").status_code == 401
 
 
 def test_it_gives_a_new_session_key_at_sign_in(client, officer):

@@ -73,12 +73,12 @@ def test_it_answers_the_api_403_json_for_a_password_only_session(client, officer
 
 
 def test_a_token_header_does_not_let_a_password_only_session_into_the_api(client, analyst):
-    # The middleware leaves token requests to DRF, whose session authentication then finds the
-    # unverified session: the TwoFactorVerified permission refuses it.
+    # The middleware leaves token requests to DRF: a forged token is refused outright (and the
+    # attempt audited); the unverified session behind it never comes into play.
     sign_in(client, analyst)
     response = client.get("/api/v1/reports/annex/?year=2016&format=json", HTTP_AUTHORIZATION="Token forged")
-    assert response.status_code == 403
-    assert response.json() == {"detail": "Two-factor authentication required."}
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Invalid, expired or revoked token."}
 
 
 def test_a_verified_session_reaches_the_api(client, analyst):
