@@ -7,9 +7,11 @@ browser receives must also carry the CSP without 'unsafe-inline' for scripts.
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from allegations.attachments import attachment_add
 from allegations.models import Credibility, Status
 from allegations.services import allegation_create, allegation_transition
 from core.roles import ADMINISTRATOR, FIELD_OFFICER
@@ -47,7 +49,8 @@ def store_payloads(officer, advocate, chief, approve, car, sangaris, france) -> 
     today = timezone.localdate()
     fields = {name: Rotation(limit, start=7 * i) for i, (name, limit) in enumerate(
         [("location", 200), ("unit", 120), ("final_action", 500), ("note", 500), ("guardian", 60),
-         ("agency", 160), ("provider", 150), ("provider_contact", 300), ("officer", 200)])}
+         ("agency", 160), ("provider", 150), ("provider_contact", 300), ("officer", 200),
+         ("file_name", 100), ("file_description", 300)])}
     made = {"allegations": [], "victims": [], "needs": [], "referrals": []}
     # An actor whose own name is a payload: user names show in the header and the audit log.
     author = make_user("x" + PAYLOADS[10][:100], FIELD_OFFICER, change=[car])
@@ -62,6 +65,8 @@ def store_payloads(officer, advocate, chief, approve, car, sangaris, france) -> 
             perpetrators=[{"force": sangaris, "nationality": france, "unit": fields["unit"].next(),
                            "personnel_category": "military_contingent", "sex": "male",
                            "final_action": fields["final_action"].next()}])
+        attachment_add(actor=officer, allegation=allegation, description=fields["file_description"].next(),
+                       uploaded=SimpleUploadedFile(fields["file_name"].next() + ".pdf", b"%PDF-1.4 evidence"))
         allegation = allegation_transition(actor=officer, allegation=allegation, to_status=Status.UNDER_REVIEW,
                                            expected_version=allegation.version, note=fields["note"].next())
         child = i % 2 == 0
