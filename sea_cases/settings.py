@@ -264,6 +264,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.tasks.delete_expired_exports",
         "schedule": crontab(minute=5),
     },
+    "erase-expired-identities-daily": {
+        "task": "victims.tasks.erase_expired_identities",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "assistance-digest-weekly": {
         "task": "victims.tasks.send_assistance_digests",
         "schedule": crontab(day_of_week="mon", hour=6, minute=0),
@@ -313,6 +317,10 @@ SEA_ATTACHMENT_DIR = Path(os.environ.get("SEA_ATTACHMENT_DIR", BASE_DIR / "var" 
 SEA_ATTACHMENT_MAX_BYTES = int(os.environ.get("SEA_ATTACHMENT_MAX_BYTES", str(10 * 1_000_000)))
 FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR") or None
 FILE_UPLOAD_PERMISSIONS = 0o600
+
+# Retention: a victim's identity is erased this many days after every case they are part of was
+# closed (README "Retention"); the statistics stay.
+SEA_RETENTION_DAYS = int(os.environ.get("SEA_RETENTION_DAYS", "3650"))
 
 # Annex exports above this many allegations are built by a background task with a progress page.
 SEA_EXPORT_BACKGROUND_ROWS = int(os.environ.get("SEA_EXPORT_BACKGROUND_ROWS", "2000"))

@@ -59,6 +59,8 @@ class Victim(models.Model):
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set by the retention policy (victims/retention.py) when the identity fields were erased.
+    identity_erased_at = models.DateTimeField(_("identity erased at"), null=True, blank=True, editable=False)
 
     objects = VictimQuerySet.as_manager()
 

@@ -90,3 +90,13 @@ def send_advocate_digest(self, advocate_id: int, week: str) -> bool:
         digest.items, digest.sent_at = len(needs), timezone.now()
         digest.save(update_fields=["items", "sent_at"])
     return True
+
+
+@shared_task(name="victims.tasks.erase_expired_identities")
+def erase_expired_identities(dry_run: bool = False) -> dict:
+    """Daily retention run. No arguments beyond the flag; the report holds counts, never names."""
+    from victims.retention import retention_erase
+
+    report = retention_erase(dry_run=dry_run)
+    logger.info("Retention run: %s victims, %s evidence files", report["victims"], report["attachments"])
+    return report
