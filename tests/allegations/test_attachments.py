@@ -180,3 +180,12 @@ def test_rotate_keys_reseals_files_and_the_check_guards_the_old_key(client, offi
     assert not encryption_keys_configured(None)
     attachment = Attachment.objects.get()
     assert client.get(f"/allegations/{allegation.pk}/attachments/{attachment.pk}/").content == PDF
+
+
+def test_a_french_file_name_survives_and_is_encoded_in_the_header(client, officer, allegation):
+    client.force_login(officer)
+    upload(client, allegation, name="rapport médical.pdf")
+    attachment = Attachment.objects.get()
+    assert attachment.display_name == "rapport_médical.pdf"
+    response = client.get(f"/allegations/{allegation.pk}/attachments/{attachment.pk}/")
+    assert response["Content-Disposition"] == "attachment; filename*=utf-8''rapport_m%C3%A9dical.pdf"
