@@ -208,3 +208,17 @@ def attachments_reseal(current: str) -> int:
             attachment.save(update_fields=["key_id"])
         done += 1
     return done
+
+
+def attachments_unreadable() -> tuple[int, list[str]]:
+    """Every evidence file opened with the configured keys: (how many, ids of those that fail)."""
+    from core.crypto import DecryptionError
+
+    checked, failed = 0, []
+    for attachment in Attachment.objects.iterator(chunk_size=200):
+        checked += 1
+        try:
+            keyring().open_bytes((_directory() / attachment.stored_name).read_bytes(), _associated_data(attachment))
+        except (OSError, DecryptionError):
+            failed.append(str(attachment.pk))
+    return checked, failed

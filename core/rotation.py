@@ -26,6 +26,7 @@ class SealedStore:
     label: str
     key_ids_in_use: Callable[[], dict[str, int]]
     reseal: Callable[[str], int]  # current key id -> how many items were re-sealed
+    unreadable: Callable[[], tuple[int, list[str]]]  # -> (how many checked, ids that fail to open)
 
 
 sealed_stores: list[SealedStore] = []
@@ -107,6 +108,28 @@ def rotate_model(model: type[models.Model], *, batch_size: int = 500) -> Iterato
             done += len(rows)
             last_pk = rows[-1].pk
         yield RotationProgress(model=model._meta.label, done=done, remaining=max(remaining, 0))
+
+
+def unreadable_values() -> tuple[int, list[str]]:
+    """Decrypt every stored value and sealed file: (how many were checked, `label:id` of each failure).
+    After a restore, this proves the keys and the data belong together."""
+    from core.crypto import DecryptionError
+
+    checked, failures = 0, []
+    for model in models_with_encrypted_fields():
+        names = [field.name for field in encrypted_fields(model)]
+        for row in model._base_manager.only("pk", *names).iterator(chunk_size=500):
+            for name in names:
+                checked += 1
+                try:
+                    getattr(row, name)
+                except DecryptionError:
+                    failures.append(f"{model._meta.label}.{name}:{row.pk}")
+    for store in sealed_stores:
+        count, failed = store.unreadable()
+        checked += count
+        failures += [f"{store.label}:{item}" for item in failed]
+    return checked, failures
 
 
 def rotate_all(*, batch_size: int = 500, report: Callable[[RotationProgress], None] = lambda p: None) -> int:
