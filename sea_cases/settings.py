@@ -256,6 +256,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_BEAT_SCHEDULE = {
+    "worker-heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60.0},
     "referral-reminder-sweep": {
         "task": "referrals.tasks.sweep_due_reminders",
         "schedule": crontab(minute="*/15"),
@@ -280,11 +281,17 @@ SEA_FIELD_KEYS = os.environ.get("SEA_FIELD_KEYS", "")
 SEA_BLIND_INDEX_KEY = os.environ.get("SEA_BLIND_INDEX_KEY", "")
 SEA_KEY_FILE = Path(os.environ.get("SEA_KEY_FILE", BASE_DIR / "var" / "keys.json"))
 
+# /healthz says "degraded" when no worker ran the minute heartbeat for this long.
+SEA_HEARTBEAT_MAX_AGE_SECONDS = int(os.environ.get("SEA_HEARTBEAT_MAX_AGE_SECONDS", "300"))
+
+# JSON lines for log shippers outside the demo (LOG_FORMAT=plain|json to choose).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+                   "json": {"()": "core.logging.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Request bodies can hold identity; never let Django echo them into logs.
     "loggers": {"django.request": {"level": "ERROR", "propagate": True},

@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from allegations.models import Allegation, Status
+from core.crypto import keyring
 from core.models import Mission
 from core.roles import ADMINISTRATOR, user_roles
+from core.tasks import heartbeat_age
 from referrals.models import Referral
 from referrals.querysets import overdue_condition
 from victims.models import OPEN_ASSISTANCE, AgeGroup, AssistanceNeed, Victim
@@ -58,21 +60,39 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness for load balancers: the database answers, and the broker when one is configured."""
-    checks = {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        checks["database"] = "ok"
-    except Exception:  # noqa: BLE001 - any failure means unhealthy; details stay out of the response
-        checks["database"] = "error"
+    """For load balancers and monitoring. 503 when this process cannot serve (database, keys,
+    broker); "degraded" (still 200) when no worker has run the heartbeat lately: pages work, but
+    reminders and exports wait. Names of failures only, never their details."""
+    checks = {"database": _check(_database_answers), "keys": _check(_keys_work)}
     if settings.REDIS_URL:
+        checks["broker"] = _check(lambda: redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping())
         try:
-            redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
-            checks["broker"] = "ok"
-        except Exception:  # noqa: BLE001
-            checks["broker"] = "error"
+            age = heartbeat_age(settings.REDIS_URL)
+            checks["worker"] = "ok" if age is not None and age < settings.SEA_HEARTBEAT_MAX_AGE_SECONDS else "stale"
+        except Exception:  # noqa: BLE001 - reported as the broker's failure
+            checks["worker"] = "error"
     else:
-        checks["broker"] = "in-process"
-    healthy = all(v != "error" for v in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+        checks["broker"] = checks["worker"] = "in-process"
+    failed = any(v == "error" for v in checks.values())
+    status = "error" if failed else "degraded" if "stale" in checks.values() else "ok"
+    return JsonResponse({"status": status, "checks": checks}, status=503 if failed else 200)
+
+
+def _check(probe) -> str:
+    try:
+        probe()
+    except Exception:  # noqa: BLE001 - any failure means unhealthy; details stay out of the response
+        return "error"
+    return "ok"
+
+
+def _database_answers() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _keys_work() -> None:
+    """The configured keys load and seal and open a value (wrong length, bad base64 or none at all fail)."""
+    ring = keyring()
+    if ring.decrypt(ring.encrypt("healthz", b"healthz"), b"healthz") != "healthz":
+        raise ValueError("round trip")
