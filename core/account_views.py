@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from core.audit import audit_record
+from core.tokens import api_tokens_revoke_all
 from core.two_factor import (
     backup_codes_generate,
     backup_codes_left,
@@ -109,5 +110,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         response = super().form_valid(form)  # keeps this session, ends the others (new hash)
         audit_record(action="password_change", request=self.request, obj=self.request.user)
+        api_tokens_revoke_all(actor=self.request.user, user=self.request.user, reason="password_change",
+                              request=self.request)
         messages.success(self.request, _("Your password has been changed."))
         return response

@@ -53,6 +53,16 @@ def api_token_revoke(*, actor, token: ApiToken, request: HttpRequest | None = No
     return token
 
 
+def api_tokens_revoke_all(*, actor, user, reason: str, request: HttpRequest | None = None) -> int:
+    """A lost phone or a changed password may mean a stolen credential: the tokens made with it go too."""
+    live = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+    count = live.update(revoked_at=timezone.now())
+    if count:
+        audit_record(action="api_tokens_revoke_all", actor=actor, request=request, obj=user,
+                     detail={"tokens": count, "reason": reason})
+    return count
+
+
 def api_token_user(key: str):
     """The active user a presented token belongs to, or None (unknown, expired, revoked, disabled)."""
     token = ApiToken.objects.select_related("user").filter(key_hash=_digest(key)).first()

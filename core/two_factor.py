@@ -144,11 +144,13 @@ def two_factor_verify(*, request: HttpRequest, code: str) -> bool:
 def two_factor_reset(*, actor: AbstractBaseUser, user: AbstractBaseUser, request: HttpRequest | None = None) -> None:
     """An administrator removes a user's devices (lost phone): the user enrols again at next sign-in."""
     from core.session_security import user_sessions_end
+    from core.tokens import api_tokens_revoke_all
 
     with transaction.atomic():
         removed = sum(model.objects.filter(user=user).delete()[1].get(model._meta.label, 0)
                       for model in (TOTPDevice, StaticDevice))
         audit_record(action="2fa_reset", actor=actor, request=request, obj=user, detail={"devices_removed": removed})
+        api_tokens_revoke_all(actor=actor, user=user, reason="2fa_reset", request=request)
     # A session verified with the old device must not outlive the reset.
     user_sessions_end(user=user)
 

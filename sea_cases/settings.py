@@ -318,11 +318,11 @@ SEA_HQ_ESCALATION_EMAILS = [e.strip() for e in os.environ.get(
 # A pending reminder is queued again only if its last enqueue is older than this.
 SEA_REMINDER_REQUEUE_MINUTES = int(os.environ.get("SEA_REMINDER_REQUEUE_MINUTES", "30"))
 
-# Evidence files: outside the web root, sealed with the field keys; uploads above Django's
-# in-memory limit pass through FILE_UPLOAD_TEMP_DIR, which Django empties after each request.
+# Evidence files: outside the web root, sealed with the field keys. Uploads stay in memory (never
+# a clear copy on disk), capped at the limit plus one byte.
 SEA_ATTACHMENT_DIR = Path(os.environ.get("SEA_ATTACHMENT_DIR", BASE_DIR / "var" / "attachments"))
 SEA_ATTACHMENT_MAX_BYTES = int(os.environ.get("SEA_ATTACHMENT_MAX_BYTES", str(10 * 1_000_000)))
-FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR") or None
+FILE_UPLOAD_HANDLERS = ["core.uploads.BoundedMemoryUploadHandler"]
 FILE_UPLOAD_PERMISSIONS = 0o600
 
 # Retention: a victim's identity is erased this many days after every case they are part of was

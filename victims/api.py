@@ -40,7 +40,7 @@ from victims.models import (
     Victim,
     VictimContact,
 )
-from victims.querysets import victim_list
+from victims.querysets import can_view_identity, victim_list
 from victims.services import (
     PossibleDuplicate,
     access_victim,
@@ -325,8 +325,10 @@ class AllegationVictims(APIView):
             victim = victim_create(actor=request.user, allegation=allegation, values=values,
                                    confirm_not_duplicate=confirm, request=request)
         except PossibleDuplicate as duplicate:
-            return Response({"detail": str(duplicate), "code": "possible_duplicate",
-                             "matches": [m.code for m in duplicate.matches]}, status=status.HTTP_409_CONFLICT)
+            # Which codes match would tell a user without identity rights that a name is on file.
+            matches = [m.code for m in duplicate.matches] if can_view_identity(request.user) else []
+            return Response({"detail": str(duplicate), "code": "possible_duplicate", "matches": matches},
+                            status=status.HTTP_409_CONFLICT)
         return Response(_victim_out(request, victim), status=status.HTTP_201_CREATED)
 
 

@@ -90,15 +90,20 @@ def test_photos_lose_their_location_and_camera_data(client, officer, allegation)
     assert Image.open(io.BytesIO(served)).size == (40, 30) and attachment.content_type == "image/jpeg"
 
 
-def test_nothing_is_left_in_the_temporary_upload_folder(client, officer, allegation, settings, tmp_path):
+def test_an_upload_never_touches_the_disk_in_clear(client, officer, allegation, settings, tmp_path):
     settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "uploads")
-    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 10  # every upload goes through a temporary file
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 10  # Django's own handlers would spool these to disk
+    settings.SEA_ATTACHMENT_MAX_BYTES = 3_000_000
     (tmp_path / "uploads").mkdir()
     client.force_login(officer)
-    assert upload(client, allegation).status_code == 302
+    big = PDF + b"0" * 2_900_000
+    assert upload(client, allegation, content=big).status_code == 302
     assert upload(client, allegation, content=b"<html>").status_code == 400
+    too_big = upload(client, allegation, content=big + b"0" * 200_000)
+    assert too_big.status_code == 400 and "too large" in too_big.content.decode()
     assert list((tmp_path / "uploads").iterdir()) == []
     assert not list(settings.SEA_ATTACHMENT_DIR.glob("*.part"))
+    assert Attachment.objects.get().size == len(big)
 
 
 def test_another_operation_and_headquarters_get_404(client, officer, outsider, analyst, allegation):

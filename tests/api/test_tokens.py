@@ -48,3 +48,18 @@ def test_an_administrator_revokes_any_token_from_the_admin(client, api, officer)
     assert response.status_code == 302
     assert officer_api.get("/api/v1/allegations/").status_code == 401
     assert AuditEvent.objects.filter(action="api_token_revoke", actor=admin).exists()
+
+
+def test_a_two_factor_reset_or_a_password_change_revokes_the_users_tokens(client, api, officer, teammate):
+    from core.two_factor import two_factor_reset
+
+    officer_api, teammate_api = api(officer), api(teammate)
+    two_factor_reset(actor=teammate, user=officer)  # the lost-phone procedure
+    assert officer_api.get("/api/v1/allegations/").status_code == 401
+    client.force_login(teammate)
+    response = client.post("/accounts/password/", {"old_password": "correct horse battery",
+                                                    "new_password1": "a much longer passphrase 2026",
+                                                    "new_password2": "a much longer passphrase 2026"})
+    assert response.status_code == 302
+    assert teammate_api.get("/api/v1/allegations/").status_code == 401
+    assert AuditEvent.objects.filter(action="api_tokens_revoke_all").count() == 2
