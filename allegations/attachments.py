@@ -1,5 +1,6 @@
-"""Evidence files: checked by content, stripped of metadata, sealed with the field keys, stored
-outside the web root under a random name, and read back only through a scoped, audited call."""
+"""Evidence files: checked by content (images also stripped of their metadata; PDFs are kept as
+uploaded), sealed with the field keys, stored outside the web root under a random name, and read
+back only through a scoped, audited call."""
 
 from __future__ import annotations
 

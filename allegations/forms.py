@@ -182,6 +182,7 @@ class AllegationFilterForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("File"), help_text=_("PDF, PNG or JPEG, at most 10 MB. Photos lose their "
-                                                        "location and camera data when stored."))
+                                                        "location and camera data when stored; PDFs are kept "
+                                                        "as they are, so export them without author details."))
     description = forms.CharField(label=_("What is it?"), max_length=300, required=False,
                                   help_text=_("For example “medical report, 3 May”. No names."))

@@ -157,6 +157,13 @@ def referral_preview(*, actor, referral: Referral, request: HttpRequest | None =
                               shares_identity=referral.sent_shares_identity)
     audit_record(action="referral_preview", actor=actor, request=request, obj=referral,
                  detail={"shares_identity": notice.shares_identity})
+    if notice.shares_identity and can_view_identity(actor):
+        # Reading a notice that quotes names is a reveal of each of those victims' identity. (Callers
+        # show such a notice only to those who may see identity.)
+        for link in referral.allegation.victim_links.select_related("victim"):
+            if consent_allows(link.victim, ConsentScope.SHARE_WITH_MEMBER_STATE):
+                audit_record(action="identity_reveal", actor=actor, request=request, obj=link.victim,
+                             detail={"via": "referral_notice", "referral": str(referral.pk)})
     return notice
 
 
@@ -255,3 +262,25 @@ def referral_record(
     audit_record(action="referral_record", actor=actor, request=request, obj=current,
                  detail={"fields": sorted(values), "closed": close})
     return current
+
+
+def redact_identity_in_notices(victim, secrets: list[str]) -> None:
+    """Retention: the stored copies of sent notices (and their e-mails) name the victim only by code."""
+    from django.utils.html import escape
+
+    from core.models import OutboundEmail
+
+    replacements = [(s, victim.code) for s in secrets if s] + [(escape(s), victim.code) for s in secrets if s]
+    referrals = Referral.objects.filter(allegation__victim_links__victim=victim, sent_shares_identity=True).distinct()
+
+    def redact(text: str) -> str:
+        for secret, code in replacements:
+            text = text.replace(secret, code)
+        return text
+
+    for referral in referrals:
+        referral.sent_text, referral.sent_html = redact(referral.sent_text), redact(referral.sent_html)
+        referral.save(update_fields=["sent_text", "sent_html"])
+        for email in OutboundEmail.objects.filter(related_type="referrals.referral", related_id=str(referral.pk)):
+            email.body = redact(email.body)
+            email.save(update_fields=["body"])

@@ -44,3 +44,23 @@ def test_another_operation_sees_no_referral(api, officer, outsider, credible, fr
     assert client.get(f"/api/v1/referrals/{drafted['id']}/").status_code == 404
     assert client.post(f"/api/v1/allegations/{credible.pk}/referrals/", {"member_state": france.pk},
                        format="json").status_code == 404
+
+
+def test_reading_a_notice_that_names_a_victim_is_an_audited_reveal(api, officer, teammate, credible, france):
+    from guardian.shortcuts import assign_perm
+
+    from core.models import AuditEvent
+    from tests.factories import make_victim
+    from victims.services import consent_record
+
+    victim = make_victim(officer, credible, full_name="Named Canary", age_at_incident=30)
+    consent_record(actor=officer, victim=victim, scope="share_identity_with_member_state", decision="given",
+                   given_by="victim")
+    drafted = api(officer).post(f"/api/v1/allegations/{credible.pk}/referrals/", {"member_state": france.pk},
+                                format="json").json()
+    url = f"/api/v1/referrals/{drafted['id']}/notification/"
+    assert api(officer).get(url).status_code == 404  # names a victim: not for those who may not see identity
+    assign_perm("victims.view_identity", teammate)
+    reader = type(teammate).objects.get(pk=teammate.pk)
+    assert "Named Canary" in api(reader).get(url).json()["text"]
+    assert AuditEvent.objects.filter(action="identity_reveal", actor=reader, object_id=str(victim.pk)).count() == 1

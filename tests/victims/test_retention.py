@@ -147,3 +147,31 @@ def test_a_date_of_birth_becomes_an_age_so_the_statistics_survive_erasure(office
     assert victim.date_of_birth is None and victim.age_at_incident == 15
     refresh_age_groups_for_allegation(old)  # e.g. an incident date corrected later
     assert VictimAllegation.objects.get(victim=victim).age_group == "child"
+
+
+def test_the_notices_sent_with_consent_lose_the_name_too(officer, chief, credible, france, approve):
+    from core.models import OutboundEmail
+    from referrals.models import Referral
+    from referrals.services import referral_draft
+    from victims.services import consent_record
+
+    victim = victim_on(officer, credible, age_at_incident=30)
+    consent_record(actor=officer, victim=victim, scope="share_identity_with_member_state", decision="given",
+                   given_by="victim")
+    from guardian.shortcuts import assign_perm
+
+    assign_perm("victims.view_identity", chief)  # a notice that names someone needs an approver who may see it
+    approve(type(chief).objects.get(pk=chief.pk), referral_draft(actor=officer, allegation=credible,
+                                                                 member_state=france))
+    referral = Referral.objects.get()
+    assert CANARY in referral.sent_text and CANARY in OutboundEmail.objects.get(related_id=str(referral.pk)).body
+    Allegation = type(credible)
+    Allegation.objects.filter(pk=credible.pk).update(status=Status.SUBSTANTIATED)
+    change = StatusChange.objects.create(allegation=credible, from_status=Status.UNDER_INVESTIGATION,
+                                         to_status=Status.SUBSTANTIATED)
+    StatusChange.objects.filter(pk=change.pk).update(changed_at=timezone.now() - datetime.timedelta(days=400))
+    assert retention_erase(dry_run=False)["victims"] == 1
+    referral.refresh_from_db()
+    email = OutboundEmail.objects.get(related_id=str(referral.pk))
+    assert CANARY not in referral.sent_text + referral.sent_html + email.body
+    assert victim.code in referral.sent_text
