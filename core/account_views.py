@@ -11,9 +11,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language
 
 from core.audit import audit_record
+from core.languages import user_set_language
 from core.tokens import api_tokens_revoke_all
 from core.two_factor import (
     backup_codes_generate,
@@ -114,3 +116,12 @@ class PasswordChangeView(auth_views.PasswordChangeView):
                               request=self.request)
         messages.success(self.request, _("Your password has been changed."))
         return response
+
+
+@login_required
+@require_POST
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """The top bar's language switch for a signed-in user: kept on the account, then Django's
+    set_language sets the cookie and goes back to `next`."""
+    user_set_language(user=request.user, language=request.POST.get("language", ""), request=request)
+    return set_language(request)

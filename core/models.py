@@ -233,3 +233,18 @@ class ApiToken(models.Model):
         from django.utils import timezone
 
         return self.revoked_at is None and self.expires_at > timezone.now() and self.user.is_active
+
+
+class UserPreference(models.Model):
+    """Per-person interface settings that follow the user from one computer to the next
+    (field laptops are shared, so a browser cookie is not enough)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference")
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
+
+    class Meta:
+        verbose_name = _("user preference")
+        verbose_name_plural = _("user preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.language or '-'})"

@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # i18n: a signed-in user's saved language (core.UserPreference) beats the cookie and Accept-Language.
+    "core.languages.UserLanguageMiddleware",
     "core.session_security.SessionLifetimeMiddleware",
     "core.two_factor.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

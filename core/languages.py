@@ -1,0 +1,58 @@
+"""The interface language a person chose, remembered on their account and applied at every request."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import translation
+
+from core.audit import audit_record
+from core.models import UserPreference
+
+# (user id, language code) cached in the session so the preference costs one query per session, not per page.
+SESSION_KEY = "sea_user_language"
+
+
+def user_set_language(*, user, language: str, request: HttpRequest | None = None) -> bool:
+    """Store `language` as `user`'s interface language. Returns False (and stores nothing) for an unknown code."""
+    if language not in dict(settings.LANGUAGES):
+        return False
+    with transaction.atomic():
+        pref, _created = UserPreference.objects.select_for_update().get_or_create(user=user)
+        if pref.language != language:
+            pref.language = language
+            pref.save(update_fields=["language"])
+            audit_record(action="language_change", actor=user, request=request, obj=user,
+                         detail={"language": language})
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_KEY] = [user.pk, language]
+    return True
+
+
+def user_language(request: HttpRequest) -> str:
+    """The signed-in user's stored language, or "" when they never chose one."""
+    user = request.user
+    cached = request.session.get(SESSION_KEY)
+    if cached and cached[0] == user.pk:
+        return cached[1]
+    language = UserPreference.objects.filter(user=user).values_list("language", flat=True).first() or ""
+    request.session[SESSION_KEY] = [user.pk, language]
+    return language
+
+
+class UserLanguageMiddleware:
+    """After LocaleMiddleware and authentication: a signed-in user's own choice beats the browser's
+    cookie and Accept-Language, so the next person on a shared laptop gets their language, not ours."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            language = user_language(request)
+            if language:
+                translation.activate(language)
+                request.LANGUAGE_CODE = language
+        return self.get_response(request)
