@@ -30,15 +30,18 @@ def user_set_language(*, user, language: str, request: HttpRequest | None = None
     return True
 
 
-def user_language(request: HttpRequest) -> str:
-    """The signed-in user's stored language, or "" when they never chose one."""
-    user = request.user
-    cached = request.session.get(SESSION_KEY)
-    if cached and cached[0] == user.pk:
-        return cached[1]
+def remember_language_in_session(request: HttpRequest, user) -> None:
+    """Called at sign-in: copies the stored choice into the new session."""
     language = UserPreference.objects.filter(user=user).values_list("language", flat=True).first() or ""
     request.session[SESSION_KEY] = [user.pk, language]
-    return language
+
+
+def user_language(request: HttpRequest) -> str:
+    """The signed-in user's chosen language as copied into the session at sign-in, or ""."""
+    cached = request.session.get(SESSION_KEY)
+    if cached and cached[0] == request.user.pk:
+        return cached[1]
+    return ""
 
 
 class UserLanguageMiddleware:

@@ -10,12 +10,15 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from core.audit import audit_record
+from core.languages import remember_language_in_session
 from core.models import AuditEvent
 
 
 @receiver(user_logged_in)
 def _audit_login(sender, request, user, **kwargs) -> None:
     audit_record(action="login", actor=user, request=request)
+    if request is not None and hasattr(request, "session"):
+        remember_language_in_session(request, user)  # once per sign-in, so pages need no query for it
 
 
 @receiver(user_logged_out)
