@@ -236,7 +236,8 @@ class AllegedPerpetrator(models.Model):
         verbose_name_plural = _("alleged perpetrators")
 
     def __str__(self) -> str:
-        return f"{self.get_personnel_category_display()} ({self.nationality or _('unknown nationality')})"
+        nationality = self.nationality or _("unknown nationality")
+        return f"{self.get_personnel_category_display()} ({nationality})"
 
     def get_interim_actions_display(self) -> str:
         labels = dict(InterimAction.choices)

@@ -36,6 +36,12 @@ def remember_language_in_session(request: HttpRequest, user) -> None:
     request.session[SESSION_KEY] = [user.pk, language]
 
 
+def preferred_language(user) -> str:
+    """The language to write to `user` in when there is no request (e-mails from tasks)."""
+    stored = UserPreference.objects.filter(user=user).values_list("language", flat=True).first()
+    return stored or settings.LANGUAGE_CODE
+
+
 def user_language(request: HttpRequest) -> str:
     """The signed-in user's chosen language as copied into the session at sign-in, or ""."""
     cached = request.session.get(SESSION_KEY)

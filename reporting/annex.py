@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Count, Min, Q, QuerySet
+from django.utils.translation import gettext, gettext_noop
 
 from allegations.models import (
     Allegation,
     AllegedPerpetrator,
+    DatePrecision,
     FinalAction,
     InterimAction,
     PersonnelCategory,
@@ -26,17 +28,28 @@ from allegations.models import (
 from core.models import Force, MemberState
 from referrals.models import Referral
 
+# The headings DESIGN.md fixes, in English: the JSON keys. CSV, XLSX and the pages show them in the
+# reader's language (`Annex.sheets`); gettext_noop only marks them for translation.
 ALLEGATION_COLUMNS = [
-    "Reference", "Country", "Force", "Nationality of alleged perpetrators", "Category of personnel",
-    "Date of incident", "Date received", "Type", "Subtype", "Alleged perpetrators", "Victims", "of whom children",
-    "Referred to (Member State / regional organisation)", "Date referred", "Status", "Action taken",
+    gettext_noop("Reference"), gettext_noop("Country"), gettext_noop("Force"),
+    gettext_noop("Nationality of alleged perpetrators"), gettext_noop("Category of personnel"),
+    gettext_noop("Date of incident"), gettext_noop("Date received"), gettext_noop("Type"), gettext_noop("Subtype"),
+    gettext_noop("Alleged perpetrators"), gettext_noop("Victims"), gettext_noop("of whom children"),
+    gettext_noop("Referred to (Member State / regional organisation)"), gettext_noop("Date referred"),
+    gettext_noop("Status"), gettext_noop("Action taken"),
 ]
 SUMMARY_COLUMNS = [
-    "Country", "Force", "Allegations", "Alleged perpetrators", "Victims", "Women", "Girls", "Men", "Boys",
-    "Victims of unknown sex or age", "SE", "SA", "Other/unknown type", "Referred", "Substantiated",
-    "Not substantiated", "Under investigation", "Preliminary assessment/under review", "Closed other",
+    gettext_noop("Country"), gettext_noop("Force"), gettext_noop("Allegations"),
+    gettext_noop("Alleged perpetrators"), gettext_noop("Victims"), gettext_noop("Women"), gettext_noop("Girls"),
+    gettext_noop("Men"), gettext_noop("Boys"), gettext_noop("Victims of unknown sex or age"), gettext_noop("SE"),
+    gettext_noop("SA"), gettext_noop("Other/unknown type"), gettext_noop("Referred"), gettext_noop("Substantiated"),
+    gettext_noop("Not substantiated"), gettext_noop("Under investigation"),
+    gettext_noop("Preliminary assessment/under review"), gettext_noop("Closed other"),
 ]
-UNKNOWN = "Unknown"
+TABLE_TITLES = {"Allegations": gettext_noop("Allegations"), "Summary": gettext_noop("Summary")}
+UNKNOWN = gettext_noop("Unknown")
+PENDING = gettext_noop("Pending")
+TOTAL = gettext_noop("Total")
 JOIN = "; "
 
 
@@ -59,7 +72,25 @@ class Annex:
     summary: list[list] = field(default_factory=list)
 
     def tables(self) -> dict[str, tuple[list[str], list[list]]]:
+        """Table name → (English headings, rows): the stable form, for JSON."""
         return {"Allegations": (ALLEGATION_COLUMNS, self.allegations), "Summary": (SUMMARY_COLUMNS, self.summary)}
+
+    def sheets(self) -> list[Sheet]:
+        """The tables as a reader sees them: titles and headings in the active language."""
+        return [Sheet(name=name, title=gettext(TABLE_TITLES[name]), headings=[gettext(c) for c in columns], rows=rows)
+                for name, (columns, rows) in self.tables().items()]
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str  # "Allegations" or "Summary", whatever the language
+    title: str
+    headings: list[str]
+    rows: list[list]
+
+    @property
+    def is_summary(self) -> bool:
+        return self.name == "Summary"
 
 
 def annex_allegations(base: QuerySet, *, year: int, filters: AnnexFilters = AnnexFilters()) -> QuerySet:
@@ -119,6 +150,7 @@ def allegation_rows(allegations: QuerySet) -> list[list]:
     # Labels resolved once per export: a lazy translation per cell costs more than the queries.
     categories, finals, interims, subtypes, statuses = (
         _labels(c) for c in (PersonnelCategory, FinalAction, InterimAction, Subtype, Status))
+    unknown, pending = gettext(UNKNOWN), gettext(PENDING)
     out = []
     for (pk, reference, country, incident, precision, received, kind, subtype, status, victims, children,
          referred) in rows:
@@ -129,10 +161,10 @@ def allegation_rows(allegations: QuerySet) -> list[list]:
         out.append([
             reference,
             country,
-            _joined(p[1] for p in people) or UNKNOWN,
-            _joined(p[2] or UNKNOWN for p in people) or UNKNOWN,
-            _joined(categories[p[3]] for p in people) or UNKNOWN,
-            format_incident_date(incident, precision),
+            _joined(p[1] for p in people) or unknown,
+            _joined(p[2] or unknown for p in people) or unknown,
+            _joined(categories[p[3]] for p in people) or unknown,
+            format_incident_date(incident, precision) if incident and precision != DatePrecision.UNKNOWN else unknown,
             received.isoformat(),
             kind,
             subtypes[subtype],
@@ -142,7 +174,7 @@ def allegation_rows(allegations: QuerySet) -> list[list]:
             _joined(recipients[pk]),
             referred.isoformat() if referred else "",
             statuses[status],
-            _joined(actions) or "Pending",
+            _joined(actions) or pending,
         ])
     return out
 
@@ -207,11 +239,11 @@ def summary_rows(allegations: QuerySet) -> list[list]:
     countries = dict(MemberState.objects.filter(pk__in={r[0] for r in by_force}).values_list("pk", "name"))
     forces = dict(Force.objects.filter(pk__in={r[1] for r in by_force if r[1]}).values_list("pk", "name"))
     rows = sorted(
-        ([countries[r[0]], forces.get(r[1], UNKNOWN), *[int(x or 0) for x in r[2:]]] for r in by_force),
+        ([countries[r[0]], forces.get(r[1]) or gettext(UNKNOWN), *[int(x or 0) for x in r[2:]]] for r in by_force),
         key=lambda row: (row[0], row[1]),
     )
     total = [sum(int(r[i] or 0) for r in by_country) for i in range(2, len(SUMMARY_COLUMNS))]
-    return rows + [["Total", "", *total]]
+    return rows + [[gettext(TOTAL), "", *total]]
 
 
 def build_annex(base: QuerySet, *, year: int, filters: AnnexFilters = AnnexFilters()) -> Annex:

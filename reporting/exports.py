@@ -38,8 +38,8 @@ def to_csv(columns: list[str], rows: list[list]) -> bytes:
 def to_zip(annex: Annex) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, (columns, rows) in annex.tables().items():
-            archive.writestr(f"annex-{annex.year}-{name.lower()}.csv", to_csv(columns, rows))
+        for sheet in annex.sheets():
+            archive.writestr(f"annex-{annex.year}-{sheet.name.lower()}.csv", to_csv(sheet.headings, sheet.rows))
     return out.getvalue()
 
 
@@ -49,13 +49,13 @@ def to_xlsx(annex: Annex) -> bytes:
     header = book.add_format({"bold": True, "bg_color": "#0B4F7C", "font_color": "#FFFFFF", "text_wrap": True,
                               "valign": "top", "border": 1})
     total = book.add_format({"bold": True, "top": 2})
-    for name, (columns, rows) in annex.tables().items():
-        sheet = book.add_worksheet(name)
-        sheet.write_row(0, 0, columns, header)
+    for table in annex.sheets():
+        sheet = book.add_worksheet(table.title)
+        sheet.write_row(0, 0, table.headings, header)
         sheet.freeze_panes(1, 0)
-        widths = [len(c) for c in columns]
-        for r, row in enumerate(rows, start=1):
-            style = total if name == "Summary" and r == len(rows) else None
+        widths = [len(c) for c in table.headings]
+        for r, row in enumerate(table.rows, start=1):
+            style = total if table.is_summary and r == len(table.rows) else None
             for c, value in enumerate(row):
                 if isinstance(value, (int, float)):
                     sheet.write_number(r, c, value, style)
@@ -64,12 +64,13 @@ def to_xlsx(annex: Annex) -> bytes:
                 widths[c] = max(widths[c], len(str(value)))
         for c, width in enumerate(widths):
             sheet.set_column(c, c, min(max(width + 2, 8), 60))
-        sheet.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
+        sheet.autofilter(0, 0, max(len(table.rows), 1), len(table.headings) - 1)
     book.close()
     return out.getvalue()
 
 
 def to_json(annex: Annex) -> bytes:
+    """English keys whatever the language: programs read these."""
     data = {"year": annex.year}
     for name, (columns, rows) in annex.tables().items():
         data[name.lower()] = [dict(zip(columns, row, strict=True)) for row in rows]
@@ -83,8 +84,8 @@ def render(annex: Annex, fmt: str, table: str = "") -> tuple[bytes, str, str]:
     if fmt == "json":
         return to_json(annex), CONTENT_TYPES["json"], f"annex-{annex.year}.json"
     if fmt == "csv" and table in ("allegations", "summary"):
-        columns, rows = annex.tables()[table.capitalize()]
-        return to_csv(columns, rows), CONTENT_TYPES["csv"], f"annex-{annex.year}-{table}.csv"
+        sheet = next(s for s in annex.sheets() if s.name == table.capitalize())
+        return to_csv(sheet.headings, sheet.rows), CONTENT_TYPES["csv"], f"annex-{annex.year}-{table}.csv"
     if fmt in ("csv", "zip"):
         return to_zip(annex), CONTENT_TYPES["zip"], f"annex-{annex.year}-csv.zip"
     raise ValueError(f"unknown format {fmt!r}")

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db.models import Count
 from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from allegations.models import Allegation, AllegationType, Status
 from core.audit import audit_record
@@ -43,7 +43,10 @@ def export_is_large(*, user, year: int, filters: AnnexFilters) -> bool:
 def export_job_start(*, user, year: int, fmt: str, table: str, filters: AnnexFilters,
                      request: HttpRequest | None = None) -> ExportJob:
     job = ExportJob.objects.create(
-        requested_by=user, params={"year": year, "format": fmt, "table": table, "filters": filters.as_dict()},
+        requested_by=user,
+        # The worker has no request: the file is written in the language of the page that asked.
+        params={"year": year, "format": fmt, "table": table, "filters": filters.as_dict(),
+                "language": translation.get_language() or settings.LANGUAGE_CODE},
         expires_at=timezone.now() + datetime.timedelta(hours=settings.SEA_EXPORT_TTL_HOURS),
     )
     audit_record(action="export_requested", actor=user, request=request, obj=job, detail=job.params)
@@ -68,9 +71,11 @@ def export_job_build(job_id) -> None:
 def _build(job: ExportJob) -> None:
     ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, progress=10)
     params = job.params
-    annex = build_annex(reports_scope(job.requested_by), year=params["year"], filters=AnnexFilters(**params["filters"]))
-    ExportJob.objects.filter(pk=job.pk).update(progress=60)
-    content, content_type, name = render(annex, params["format"], params["table"])
+    with translation.override(params.get("language", settings.LANGUAGE_CODE)):
+        annex = build_annex(reports_scope(job.requested_by), year=params["year"],
+                            filters=AnnexFilters(**params["filters"]))
+        ExportJob.objects.filter(pk=job.pk).update(progress=60)
+        content, content_type, name = render(annex, params["format"], params["table"])
     settings.SEA_EXPORT_DIR.mkdir(parents=True, exist_ok=True)
     job.path.write_bytes(content)
     job.path.chmod(0o600)

@@ -11,8 +11,10 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
+from core.languages import preferred_language
 from core.mail import message_id_for, send_and_record
 from victims.models import OPEN_ASSISTANCE, AdvocateDigest, AssistanceNeed
 
@@ -76,14 +78,16 @@ def send_advocate_digest(self, advocate_id: int, week: str) -> bool:
             "site_url": settings.SITE_URL,
         }
         try:
-            send_and_record(
-                to=[advocate.email],
-                subject=f"SEA Cases: {len(needs)} overdue assistance follow-up(s)",
-                text=render_to_string("victims/email/digest.txt", context),
-                html=render_to_string("victims/email/digest.html", context),
-                message_id=message_id_for("digest", f"{advocate_id}.{week}"),
-                related_label=f"Weekly follow-up digest {week}",
-            )
+            with translation.override(preferred_language(advocate)):
+                send_and_record(
+                    to=[advocate.email],
+                    subject=ngettext("SEA Cases: %(n)d overdue assistance follow-up",
+                                     "SEA Cases: %(n)d overdue assistance follow-ups", len(needs)) % {"n": len(needs)},
+                    text=render_to_string("victims/email/digest.txt", context),
+                    html=render_to_string("victims/email/digest.html", context),
+                    message_id=message_id_for("digest", f"{advocate_id}.{week}"),
+                    related_label=f"Weekly follow-up digest {week}",
+                )
         except OSError as exc:  # SMTP down: the row stays unsent; retry later
             logger.warning("digest for advocate %s not sent: %s", advocate_id, exc.__class__.__name__)
             raise self.retry(exc=exc) from exc

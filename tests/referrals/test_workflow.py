@@ -113,10 +113,16 @@ def test_identity_appears_only_with_consent_to_share_it(officer, credible, franc
     assert "Canary Marguerite" not in notice.text + notice.html + notice.subject
 
 
-def test_the_notice_can_be_written_in_french(officer, credible, france):
+def test_the_notice_can_be_written_in_french_with_french_dates(officer, credible, france):
     referral = referral_draft(actor=officer, allegation=credible, member_state=france, language="fr")
-    assert referral.language == "fr"
-    assert render_notification(referral).subject  # the French catalogue is completed by the translation work
+    notice = render_notification(referral)
+    assert "Date de réception: 2 mai 2016" in notice.text and "2 mai 2016" in notice.html
+    assert "Date received" not in notice.text + notice.html
+
+
+def test_the_english_notice_writes_dates_day_first_in_words(officer, credible, france):
+    notice = render_notification(referral_draft(actor=officer, allegation=credible, member_state=france))
+    assert "Date received: 2 May 2016" in notice.text  # never 05/02/2016, which Paris and New York read apart
 
 
 def test_recording_answers_validates_dates(officer, chief, credible, france, sent_referral):

@@ -50,7 +50,7 @@ def test_it_sends_one_email_per_advocate_with_their_overdue_items_and_no_identit
     by_recipient = {m.to[0]: m for m in mail.outbox}
     assert set(by_recipient) == {"a1@example.org", "a2@example.org"}
     first, second = by_recipient["a1@example.org"], by_recipient["a2@example.org"]
-    assert first.subject == "SEA Cases: 2 overdue assistance follow-up(s)"
+    assert first.subject == "SEA Cases: 2 overdue assistance follow-ups"
     assert victims[0].code in first.body and victims[1].code in first.body and victims[2].code not in first.body
     assert "Medical care" in first.body and "Legal assistance" in first.body
     assert victims[2].code in second.body and "Psychosocial support" in second.body and "Medical care" not in second.body
@@ -81,3 +81,16 @@ def test_the_task_carries_ids_only(two_advocates):
     advocate, _, _ = two_advocates
     signature = send_advocate_digest.s(advocate.pk, week_of(timezone.localdate()).isoformat())
     assert signature.args == (advocate.pk, week_of(timezone.localdate()).isoformat())
+
+
+def test_it_writes_to_an_advocate_who_chose_french_in_french(two_advocates):
+    from core.models import UserPreference
+
+    advocate, _other, _victims = two_advocates
+    UserPreference.objects.create(user=advocate, language="fr")
+    send_assistance_digests.delay().get()
+    by_recipient = {m.to[0]: m for m in mail.outbox}
+    french, english = by_recipient["a1@example.org"], by_recipient["a2@example.org"]
+    assert french.subject == "SEA Cases : 2 suivis d’assistance en retard"
+    assert "Soins médicaux" in french.body and "suivi prévu le" in french.body
+    assert english.subject == "SEA Cases: 1 overdue assistance follow-up"  # the other advocate kept English

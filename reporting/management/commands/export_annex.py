@@ -1,6 +1,8 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from core.audit import audit_record
 from reporting.annex import all_allegations, build_annex
@@ -16,12 +18,15 @@ class Command(BaseCommand):
                             help="csv writes a zip of both tables unless --table is given")
         parser.add_argument("--table", choices=["allegations", "summary"], default="")
         parser.add_argument("--out", required=True)
+        parser.add_argument("--language", choices=[code for code, _name in settings.LANGUAGES], default="en",
+                            help="language of the headings and labels in CSV and XLSX (JSON keys stay English)")
 
-    def handle(self, *args, year: int, format: str, table: str, out: str, **options) -> None:
+    def handle(self, *args, year: int, format: str, table: str, out: str, language: str, **options) -> None:
         if not 1990 <= year <= 2100:
             raise CommandError("--year must be a year such as 2016")
-        annex = build_annex(all_allegations(), year=year)
-        content, _type, _name = render(annex, format, table)
+        with translation.override(language):
+            annex = build_annex(all_allegations(), year=year)
+            content, _type, _name = render(annex, format, table)
         Path(out).write_bytes(content)
         audit_record(action="export", object_type="reporting.annex", object_id=str(year),
                      detail={"year": year, "format": format, "table": table, "via": "command line",
