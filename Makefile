@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate clean
+.PHONY: run test install migrate clean guide-screenshots
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ run: migrate
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The README's user-guide pictures (docs/guide/*.png), from the journey test's steps.
+guide-screenshots: install
+	GUIDE_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser/test_field_journeys.py -q $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles test-artifacts
