@@ -117,6 +117,8 @@ class SafeguardingForm(forms.Form):
     child_protection_agency = forms.CharField(label=_("Child-protection agency"), max_length=160, required=False)
 
     def __init__(self, *args: Any, with_identity: bool, **kwargs: Any) -> None:
+        # The consent form on the same page also has a guardian_relationship field: ids must differ.
+        kwargs.setdefault("auto_id", "id_safeguarding_%s")
         super().__init__(*args, **kwargs)
         if not with_identity:
             del self.fields["guardian_name"]

@@ -88,3 +88,16 @@ def test_an_unreadable_narrative_is_reported_not_shown(client, officer, car, set
     page = client.get(f"/allegations/{allegation.pk}/").content.decode()
     assert "The narrative cannot be decrypted" in page
     assert "sea1:" not in page
+
+
+def test_every_label_on_a_childs_page_points_at_its_own_field(client, chief, car):
+    """The safeguarding and consent forms both ask for the guardian's relationship: one id each."""
+    import collections
+    import re
+
+    victim = make_victim(chief, AllegationFactory(mission=car), full_name="Child Person", age_at_incident=12)
+    client.force_login(chief)
+    page = client.get(f"/victims/{victim.pk}/").content.decode()
+    ids = collections.Counter(re.findall(r'\sid="([^"]+)"', page))
+    assert [i for i, n in ids.items() if n > 1] == []
+    assert 'for="id_safeguarding_guardian_relationship"' in page and 'for="id_guardian_relationship"' in page
