@@ -27,13 +27,15 @@ def main(out: Path, user_counts: list[str]) -> None:
             label = "**all**" if name == "Aggregated" else name
             print(f"| {users} | {label} | {int(row['Request Count']):,} | {float(row['Requests/s']):.1f} | "
                   f"{row['50%']} | {row['95%']} | {row['99%']} | {row['Failure Count']} |")
-    print("\n| users | worker RSS, peak (MiB) | worker RSS, mean (MiB) |")
-    print("|---|---|---|")
+    print("\n| users | worker RSS, peak (MiB) | worker RSS, mean (MiB) | worker CPU per request |")
+    print("|---|---|---|---|")
     for users in user_counts:
         lines = [line.split() for line in (out / f"rss-{users}.txt").read_text().splitlines() if line.strip()]
-        peaks = ", ".join(f"{int(p) / 1024:.0f}" for _, p, _ in lines)
-        means = ", ".join(f"{int(m) / 1024:.0f}" for _, _, m in lines)
-        print(f"| {users} | {peaks} | {means} |")
+        peaks = ", ".join(f"{int(p) / 1024:.0f}" for _, p, _, _ in lines)
+        means = ", ".join(f"{int(m) / 1024:.0f}" for _, _, m, _ in lines)
+        total = {row["Name"]: row for row in csv.DictReader(open(out / f"u{users}_stats.csv"))}["Aggregated"]
+        cpu_ms = sum(float(c) for *_, c in lines) * 1000 / max(int(total["Request Count"]), 1)
+        print(f"| {users} | {peaks} | {means} | {cpu_ms:.0f} ms |")
     failures = [out / f"u{u}_failures.csv" for u in user_counts]
     errors = [row for path in failures if path.exists() for row in csv.DictReader(open(path))]
     if errors:

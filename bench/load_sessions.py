@@ -27,6 +27,7 @@ from django.test import RequestFactory  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from allegations.models import Allegation  # noqa: E402
+from core.models import Force, Mission  # noqa: E402
 from core.tokens import api_token_create  # noqa: E402
 
 PERSONAS = ("load.officer", "load.analyst")
@@ -51,6 +52,10 @@ def main(out: Path, sessions: int) -> None:
     credentials = {
         "sessions": {name: [verified_session(users[name]) for _ in range(sessions)] for name in PERSONAS},
         "tokens": {name: api_token_create(user=users[name], name="load test", days=1)[1] for name in PERSONAS},
+        # The forces operating in the officer's operation (the intake form lists every active force;
+        # one from another operation is rightly refused).
+        "intake_forces": [str(pk) for pk in Force.objects.filter(missions__in=Mission.objects.editable_by(officer))
+                          .values_list("pk", flat=True)],
         # Detail pages to visit: a sample of what each persona may open (the officer: its operation).
         "detail_ids": {
             "load.officer": [str(pk) for pk in Allegation.objects.visible_to(officer).order_by("?")

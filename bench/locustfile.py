@@ -98,7 +98,7 @@ class FieldOfficer(Persona):
         self.form = {
             "token": _CSRF_FIELD.search(html).group(1),
             "mission": _options(html, "mission")[0],
-            "forces": [v for v in _options(html, "perpetrators-0-force") if v],
+            "forces": [v for v in _options(html, "perpetrators-0-force") if v in CREDENTIALS["intake_forces"]],
             "nationalities": [v for v in _options(html, "perpetrators-0-nationality") if v],
         }
 
