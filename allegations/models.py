@@ -140,6 +140,11 @@ class Allegation(models.Model):
         verbose_name_plural = _("allegations")
         indexes = [
             models.Index(fields=["mission", "-date_received"]),
+            # The lists' order (pages and API): the first page is read from the index, not sorted.
+            models.Index(fields=["-date_received", "-reference"], name="allegation_list_order"),
+            # The paginator's COUNT(*) over the scope (operation, or a record shared by id) as an
+            # index-only scan instead of reading every row of the table.
+            models.Index(fields=["mission", "id"], name="allegation_scope_count"),
             models.Index(fields=["status"]),
             models.Index(fields=["date_received"]),
         ]

@@ -49,3 +49,18 @@ def test_it_paginates_and_keeps_filters_in_page_links(client, officer, car):
     page = client.get("/allegations/", {"q": "Boda"}).content.decode()
     assert "Page 1 of 2" in page
     assert "?q=Boda&amp;page=2" in page
+
+
+def test_it_counts_perpetrators_per_row_without_loading_narratives(client, officer, car, sangaris):
+    """The list's per-row perpetrator count (a correlated subquery since the load test) is right for
+    none, one and several, and the encrypted narrative is never fetched for a list row."""
+    counts = {}
+    for n in (0, 1, 3):
+        allegation = AllegationFactory(mission=car)
+        for _ in range(n):
+            PerpetratorFactory(allegation=allegation, force=sangaris)
+        counts[allegation.reference] = n
+    client.force_login(officer)
+    rows = client.get("/allegations/").context["page"].object_list
+    assert {a.reference: a.perpetrator_count for a in rows} == counts
+    assert all("narrative" in a.get_deferred_fields() for a in rows)
