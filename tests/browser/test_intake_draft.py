@@ -3,11 +3,12 @@
 import json
 
 import pytest
+from django.db.models import F
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from allegations.models import Allegation
-from tests.factories import MemberStateFactory
+from tests.factories import AllegationFactory, MemberStateFactory, PerpetratorFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NARRATIVE = "Account given to the team at the site, in the presence of the interpreter."
@@ -163,3 +164,30 @@ def test_it_cannot_open_another_users_sealed_narrative(login, live_server, offic
     expect(page.get_by_label("Location (region / prefecture)")).to_have_value("Dekoa, Kemo")  # plain fields
     expect(page.get_by_label("Narrative", exact=True)).to_have_value("")
     expect(page.get_by_text("The narrative was not kept on this device")).to_be_visible()
+
+
+def test_it_restores_an_edit_draft_against_the_version_it_was_typed_on(login, live_server, officer, car, sangaris):
+    allegation = AllegationFactory(mission=car, location="Bria")
+    PerpetratorFactory(allegation=allegation, force=sangaris)
+    page = login(officer)
+    page.goto(f"{live_server.url}/allegations/{allegation.pk}/edit/")
+    page.get_by_label("Location (region / prefecture)").fill("Bria, Haute-Kotto")
+    wait_for_draft(page, "Haute-Kotto")
+    page.context.set_offline(True)
+    try:
+        page.get_by_role("button", name="Save changes").click()
+        page.wait_for_url("chrome-error://**", timeout=5000)
+    except PlaywrightError:
+        pass
+    page.context.set_offline(False)
+    Allegation.objects.filter(pk=allegation.pk).update(version=F("version") + 1)  # a colleague saved meanwhile
+
+    page.goto(f"{live_server.url}/allegations/new/")
+    expect(page.locator("[data-draft-banner]")).to_be_hidden()  # another form, another draft
+    page.goto(f"{live_server.url}/allegations/{allegation.pk}/edit/")
+    page.get_by_role("button", name="Restore").click()
+    expect(page.get_by_label("Location (region / prefecture)")).to_have_value("Bria, Haute-Kotto")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("Your changes were NOT saved")).to_be_visible()  # 409, nothing overwritten
+    allegation.refresh_from_db()
+    assert allegation.location == "Bria"
