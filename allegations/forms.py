@@ -15,7 +15,9 @@ from allegations.models import (
     Status,
 )
 from allegations.services import PERPETRATOR_FIELDS
+from core.drafts import mark_draft_fields
 from core.models import Force, MemberState, Mission
+from core.widgets import CompactSelect
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
@@ -70,6 +72,8 @@ class AllegationForm(forms.ModelForm):
         widgets = {
             "date_received": forms.DateInput(attrs={"type": "date"}),
             "narrative": forms.Textarea(attrs={"rows": 8}),
+            **{name: CompactSelect for name in ("mission", "country", "source", "allegation_type", "subtype",
+                                                "credibility")},
         }
         help_texts = {
             "location": _("Region, prefecture or town. No names of people."),
@@ -87,6 +91,7 @@ class AllegationForm(forms.ModelForm):
         self.fields["country"].required = False
         self.fields["country"].help_text = _("Leave empty for the operation's country.")
         self.fields["narrative"].required = False
+        mark_draft_fields(self, sealed=("narrative",))
 
     def service_values(self) -> dict[str, Any]:
         values = {k: v for k, v in self.cleaned_data.items() if k not in {"mission", "incident_date"}}
@@ -106,6 +111,8 @@ class PerpetratorForm(forms.ModelForm):
     class Meta:
         model = AllegedPerpetrator
         fields = list(PERPETRATOR_FIELDS)
+        widgets = {name: CompactSelect for name in ("force", "nationality", "personnel_category", "sex",
+                                                    "final_action_category")}
 
     def __init__(self, *args: Any, forces=None, nationalities=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -114,6 +121,7 @@ class PerpetratorForm(forms.ModelForm):
         if nationalities is not None:
             self.fields["nationality"].queryset = nationalities
         self.fields["force"].required = False  # an untouched extra row is simply skipped
+        mark_draft_fields(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -136,7 +144,7 @@ class BasePerpetratorFormSet(forms.BaseInlineFormSet):
         return rows
 
 
-def perpetrator_formset(*, data=None, instance: Allegation | None = None, extra: int = 2):
+def perpetrator_formset(*, data=None, instance: Allegation | None = None, extra: int = 1):
     FormSet = forms.inlineformset_factory(
         Allegation,
         AllegedPerpetrator,

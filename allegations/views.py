@@ -31,6 +31,7 @@ from allegations.services import (
 )
 from core.audit import read_encrypted
 from core.crypto import DecryptionError
+from core.drafts import draft_saved
 from core.forms import add_service_errors, with_extra_form
 from core.locking import StaleEditError, submitted_version
 from core.models import Mission
@@ -80,6 +81,7 @@ def allegation_new(request: HttpRequest) -> HttpResponse:
         add_service_errors(form, formset, error)
         return render(request, "allegations/form.html", _intake_context(form, formset), status=400)
     messages.success(request, _("Allegation %(reference)s recorded.") % {"reference": allegation.reference})
+    draft_saved(request)  # the browser may drop its local draft of this form
     return redirect("allegations:detail", allegation.pk)
 
 
@@ -151,6 +153,7 @@ def allegation_edit(request: HttpRequest, allegation_id) -> HttpResponse:
         add_service_errors(form, formset, error)
         return render(request, "allegations/form.html", context, status=400)
     messages.success(request, _("Changes to %(reference)s saved.") % {"reference": allegation.reference})
+    draft_saved(request, allegation)
     return redirect("allegations:detail", allegation.pk)
 
 

@@ -207,8 +207,8 @@ PERMISSIONS_POLICY = (
     "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
     "publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()"
 )
-# django-csp 4: no inline script or style anywhere (no JavaScript of our own at all; charts
-# are SVG attributes). Images may be data: URIs (2FA QR codes).
+# django-csp 4: no inline script or style anywhere (one static script, the intake draft, and
+# every page works without it; charts are SVG attributes). Images may be data: URIs (2FA QR codes).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

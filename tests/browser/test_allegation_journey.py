@@ -32,6 +32,8 @@ def test_it_records_finds_and_moves_an_allegation(login, live_server, officer, c
     page.get_by_role("combobox", name="Subtype", exact=True).select_option("sexual_assault")
     page.get_by_label("Narrative", exact=True).fill("Account given to the team at the site.")
     for i, nationality in enumerate(["France", "Chad"]):
+        if i:  # the form opens with one row; the second comes from the server, typed values kept
+            page.get_by_role("button", name="Add another person").click()
         page.locator(f"#id_perpetrators-{i}-force").select_option(label="Sangaris")
         page.locator(f"#id_perpetrators-{i}-nationality").select_option(label=nationality)
         page.locator(f"#id_perpetrators-{i}-personnel_category").select_option("military_contingent")
