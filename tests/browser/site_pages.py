@@ -57,11 +57,12 @@ def seed_site() -> Site:
     attachment_add(actor=officer, allegation=allegation, description="Medical report (demo)",
                    uploaded=SimpleUploadedFile("report.png", _png(), content_type="image/png"))
     victims = Victim.objects.filter(links__allegation__mission__name="Central African Republic").distinct()
-    victim = (victims.filter(needs__isnull=False, consents__isnull=False).distinct().order_by("code").first())
+    # A victim with consent decisions and an open need (its page then shows every form).
+    victim = victims.filter(needs__status="identified", consents__isnull=False).distinct().order_by("code").first()
     child = victims.filter(age_group="child").order_by("code").first()
     return Site(
         allegation=allegation, victim=victim, child=child,
-        need=AssistanceNeed.objects.filter(victim=victim).order_by("pk").first(),
+        need=AssistanceNeed.objects.filter(victim=victim, status="identified").order_by("category").first(),
         claim=PaternityClaim.objects.order_by("pk").first(),
         referral_sent=sent,
         referral_draft=Referral.objects.filter(status=ReferralStatus.DRAFT).order_by("pk").first(),
