@@ -67,6 +67,11 @@ def test_it_lays_out_the_main_pages_without_sideways_scrolling(width, browser, l
             ("outbox", "/referrals/outbox/"),
         ]:
             visit(page, base, width, name, path, problems)
+        # French words are longer: the header and the form must still fit.
+        page.get_by_role("button", name="Français").click()
+        page.wait_for_load_state()
+        visit(page, base, width, "officer-home-fr", "/", problems)
+        visit(page, base, width, "intake-form-fr", "/allegations/new/", problems)
         context.clear_cookies()
         sign_in(page, base, "advocate.car")
         visit(page, base, width, "advocate-home", "/", problems)
