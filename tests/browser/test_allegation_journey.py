@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from allegations.models import Allegation
+from tests.browser.intake import fill_intake, fill_perpetrator
 from tests.factories import MemberStateFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,19 +25,10 @@ def test_it_records_finds_and_moves_an_allegation(login, live_server, officer, c
     page = login(officer)
     page.get_by_role("link", name="Record an allegation").first.click()
 
-    page.get_by_label("Location (region / prefecture)").fill("Dekoa, Kemo")
-    page.get_by_role("textbox", name="Date received", exact=True).fill("2016-04-12")
-    page.get_by_label("Date of incident").fill("2016-03")
-    page.get_by_role("combobox", name="Source", exact=True).select_option("victim")
-    page.get_by_role("combobox", name="Type", exact=True).select_option("SA")
-    page.get_by_role("combobox", name="Subtype", exact=True).select_option("sexual_assault")
-    page.get_by_label("Narrative", exact=True).fill("Account given to the team at the site.")
-    for i, nationality in enumerate(["France", "Chad"]):
-        if i:  # the form opens with one row; the second comes from the server, typed values kept
-            page.get_by_role("button", name="Add another person").click()
-        page.locator(f"#id_perpetrators-{i}-force").select_option(label="Sangaris")
-        page.locator(f"#id_perpetrators-{i}-nationality").select_option(label=nationality)
-        page.locator(f"#id_perpetrators-{i}-personnel_category").select_option("military_contingent")
+    fill_intake(page)
+    # The form opens with one row; the second comes from the server, typed values kept.
+    page.get_by_role("button", name="Add another person").click()
+    fill_perpetrator(page, 1, nationality="Chad")
     shot(page, "field-officer-intake")
     page.get_by_role("button", name="Record allegation").click()
 

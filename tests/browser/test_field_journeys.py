@@ -29,6 +29,7 @@ from core.roles import ADMINISTRATOR, FIELD_OFFICER, HQ_ANALYST, VICTIMS_RIGHTS_
 from referrals.deadlines import add_working_days
 from referrals.models import Referral, Reminder
 from referrals.tasks import sweep_due_reminders
+from tests.browser.intake import fill_intake
 from tests.factories import (
     ForceFactory,
     MemberStateFactory,
@@ -48,6 +49,11 @@ VIEWPORT = {"width": 1280, "height": 800}
 PASSWORD = "correct horse battery"
 # Demo data only: nothing here is a real person. The name must never reach the notice.
 CHILD_NAME = "Demo Child Alpha"
+
+
+def in_words(day: datetime.date) -> str:
+    """How pages write a date in a sentence or a detail list: "2 May 2016"."""
+    return f"{day.day} {day:%B %Y}"
 
 
 def shot(page, name: str, guide: str | None = None) -> None:
@@ -114,18 +120,8 @@ def test_it_follows_one_case_through_five_journeys(browser, live_server, chromiu
     officer = sign_in(browser, live_server, world["officer"])
     shot(officer, "a-01-officer-home")
     officer.get_by_role("link", name="Record an allegation").first.click()
-    officer.get_by_label("Location (region / prefecture)").fill("Dekoa, Kemo")
-    officer.get_by_role("textbox", name="Date received", exact=True).fill(received.isoformat())
-    officer.get_by_label("Date of incident").fill(incident.isoformat())
-    officer.get_by_role("combobox", name="Source", exact=True).select_option("victim")
-    officer.get_by_role("combobox", name="Type", exact=True).select_option("SA")
-    officer.get_by_role("combobox", name="Subtype", exact=True).select_option("sexual_assault")
-    officer.get_by_role("combobox", name="Credibility assessment").select_option("credible")
-    officer.get_by_label("Narrative", exact=True).fill("Account given by the guardian to the team at the site.")
-    # Only the first perpetrator row: the form may show just one by default.
-    officer.locator("#id_perpetrators-0-force").select_option(label="Sangaris")
-    officer.locator("#id_perpetrators-0-nationality").select_option(label="France")
-    officer.locator("#id_perpetrators-0-personnel_category").select_option("military_contingent")
+    fill_intake(officer, received=received.isoformat(), incident=incident.isoformat(), credibility="credible",
+                narrative="Account given by the guardian to the team at the site.")
     shot(officer, "a-02-intake-filled", guide="field-officer-intake")
     officer.get_by_role("button", name="Record allegation").click()
     expect(officer.get_by_text(f"Allegation {reference} recorded.")).to_be_visible()
@@ -193,7 +189,7 @@ def test_it_follows_one_case_through_five_journeys(browser, live_server, chromiu
     expect(chief.locator(".lead")).to_contain_text(f"approved by {world['chief'].username}")
     referral = Referral.objects.get()
     assert referral.sent_on == today and referral.response_due > today
-    expect(chief.locator(".facts")).to_contain_text(f"Answer due{referral.response_due.isoformat()}")
+    expect(chief.locator(".facts")).to_contain_text(f"Answer due{in_words(referral.response_due)}")
     expect(chief.locator(".facts")).to_contain_text("child victim: 90 days")
     expect(chief.get_by_text("No reminder needed so far.")).to_be_visible()
     shot(chief, "a-11-approved-and-sent", guide="chief-approved")
@@ -227,7 +223,7 @@ def test_it_follows_one_case_through_five_journeys(browser, live_server, chromiu
         shot(officer, "b-03-outbox-reminder", guide="field-officer-outbox")
         reminder_row.get_by_role("link").click()
         expect(officer.locator("section[aria-labelledby=h-reminders] ol")).to_contain_text(
-            f"{first_reminder_day.isoformat()} — Response overdue: Sent")
+            f"{in_words(first_reminder_day)} — Response overdue: Sent")
         expect(officer.locator(".overdue").first).to_be_visible()
         shot(officer, "b-04-referral-reminder-sent")
 

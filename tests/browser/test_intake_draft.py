@@ -8,6 +8,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from allegations.models import Allegation
+from tests.browser.intake import fill_intake, fill_perpetrator
 from tests.factories import AllegationFactory, MemberStateFactory, PerpetratorFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,16 +35,8 @@ def wait_for_draft(page, text: str) -> None:
                            "&& localStorage.getItem(k).includes(t))", arg=text)
 
 
-def fill_intake(page, *, narrative=NARRATIVE):
-    page.get_by_label("Location (region / prefecture)").fill("Dekoa, Kemo")
-    page.get_by_role("textbox", name="Date received", exact=True).fill("2016-04-12")
-    page.get_by_label("Date of incident").fill("2016-03")
-    page.get_by_role("combobox", name="Source", exact=True).select_option("victim")
-    page.get_by_role("combobox", name="Type", exact=True).select_option("SA")
-    page.get_by_role("combobox", name="Subtype", exact=True).select_option("sexual_assault")
-    page.get_by_label("Narrative", exact=True).fill(narrative)
-    page.locator("#id_perpetrators-0-force").select_option(label="Sangaris")
-    page.locator("#id_perpetrators-0-personnel_category").select_option("military_contingent")
+def fill_draft_intake(page, *, narrative=NARRATIVE):
+    fill_intake(page, narrative=narrative, nationality=None)
 
 
 def assert_only_safe_fields(page, csrf: str) -> None:
@@ -62,12 +55,10 @@ def test_it_offers_the_draft_back_after_a_dropped_connection_and_forgets_it_once
     page = login(officer)
     page.goto(f"{live_server.url}/allegations/new/")
     expect(page.locator("[data-draft-banner]")).to_be_hidden()
-    fill_intake(page)
+    fill_draft_intake(page)
     # A second person: the no-JavaScript button (a round trip while still online).
     page.get_by_role("button", name="Add another person").click()
-    page.locator("#id_perpetrators-1-force").select_option(label="Sangaris")
-    page.locator("#id_perpetrators-1-nationality").select_option(label="Chad")
-    page.locator("#id_perpetrators-1-personnel_category").select_option("military_contingent")
+    fill_perpetrator(page, 1, nationality="Chad")
     page.locator("#id_perpetrators-1-unit").fill("Battalion 7")
     wait_for_draft(page, "Battalion 7")
     csrf = page.locator("form.intake input[name=csrfmiddlewaretoken]").input_value()
@@ -131,7 +122,7 @@ def test_it_keeps_no_narrative_where_web_crypto_is_unavailable(login, live_serve
     # As on a plain-http address: no secure context, so no Web Crypto.
     page.add_init_script("Object.defineProperty(window, 'isSecureContext', {value: false});")
     page.goto(f"{live_server.url}/allegations/new/")
-    fill_intake(page)
+    fill_draft_intake(page)
     page.get_by_label("Location (region / prefecture)").fill("Kaga-Bandoro")
     wait_for_draft(page, "Kaga-Bandoro")
     (draft,) = drafts(page).values()
@@ -149,7 +140,7 @@ def test_it_cannot_open_another_users_sealed_narrative(login, live_server, offic
     """A draft copied under another user's storage name does not decrypt: the key is per user."""
     page = login(officer)
     page.goto(f"{live_server.url}/allegations/new/")
-    fill_intake(page)
+    fill_draft_intake(page)
     wait_for_draft(page, "Dekoa")
     (stolen,) = drafts(page).values()
     page.get_by_role("button", name="Sign out").click()

@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from allegations.models import Allegation
+from tests.browser.intake import fill_intake
 from tests.factories import MemberStateFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,16 +37,8 @@ def test_it_records_an_allegation_and_uses_the_main_pages_without_javascript(
 
     expect(page.locator("fieldset.perpetrator")).to_have_count(1)
     expect(page.locator("[data-draft-banner]")).to_be_hidden()
-    page.get_by_label("Location (region / prefecture)").fill("Sibut, Kemo")
-    page.get_by_role("textbox", name="Date received", exact=True).fill("2016-04-12")
-    page.get_by_label("Date of incident").fill("2016-03-14")
-    page.get_by_role("combobox", name="Source", exact=True).select_option("witness")
-    page.get_by_role("combobox", name="Type", exact=True).select_option("SE")
-    page.get_by_role("combobox", name="Subtype", exact=True).select_option("transactional_sex")
-    page.get_by_label("Narrative", exact=True).fill("Reported by a witness at the market.")
-    page.locator("#id_perpetrators-0-force").select_option(label="Sangaris")
-    page.locator("#id_perpetrators-0-nationality").select_option(label="France")
-    page.locator("#id_perpetrators-0-personnel_category").select_option("military_contingent")
+    fill_intake(page, location="Sibut, Kemo", incident="2016-03-14", source="witness", kind="SE",
+                subtype="transactional_sex", narrative="Reported by a witness at the market.")
     page.wait_for_timeout(800)  # the draft script would have saved by now, were it running
     assert page.evaluate("() => window.localStorage.length") == 0
     page.get_by_role("button", name="Add another person").click()  # a plain submit: the server adds the row
