@@ -13,11 +13,12 @@ from allegations.models import (
     DatePrecision,
     InterimAction,
     Status,
+    format_incident_date,
 )
 from allegations.services import PERPETRATOR_FIELDS
 from core.drafts import mark_draft_fields
 from core.models import Force, MemberState, Mission
-from core.widgets import CompactSelect
+from core.widgets import CompactSelect, IsoDateInput
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
@@ -47,8 +48,9 @@ class IncidentDateField(forms.CharField):
 
     @staticmethod
     def initial_for(allegation: Allegation) -> str:
-        shown = allegation.incident_date_display
-        return "" if shown == "Unknown" else shown
+        if not allegation.incident_date_known:
+            return ""
+        return format_incident_date(allegation.incident_date, allegation.incident_date_precision)
 
 
 class AllegationForm(forms.ModelForm):
@@ -70,7 +72,7 @@ class AllegationForm(forms.ModelForm):
             "narrative_confidential",
         ]
         widgets = {
-            "date_received": forms.DateInput(attrs={"type": "date"}),
+            "date_received": IsoDateInput(),
             "narrative": forms.Textarea(attrs={"rows": 8}),
             **{name: CompactSelect for name in ("mission", "country", "source", "allegation_type", "subtype",
                                                 "credibility")},

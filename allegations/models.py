@@ -2,6 +2,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -157,8 +159,23 @@ class Allegation(models.Model):
         return self.children_involved
 
     @property
+    def incident_date_known(self) -> bool:
+        return self.incident_date is not None and self.incident_date_precision != DatePrecision.UNKNOWN
+
+    @property
     def incident_date_display(self) -> str:
+        """For tables: 2016-03-14, 2016-03, or "Unknown" in the reader's language."""
+        if not self.incident_date_known:
+            return gettext("Unknown")
         return format_incident_date(self.incident_date, self.incident_date_precision)
+
+    @property
+    def incident_date_in_words(self) -> str:
+        """For letters and detail pages: "14 March 2016", "March 2016" (mars 2016), or "Unknown"."""
+        if not self.incident_date_known:
+            return gettext("Unknown")
+        precision_format = "YEAR_MONTH_FORMAT" if self.incident_date_precision == DatePrecision.MONTH else "DATE_FORMAT"
+        return date_format(self.incident_date, precision_format)
 
     @property
     def allowed_transitions(self) -> list[Status]:

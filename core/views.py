@@ -14,6 +14,7 @@ from core.forms import add_service_errors
 from core.models import AuditEvent
 from core.paging import paginate
 from core.tokens import api_token_create, api_token_revoke, tokens_of
+from core.widgets import IsoDateInput
 
 
 class AuditFilterForm(forms.Form):
@@ -21,8 +22,8 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(label=_("Action"), required=False)
     outcome = forms.ChoiceField(label=_("Outcome"), required=False,
                                 choices=[("", _("Any outcome"))] + AuditEvent.Outcome.choices)
-    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label=_("From"), required=False, widget=IsoDateInput())
+    until = forms.DateField(label=_("To"), required=False, widget=IsoDateInput())
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -25,3 +25,13 @@ class CompactSelect(forms.Select):
                          else rendered)
         return format_html("<select name=\"{}\"{}>{}</select>", widget["name"], flatatt(widget["attrs"]),
                            format_html_join("", "{}", ((part,) for part in parts)))
+
+
+class IsoDateInput(forms.DateInput):
+    """A browser date picker. Its value must be ISO 8601 whatever the language: a French page would
+    otherwise write 12/04/2016, which the picker rejects, and the date would be lost on save."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core.models import MemberState, Mission, RegionalOrganisation
+from core.widgets import IsoDateInput
 from referrals.models import AuthorityResponse, InvestigationOutcome
 
 
@@ -34,11 +35,11 @@ class DraftForm(forms.Form):
 class RecordForm(forms.Form):
     response = forms.ChoiceField(label=_("Answer"), choices=AuthorityResponse.choices)
     response_on = forms.DateField(label=_("Answer received on"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+                                  widget=IsoDateInput())
     investigation_officer = forms.CharField(label=_("National investigation officer"), max_length=200, required=False)
     outcome = forms.ChoiceField(label=_("Investigation outcome"), choices=InvestigationOutcome.choices)
     outcome_on = forms.DateField(label=_("Outcome reported on"), required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+                                 widget=IsoDateInput())
     accountability_measures = forms.CharField(label=_("Accountability measures reported"), required=False,
                                               max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
     close = forms.BooleanField(label=_("Close the follow-up"), required=False)

@@ -26,10 +26,19 @@ def reports_scope(user):
     return Allegation.objects.visible_to(user)
 
 
+def annex_file(base, *, year: int, fmt: str, table: str = "", filters: AnnexFilters = AnnexFilters(),
+               language: str | None = None) -> tuple[Annex, bytes, str, str]:
+    """Build and write one export: (annex, content, content type, file name). CSV and XLSX are in
+    `language` (default: the active one); JSON always in English, keys and values, for programs."""
+    with translation.override("en" if fmt == "json" else language or translation.get_language()):
+        annex = build_annex(base, year=year, filters=filters)
+        return (annex, *render(annex, fmt, table))
+
+
 def export_now(*, user, year: int, fmt: str, table: str = "", filters: AnnexFilters, request: HttpRequest | None = None
                ) -> tuple[bytes, str, str]:
-    annex = build_annex(reports_scope(user), year=year, filters=filters)
-    content, content_type, name = render(annex, fmt, table)
+    annex, content, content_type, name = annex_file(reports_scope(user), year=year, fmt=fmt, table=table,
+                                                    filters=filters)
     audit_record(action="export", actor=user, request=request, object_type="reporting.annex", object_id=str(year),
                  detail={"year": year, "format": fmt, "table": table, "filters": filters.as_dict(),
                          "rows": len(annex.allegations)})
@@ -71,11 +80,9 @@ def export_job_build(job_id) -> None:
 def _build(job: ExportJob) -> None:
     ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, progress=10)
     params = job.params
-    with translation.override(params.get("language", settings.LANGUAGE_CODE)):
-        annex = build_annex(reports_scope(job.requested_by), year=params["year"],
-                            filters=AnnexFilters(**params["filters"]))
-        ExportJob.objects.filter(pk=job.pk).update(progress=60)
-        content, content_type, name = render(annex, params["format"], params["table"])
+    annex, content, content_type, name = annex_file(
+        reports_scope(job.requested_by), year=params["year"], fmt=params["format"], table=params["table"],
+        filters=AnnexFilters(**params["filters"]), language=params.get("language", settings.LANGUAGE_CODE))
     settings.SEA_EXPORT_DIR.mkdir(parents=True, exist_ok=True)
     job.path.write_bytes(content)
     job.path.chmod(0o600)

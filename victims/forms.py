@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.models import FocalPoint, Mission
+from core.widgets import IsoDateInput
 from victims.models import (
     IDENTITY_FIELDS,
     AssistanceCategory,
@@ -22,7 +23,7 @@ class VictimForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
     other_names = forms.CharField(label=_("Other names or aliases"), max_length=200, required=False)
     date_of_birth = forms.DateField(label=_("Date of birth"), required=False,
-                                    widget=forms.DateInput(attrs={"type": "date"}))
+                                    widget=IsoDateInput())
     contact_details = forms.CharField(label=_("Contact details"), max_length=500, required=False,
                                       widget=forms.Textarea(attrs={"rows": 2}))
     current_location = forms.CharField(label=_("Current location"), max_length=300, required=False)
@@ -66,12 +67,12 @@ class ConsentForm(forms.Form):
 class NeedForm(forms.Form):
     category = forms.ChoiceField(label=_("Assistance needed"), choices=AssistanceCategory.choices)
     identified_on = forms.DateField(label=_("Identified on"), required=False,
-                                    widget=forms.DateInput(attrs={"type": "date"}), help_text=_("Empty: today."))
+                                    widget=IsoDateInput(), help_text=_("Empty: today."))
     provider = forms.ModelChoiceField(label=_("Service provider"), queryset=ServiceProvider.objects.none(),
                                       required=False, help_text=_("Can be chosen later, when referring."))
     assigned_advocate = forms.ModelChoiceField(label=_("Assigned advocate"), queryset=None, required=False)
     follow_up_on = forms.DateField(label=_("Next follow-up"), required=False,
-                                   widget=forms.DateInput(attrs={"type": "date"}))
+                                   widget=IsoDateInput())
     notes = forms.CharField(label=_("Notes (stored encrypted)"), required=False, max_length=5000,
                             widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -92,7 +93,7 @@ class NeedEditForm(NeedForm):
 class NeedTransitionForm(forms.Form):
     to_status = forms.ChoiceField(choices=AssistanceStatus.choices, widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
-    on = forms.DateField(label=_("On"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+    on = forms.DateField(label=_("On"), required=False, widget=IsoDateInput(),
                          help_text=_("Empty: today."))
     provider = forms.ModelChoiceField(label=_("Refer to"), queryset=ServiceProvider.objects.none(), required=False)
 
@@ -111,9 +112,9 @@ class SafeguardingForm(forms.Form):
     guardian_relationship = forms.CharField(label=_("Guardian's relationship to the child"), max_length=60,
                                             required=False)
     best_interests_assessed_on = forms.DateField(label=_("Best-interests assessment on"), required=False,
-                                                 widget=forms.DateInput(attrs={"type": "date"}))
+                                                 widget=IsoDateInput())
     child_protection_referred_on = forms.DateField(label=_("Referred to child protection on"), required=False,
-                                                   widget=forms.DateInput(attrs={"type": "date"}))
+                                                   widget=IsoDateInput())
     child_protection_agency = forms.CharField(label=_("Child-protection agency"), max_length=160, required=False)
 
     def __init__(self, *args: Any, with_identity: bool, **kwargs: Any) -> None:
@@ -125,18 +126,18 @@ class SafeguardingForm(forms.Form):
 
 
 class PaternityClaimForm(forms.Form):
-    claim_date = forms.DateField(label=_("Claim date"), widget=forms.DateInput(attrs={"type": "date"}))
+    claim_date = forms.DateField(label=_("Claim date"), widget=IsoDateInput())
     focal_point = forms.ModelChoiceField(label=_("Member State paternity focal point"), required=False,
                                          queryset=FocalPoint.objects.filter(role=FocalPoint.Role.PATERNITY, active=True))
     focal_point_notified_on = forms.DateField(label=_("Focal point notified on"), required=False,
-                                              widget=forms.DateInput(attrs={"type": "date"}))
+                                              widget=IsoDateInput())
     dna_status = forms.ChoiceField(label=_("DNA sample"), choices=PaternityClaim.DnaStatus.choices)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=PaternityClaim.Outcome.choices)
     support_status = forms.ChoiceField(label=_("Child support"), choices=PaternityClaim.Support.choices)
 
 
 class ContactForm(forms.Form):
-    contacted_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    contacted_on = forms.DateField(label=_("Date"), widget=IsoDateInput())
     channel = forms.ChoiceField(label=_("Channel"), choices=ContactChannel.choices)
     content = forms.CharField(label=_("What was discussed (stored encrypted)"), max_length=5000,
                               widget=forms.Textarea(attrs={"rows": 3}))

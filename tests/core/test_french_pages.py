@@ -52,3 +52,11 @@ def test_form_errors_and_choices_come_in_french(in_french, officer, car):
     assert "Rien n’a été enregistré. Veuillez corriger les champs signalés ci-dessous." in page
     assert "Exploitation sexuelle" in page
     assert "Ce champ est obligatoire." in page  # Django's own French catalogue
+
+
+def test_a_french_edit_form_gives_the_date_picker_its_iso_date_back(in_french, officer, credible):
+    """A picker rejects 02/05/2016: the date would show empty and be lost on save."""
+    client = in_french(officer)
+    page = client.get(f"/allegations/{credible.pk}/edit/").content.decode()
+    assert re.search(r'<input type="date" name="date_received" value="2016-05-02"', page)
+    assert "Date de réception" in page

@@ -180,3 +180,19 @@ def test_nothing_is_marked_sent_when_no_focal_point_is_left(officer, chief, cred
         referral_send(referral_id=referral.pk)
     assert Referral.objects.get().status == ReferralStatus.APPROVED
     assert not OutboundEmail.objects.exists() and mail.outbox == []
+
+
+@pytest.mark.parametrize("precision, english, french", [
+    ("day", "14 April 2016", "14 avril 2016"),
+    ("month", "April 2016", "avril 2016"),
+    ("unknown", "Unknown", "Inconnu"),
+])
+def test_the_incident_date_is_written_in_words_in_the_notice(officer, credible, france, precision, english, french):
+    credible.incident_date = None if precision == "unknown" else datetime.date(2016, 4, 14)
+    credible.incident_date_precision = precision
+    credible.save()
+    for language, expected in (("en", english), ("fr", french)):
+        referral = referral_draft(actor=officer, allegation=credible, member_state=france, language=language)
+        notice = render_notification(referral)
+        line = next(x for x in notice.text.splitlines() if x.startswith("- Date"))
+        assert line.endswith(f": {expected}"), line

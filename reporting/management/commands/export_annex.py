@@ -2,11 +2,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
 
 from core.audit import audit_record
-from reporting.annex import all_allegations, build_annex
-from reporting.exports import render
+from reporting.annex import all_allegations
+from reporting.services import annex_file
 
 
 class Command(BaseCommand):
@@ -19,14 +18,13 @@ class Command(BaseCommand):
         parser.add_argument("--table", choices=["allegations", "summary"], default="")
         parser.add_argument("--out", required=True)
         parser.add_argument("--language", choices=[code for code, _name in settings.LANGUAGES], default="en",
-                            help="language of the headings and labels in CSV and XLSX (JSON keys stay English)")
+                            help="language of the headings and labels in CSV and XLSX (JSON is always English)")
 
     def handle(self, *args, year: int, format: str, table: str, out: str, language: str, **options) -> None:
         if not 1990 <= year <= 2100:
             raise CommandError("--year must be a year such as 2016")
-        with translation.override(language):
-            annex = build_annex(all_allegations(), year=year)
-            content, _type, _name = render(annex, format, table)
+        annex, content, _type, _name = annex_file(all_allegations(), year=year, fmt=format, table=table,
+                                                  language=language)
         Path(out).write_bytes(content)
         audit_record(action="export", object_type="reporting.annex", object_id=str(year),
                      detail={"year": year, "format": format, "table": table, "via": "command line",
