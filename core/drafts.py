@@ -2,32 +2,42 @@
 
 The server only hands the page two opaque values: the draft's storage id (per user and form, so
 localStorage names say nothing of who or which allegation) and the user's draft key, which the
-script uses to seal the narrative with AES-GCM. Both are HMACs of SECRET_KEY, never stored: a copied
-disk without a signed-in page cannot read a sealed narrative.
+script uses to seal every kept value with AES-GCM. Both are derived, never stored, from the project's
+dedicated key material (the blind-index key of core.crypto, never SECRET_KEY, see DESIGN.md), each by
+HMAC-SHA256 under its own label, so neither can be confused with a blind index or with the other:
+a copied disk without a signed-in page cannot read a kept draft.
 """
 
 import base64
+import hashlib
+import hmac
 
 from django.forms import Form, HiddenInput
 from django.http import HttpRequest
-from django.utils.crypto import salted_hmac
 
-SALT = "sea_cases.core.drafts"
+from core.crypto import keyring
+
+ID_LABEL = b"sea-cases intake draft id v1"
+KEY_LABEL = b"sea-cases intake draft key v1"
 SESSION_KEY = "sea_draft_saved"
-SEALED = "sealed"  # stored encrypted on the server, so only sealed in the browser
+SEALED = "sealed"  # stored encrypted on the server (every kept value is sealed in the browser anyway)
 PLAIN = "plain"
+
+
+def _derive(label: bytes, message: str) -> bytes:
+    """HMAC-SHA256 of the blind-index key, domain-separated by label (\x00 cannot occur in a label)."""
+    return hmac.new(keyring().blind_index_key, label + b"\x00" + message.encode("utf-8"), hashlib.sha256).digest()
 
 
 def draft_id(user, allegation=None) -> str:
     pk = getattr(allegation, "pk", None)  # templates pass "" for "no allegation"
     form = f"edit:{pk}" if pk else "new"
-    return salted_hmac(f"{SALT}.id", f"{user.pk}:{form}", algorithm="sha256").hexdigest()[:32]
+    return _derive(ID_LABEL, f"{user.pk}:{form}").hex()[:32]
 
 
 def draft_key(user) -> str:
     """The user's 256-bit draft key, base64: only ever sent inside a no-store, signed-in page."""
-    digest = salted_hmac(f"{SALT}.key", f"user:{user.pk}", algorithm="sha256").digest()
-    return base64.b64encode(digest).decode()
+    return base64.b64encode(_derive(KEY_LABEL, f"user:{user.pk}")).decode()
 
 
 def mark_draft_fields(form: Form, *, sealed: tuple[str, ...] = ()) -> None:

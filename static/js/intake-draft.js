@@ -2,46 +2,76 @@
  *
  * Progressive enhancement: without this script the form works exactly the same.
  * - Only controls marked data-draft are kept; never hidden fields, passwords, files or the CSRF token.
- * - data-draft="sealed" controls (the narrative, stored encrypted on the server) are kept only
- *   AES-GCM-encrypted under the per-user key carried by the signed-in page (form[data-draft-key]);
- *   without Web Crypto (non-secure context) they are not kept at all.
- * - The draft is dropped after a successful save (body[data-draft-saved]), on "Cancel" and on sign-out.
+ * - Every kept value is sealed in one AES-GCM box under the per-user key carried by the signed-in
+ *   page (form[data-draft-key]); only the time it was saved and the number of perpetrator rows stay
+ *   in clear. Without Web Crypto (non-secure context) nothing is kept at all.
+ * - A draft belongs to the tab that wrote or restored it (sessionStorage "sea-draft-owner:<id>"):
+ *   after a successful save (body[data-draft-saved]) only that tab drops it, so a draft still on offer
+ *   is never deleted because another allegation was recorded. Also dropped on "Discard", "Cancel",
+ *   on sign-out (all drafts of this browser), and on any signed-in page once older than 14 days.
  */
 (function () {
   "use strict";
   var PREFIX = "sea-draft:";
+  var OWNER = "sea-draft-owner:";
+  var VERSION = 2;
   var MAX_AGE_MS = 14 * 24 * 3600 * 1000;
-  var store;
+  var store, tab = null;
   try {
     store = window.localStorage;
     store.getItem(PREFIX);
   } catch (e) {
     return; // storage switched off: nothing to do
   }
+  try {
+    tab = window.sessionStorage;
+    tab.getItem(OWNER);
+  } catch (e) {
+    tab = null; // without it this tab owns nothing: a saved draft is then left for "Discard" or expiry
+  }
 
-  function clearAll() {
+  function owns(id) { try { return !!tab && tab.getItem(OWNER + id) === "1"; } catch (e) { return false; } }
+  function own(id) { try { if (tab) tab.setItem(OWNER + id, "1"); } catch (e) { /* not owned */ } }
+  function disown(id) { try { if (tab) tab.removeItem(OWNER + id); } catch (e) { /* nothing to drop */ } }
+  function drop(id) { store.removeItem(PREFIX + id); disown(id); }
+
+  function names() {
+    var all = [];
     for (var i = store.length - 1; i >= 0; i--) {
       var name = store.key(i);
-      if (name && name.indexOf(PREFIX) === 0) store.removeItem(name);
+      if (name && name.indexOf(PREFIX) === 0) all.push(name);
     }
+    return all;
   }
+  function fresh(draft) {
+    return !!draft && draft.v === VERSION && !!draft.box &&
+      Date.now() - Date.parse(draft.savedAt) < MAX_AGE_MS; // NaN (no date) is not fresh
+  }
+  function parse(name) {
+    try { return JSON.parse(store.getItem(name)); } catch (e) { return null; }
+  }
+  // Expired, unreadable or older-format drafts (which kept values in clear) go, whoever typed them.
+  names().forEach(function (name) { if (!fresh(parse(name))) store.removeItem(name); });
+
+  var signingOut = false; // a save already under way (typing, or the change as focus leaves) must not write after
   document.querySelectorAll("form[data-draft-signout]").forEach(function (f) {
-    f.addEventListener("submit", clearAll);
+    f.addEventListener("submit", function () {
+      signingOut = true;
+      names().forEach(function (name) { drop(name.slice(PREFIX.length)); });
+    });
   });
   var saved = document.body.getAttribute("data-draft-saved");
-  if (saved) store.removeItem(PREFIX + saved);
+  if (saved && owns(saved)) drop(saved); // another tab's (or an ignored, kept) draft stays on offer
 
   var form = document.querySelector("form[data-draft-id]");
   if (!form) return;
-  var storageKey = PREFIX + form.getAttribute("data-draft-id");
+  var id = form.getAttribute("data-draft-id");
+  var storageKey = PREFIX + id;
   var banner = document.querySelector("[data-draft-banner]");
+  var status = document.querySelector("[data-draft-status]");
   var subtle = window.isSecureContext && window.crypto && window.crypto.subtle;
-  var keyPromise = null;
-  if (subtle && form.getAttribute("data-draft-key")) {
-    keyPromise = subtle.importKey("raw", fromBase64(form.getAttribute("data-draft-key")), "AES-GCM", false,
-      ["encrypt", "decrypt"]).catch(function () { return null; });
-  }
-  var aad = new TextEncoder().encode(storageKey); // a sealed value only opens under this user and form
+  if (!subtle || !form.getAttribute("data-draft-key")) return; // cannot seal: keep nothing
+  var aad = new TextEncoder().encode(storageKey); // a box only opens under this user and form
 
   function toBase64(bytes) {
     var s = "";
@@ -54,6 +84,13 @@
     for (var i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
     return bytes;
   }
+  var keyPromise;
+  try {
+    keyPromise = subtle.importKey("raw", fromBase64(form.getAttribute("data-draft-key")), "AES-GCM", false,
+      ["encrypt", "decrypt"]).catch(function () { return null; });
+  } catch (e) {
+    return;
+  }
 
   function controls() {
     return Array.prototype.filter.call(form.elements, function (el) {
@@ -64,34 +101,29 @@
   function rows() { return form.querySelectorAll("fieldset.perpetrator"); }
 
   function collect() {
-    var plain = {}, sealed = {}, anySealed = false;
+    var values = {};
     controls().forEach(function (el) {
-      var isSealed = el.getAttribute("data-draft") === "sealed";
-      var bucket = isSealed ? sealed : plain;
       if (el.type === "checkbox" || el.type === "radio") {
-        if (!bucket[el.name]) bucket[el.name] = [];
-        if (el.checked) bucket[el.name].push(el.value);
+        if (!values[el.name]) values[el.name] = [];
+        if (el.checked) values[el.name].push(el.value);
       } else {
-        bucket[el.name] = el.value;
-        if (isSealed && el.value) anySealed = true;
+        values[el.name] = el.value;
       }
     });
-    return { plain: plain, sealed: sealed, anySealed: anySealed };
+    return values;
   }
 
-  function seal(values) {
-    if (!keyPromise) return Promise.resolve(null);
+  function seal(sealedData) {
     return keyPromise.then(function (key) {
       if (!key) return null;
       var iv = crypto.getRandomValues(new Uint8Array(12));
-      var data = new TextEncoder().encode(JSON.stringify(values));
+      var data = new TextEncoder().encode(JSON.stringify(sealedData));
       return subtle.encrypt({ name: "AES-GCM", iv: iv, additionalData: aad }, key, data).then(function (ct) {
         return { iv: toBase64(iv), data: toBase64(ct) };
       });
     });
   }
   function unseal(box) {
-    if (!box || !keyPromise) return Promise.resolve(null);
     return keyPromise.then(function (key) {
       if (!key) return null;
       return subtle.decrypt({ name: "AES-GCM", iv: fromBase64(box.iv), additionalData: aad }, key,
@@ -102,18 +134,13 @@
   var pending = false; // a kept draft is on offer: do not overwrite it before the officer chooses
   var timer = null;
   function save() {
-    if (pending) return Promise.resolve();
-    var values = collect();
-    return seal(values.anySealed ? values.sealed : null).then(function (box) {
-      store.setItem(storageKey, JSON.stringify({
-        v: 1,
-        savedAt: new Date().toISOString(),
-        rows: rows().length,
-        version: form.getAttribute("data-draft-version") || null,
-        fields: values.plain,
-        sealed: values.anySealed ? box : null,
-        unsealed: values.anySealed && !box // the narrative could not be kept
-      }));
+    if (pending || signingOut) return Promise.resolve();
+    var rowCount = rows().length;
+    var sealedData = { fields: collect(), version: form.getAttribute("data-draft-version") || null };
+    return seal(sealedData).then(function (box) {
+      if (!box || pending || signingOut) return; // never keep anything unsealed
+      store.setItem(storageKey, JSON.stringify({ v: VERSION, savedAt: new Date().toISOString(), rows: rowCount, box: box }));
+      own(id);
     }).catch(function () { /* storage full or refused: the form still works */ });
   }
   function saveSoon() {
@@ -124,7 +151,7 @@
   form.addEventListener("change", saveSoon);
   form.addEventListener("submit", function () { clearTimeout(timer); save(); });
   var cancel = form.querySelector("[data-draft-cancel]");
-  if (cancel) cancel.addEventListener("click", function () { store.removeItem(storageKey); });
+  if (cancel) cancel.addEventListener("click", function () { drop(id); });
 
   function addRow() {
     var all = rows(), last = all[all.length - 1];
@@ -167,51 +194,54 @@
     });
   }
 
-  function read() {
-    try {
-      var draft = JSON.parse(store.getItem(storageKey));
-      if (draft && draft.v === 1 && Date.now() - Date.parse(draft.savedAt) < MAX_AGE_MS) return draft;
-    } catch (e) { /* unreadable: dropped below */ }
-    store.removeItem(storageKey);
-    return null;
+  function announce(text) {
+    if (!status) return;
+    status.textContent = "";
+    setTimeout(function () { status.textContent = text; }, 100); // the live region was there, empty, since load
   }
 
-  var draft = store.getItem(storageKey) ? read() : null;
+  // A fresh form: whatever is kept now is on offer, not this tab's work in progress (until restored).
+  if (!form.hasAttribute("data-draft-bound")) disown(id);
+  var stored = store.getItem(storageKey) ? parse(storageKey) : null;
   // A re-rendered form (validation error, "Add another person") already shows what was typed.
-  if (!draft || form.hasAttribute("data-draft-bound") || !banner) return;
+  if (!fresh(stored) || form.hasAttribute("data-draft-bound") || !banner) return;
   pending = true;
-  var message = banner.querySelector("[data-draft-message]");
-  var when = new Date(draft.savedAt).toLocaleString(document.documentElement.lang || undefined,
-    { dateStyle: "medium", timeStyle: "short" });
-  message.textContent = message.getAttribute("data-draft-message").replace("{time}", when);
-  banner.hidden = false;
+  unseal(stored.box).then(function (values) {
+    var message = banner.querySelector("[data-draft-message]");
+    var unopenable = banner.querySelector("[data-draft-unopenable]");
+    var text;
+    if (values && values.fields) {
+      var when = new Date(stored.savedAt).toLocaleString(document.documentElement.lang || undefined,
+        { dateStyle: "medium", timeStyle: "short" });
+      text = message.getAttribute("data-draft-message").replace("{time}", when);
+      message.textContent = text;
+    } else { // sealed under another key (keys changed, or copied from another account or form)
+      banner.querySelectorAll("p, [data-draft-restore]").forEach(function (el) { el.hidden = el !== unopenable; });
+      unopenable.hidden = false;
+      text = unopenable.textContent;
+    }
+    banner.hidden = false;
+    announce(text);
 
-  function done() {
-    banner.hidden = true;
-    pending = false;
-    var first = controls()[0];
-    if (first) first.focus();
-  }
-  banner.querySelector("[data-draft-restore]").addEventListener("click", function () {
-    while (rows().length < (draft.rows || 0) && addRow()) { /* one more perpetrator row */ }
-    apply(draft.fields);
-    var version = form.querySelector("input[name='version']");
-    if (version && draft.version) version.value = draft.version; // a stale draft gets the 409 page, not a silent overwrite
-    unseal(draft.sealed).then(function (sealedValues) {
-      apply(sealedValues);
-      var lost = draft.unsealed || (draft.sealed && !sealedValues);
-      var note = banner.querySelector("[data-draft-unsealed]");
+    function done() {
+      banner.hidden = true;
+      if (status) status.textContent = "";
+      pending = false;
+      var first = controls()[0];
+      if (first) first.focus();
+    }
+    banner.querySelector("[data-draft-restore]").addEventListener("click", function () {
+      if (!values) return;
+      while (rows().length < (stored.rows || 0) && addRow()) { /* one more perpetrator row */ }
+      apply(values.fields);
+      var version = form.querySelector("input[name='version']");
+      if (version && values.version) version.value = values.version; // a stale draft gets the 409 page, not a silent overwrite
+      own(id); // this tab now carries the draft: its successful save drops it
       done();
-      if (lost && note) {
-        banner.querySelectorAll("p, button").forEach(function (el) { el.hidden = el !== note; });
-        note.hidden = false;
-        banner.hidden = false;
-      }
-      save();
     });
-  });
-  banner.querySelector("[data-draft-discard]").addEventListener("click", function () {
-    store.removeItem(storageKey);
-    done();
+    banner.querySelector("[data-draft-discard]").addEventListener("click", function () {
+      drop(id);
+      done();
+    });
   });
 })();

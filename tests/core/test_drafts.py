@@ -1,11 +1,15 @@
 """Server side of the local intake draft: opaque ids, per-user keys, what may be kept, when it is dropped."""
 
 import base64
+import hashlib
+import hmac
 import re
 
 import pytest
+from django.test import override_settings
 
 from allegations.forms import AllegationForm, perpetrator_formset
+from core.crypto import blind_index, keyring, new_key
 from core.drafts import draft_id, draft_key
 from core.widgets import CompactSelect
 from tests.allegations.test_intake import intake_data
@@ -24,6 +28,20 @@ def test_it_gives_each_user_and_form_its_own_opaque_draft_name_and_key(officer, 
     assert draft_id(officer) == draft_id(officer)  # stable: the draft is found again after signing in anew
     assert draft_key(officer) != draft_key(teammate)
     assert len(base64.b64decode(draft_key(officer))) == 32
+
+
+def test_it_derives_the_draft_name_and_key_from_the_dedicated_key_material_not_secret_key(officer):
+    """DESIGN.md: no encryption key comes from SECRET_KEY. The blind-index key, under distinct labels, does."""
+    name, key = draft_id(officer), draft_key(officer)
+    with override_settings(SECRET_KEY="another secret key entirely, of the proper length and entropy!"):
+        assert (draft_id(officer), draft_key(officer)) == (name, key)
+    with override_settings(SEA_BLIND_INDEX_KEY=new_key()):
+        assert draft_id(officer) != name and draft_key(officer) != key
+    expected = hmac.new(keyring().blind_index_key, b"sea-cases intake draft key v1\x00user:" + str(officer.pk).encode(),
+                        hashlib.sha256).digest()
+    assert base64.b64decode(key) == expected
+    # Domain-separated: neither is a blind index of the same input, nor a prefix of the other.
+    assert blind_index(f"user:{officer.pk}") != expected.hex() and not expected.hex().startswith(name)
 
 
 def test_it_marks_only_intake_controls_and_seals_the_narrative(officer, car, sangaris):
