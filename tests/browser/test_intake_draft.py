@@ -3,6 +3,7 @@
 import base64
 import json
 import time
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -14,6 +15,8 @@ from allegations.models import Allegation
 from core.drafts import draft_key
 from tests.browser.intake import fill_intake, fill_perpetrator
 from tests.factories import AllegationFactory, MemberStateFactory, PerpetratorFactory
+
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NARRATIVE = "Account given to the team at the site, in the presence of the interpreter."
@@ -104,6 +107,8 @@ def test_it_offers_the_draft_back_after_a_dropped_connection_and_forgets_it_once
     expect(banner).to_contain_text("was kept on this device")
     expect(page.locator("[data-draft-status]")).to_contain_text("was kept on this device")  # the live region
     expect(page.locator("#id_perpetrators-1-force")).to_have_count(0)  # a fresh form has one row
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "field-officer-draft-offered.png"))
     banner.get_by_role("button", name="Restore").click()
     expect(banner).to_be_hidden()
     expect(page.get_by_label("Location (region / prefecture)")).to_have_value("Dekoa, Kemo")
