@@ -125,3 +125,18 @@ def language_switch(request: HttpRequest) -> HttpResponse:
     set_language sets the cookie and goes back to `next`."""
     user_set_language(user=request.user, language=request.POST.get("language", ""), request=request)
     return set_language(request)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The one-time link an administrator had sent: the user sets their own password. The link
+    stops working once used (the token covers the password hash) or after PASSWORD_RESET_TIMEOUT."""
+
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("login")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record(action="password_reset_done", request=self.request, actor=form.user, obj=form.user)
+        api_tokens_revoke_all(actor=form.user, user=form.user, reason="password_reset", request=self.request)
+        messages.success(self.request, _("Your password is set. Sign in with it."))
+        return response

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import ipaddress
 import json
+import logging
+import os
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
+from core.crypto import DecryptionError, audit_keys
 from core.models import AuditEvent
+
+checkpoint_logger = logging.getLogger("sea.audit.checkpoint")
 
 GENESIS_HASH = "0" * 64
 # Any constant: serialises chain appends across processes on PostgreSQL.
@@ -30,6 +38,8 @@ def client_ip(request: HttpRequest | None) -> str | None:
 
 
 def event_digest(event: AuditEvent) -> str:
+    """HMAC-SHA256 under the audit key named in the event (events written before the chain was keyed
+    carry no key id and a plain SHA-256: they stay verifiable, but only keyed events may follow them)."""
     payload = {
         "previous": event.previous_hash,
         "at": event.created_at.isoformat(),
@@ -42,7 +52,11 @@ def event_digest(event: AuditEvent) -> str:
         "outcome": event.outcome,
         "detail": event.detail,
     }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+    if not event.key_id:
+        return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+    payload["key"] = event.key_id
+    message = b"sea-audit-event\x00" + json.dumps(payload, sort_keys=True, default=str).encode()
+    return audit_keys().mac(event.key_id, message)
 
 
 def audit_record(
@@ -80,6 +94,7 @@ def audit_record(
             outcome=outcome,
             detail=detail or {},
             previous_hash=last or GENESIS_HASH,
+            key_id=audit_keys().current_id,
         )
         # Round-trip detail through JSON so the digest matches what verification re-reads.
         event.detail = json.loads(json.dumps(event.detail, default=str))
@@ -93,8 +108,6 @@ def read_encrypted(obj: Any, field_name: str, *, actor=None, request: HttpReques
 
     A failure is audited and never rendered as text: the page says the value is unreadable.
     """
-    from core.crypto import DecryptionError
-
     try:
         return getattr(obj, field_name), True
     except DecryptionError:
@@ -106,12 +119,90 @@ def read_encrypted(obj: Any, field_name: str, *, actor=None, request: HttpReques
 def first_broken_link() -> tuple[int, str] | None:
     """Walk the chain in order; the first event whose hash or link does not match, and why."""
     expected_previous = GENESIS_HASH
+    keyed = False
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
         if event.previous_hash != expected_previous:
             return event.pk, "its link to the previous event is broken (an event was removed or reordered)"
-        if event_digest(event) != event.hash:
+        if keyed and not event.key_id:
+            return event.pk, "it is unkeyed after keyed events (written without the audit key)"
+        try:
+            matches = hmac.compare_digest(event_digest(event), event.hash)
+        except DecryptionError:
+            return event.pk, f"its audit key {event.key_id!r} is not configured"
+        if not matches:
             return event.pk, "its content no longer matches its hash (the event was edited)"
+        keyed = keyed or bool(event.key_id)
         expected_previous = event.hash
+    return None
+
+
+# --- checkpoints: the chain's head, signed, kept outside the database ------------------------
+
+def _checkpoint_mac(body: dict, key_id: str) -> str:
+    return audit_keys().mac(key_id, b"sea-audit-checkpoint\x00" + json.dumps(body, sort_keys=True).encode())
+
+
+def audit_checkpoint_write(path: Path | None = None) -> dict | None:
+    """Append a signed line naming the newest event, its hash and the count, to the checkpoint
+    file, and log it (sea.audit.checkpoint) for a log shipper. None while the trail is empty."""
+    head = AuditEvent.objects.order_by("-id").values("id", "hash").first()
+    if head is None:
+        return None
+    keys = audit_keys()
+    body = {"at": timezone.now().isoformat(), "last_id": head["id"], "head": head["hash"],
+            "events": AuditEvent.objects.filter(id__lte=head["id"]).count(), "key": keys.current_id}
+    checkpoint = {**body, "mac": _checkpoint_mac(body, keys.current_id)}
+    path = Path(path or settings.SEA_AUDIT_CHECKPOINT_FILE)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    with os.fdopen(fd, "a") as handle:
+        handle.write(json.dumps(checkpoint, sort_keys=True) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    # The same signed line on the log stream: whatever ships the logs keeps a copy elsewhere.
+    checkpoint_logger.info("audit checkpoint %s", json.dumps(checkpoint, sort_keys=True))
+    return checkpoint
+
+
+class CheckpointError(Exception):
+    """The checkpoint file cannot be trusted (a line edited or forged)."""
+
+
+def latest_checkpoint(path: Path | None = None) -> dict | None:
+    """The last line of the checkpoint file, after checking every line's signature."""
+    path = Path(path or settings.SEA_AUDIT_CHECKPOINT_FILE)
+    if not path.exists():
+        return None
+    latest = None
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            checkpoint = json.loads(line)
+            body = {k: v for k, v in checkpoint.items() if k != "mac"}
+            valid = hmac.compare_digest(_checkpoint_mac(body, checkpoint["key"]), checkpoint["mac"])
+        except (ValueError, KeyError, TypeError, DecryptionError):
+            valid = False
+        if not valid:
+            raise CheckpointError(f"line {number} of {path} is not a valid signed checkpoint")
+        latest = checkpoint
+    return latest
+
+
+def checkpoint_mismatch(checkpoint: dict) -> str | None:
+    """Why the chain in the database does not extend the checkpoint, or None if it does."""
+    event = AuditEvent.objects.filter(pk=checkpoint["last_id"]).values("hash").first()
+    if event is None:
+        newest = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
+        return (f"the checkpoint of {checkpoint['at']} recorded events up to {checkpoint['last_id']}, but the chain "
+                f"ends at {newest or 'nothing'}: the newest events were removed")
+    if event["hash"] != checkpoint["head"]:
+        return (f"event {checkpoint['last_id']} no longer has the hash the checkpoint of {checkpoint['at']} "
+                f"recorded: the chain was rewritten")
+    count = AuditEvent.objects.filter(id__lte=checkpoint["last_id"]).count()
+    if count != checkpoint["events"]:
+        return (f"{checkpoint['events']} events up to {checkpoint['last_id']} were checkpointed at "
+                f"{checkpoint['at']}, {count} are left")
     return None
 
 

@@ -5,7 +5,8 @@ The associated data names the table, column and row, so a ciphertext copied to a
 row or field fails authentication instead of decrypting into the wrong record.
 
 Keys come from ``SEA_FIELD_KEYS`` ("kid:base64key,..." first = current) or from the key
-file ``SEA_KEY_FILE``. They are never derived from SECRET_KEY. Only the embedded demo
+file ``SEA_KEY_FILE``; the audit chain's HMAC keys from ``SEA_AUDIT_KEYS`` (same form) or the
+key file's ``audit_keys``. They are never derived from SECRET_KEY. Only the embedded demo
 creates a key file on first use.
 """
 
@@ -143,7 +144,8 @@ def _parse_field_keys(spec: str) -> list[tuple[str, bytes]]:
 def _create_demo_key_file() -> None:
     path = settings.SEA_KEY_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
-    content = {"field_keys": [{"id": "demo1", "key": new_key()}], "blind_index_key": new_key()}
+    content = {"field_keys": [{"id": "demo1", "key": new_key()}], "blind_index_key": new_key(),
+               "audit_keys": [{"id": "demo-audit1", "key": new_key()}]}
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
         json.dump(content, handle, indent=2)
@@ -175,7 +177,52 @@ def keyring() -> KeyRing:
     return KeyRing(current_id=field_keys[0][0], keys=dict(field_keys), blind_index_key=_decode_key("blind", blind))
 
 
+@dataclass(frozen=True)
+class AuditKeys:
+    """HMAC keys of the audit chain and its checkpoints: apart from the database, like the field
+    keys, so whoever can write the database alone cannot forge or re-chain events."""
+
+    current_id: str
+    keys: dict[str, bytes]
+
+    def mac(self, key_id: str, message: bytes) -> str:
+        key = self.keys.get(key_id)
+        if key is None:
+            raise DecryptionError(f"audit key {key_id!r} is not configured")
+        return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def _demo_audit_key(path) -> list[tuple[str, bytes]]:
+    """Demo key files made before the audit chain was keyed get an audit key added."""
+    data = json.loads(path.read_text())
+    if not data.get("audit_keys"):
+        data["audit_keys"] = [{"id": "demo-audit1", "key": new_key()}]
+        temporary = path.with_suffix(".tmp")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            json.dump(data, handle, indent=2)
+        os.replace(temporary, path)
+    return [(item["id"], _decode_key(item["id"], item["key"])) for item in data["audit_keys"]]
+
+
+@lru_cache(maxsize=1)
+def audit_keys() -> AuditKeys:
+    if settings.SEA_AUDIT_KEYS:
+        pairs = _parse_field_keys(settings.SEA_AUDIT_KEYS)
+    else:
+        keyring()  # the demo creates the key file on first use
+        path = settings.SEA_KEY_FILE
+        pairs = [(item["id"], _decode_key(item["id"], item["key"]))
+                 for item in json.loads(path.read_text()).get("audit_keys", [])]
+        if not pairs and settings.SEA_DEMO:
+            pairs = _demo_audit_key(path)
+    if not pairs:
+        raise ImproperlyConfigured("No audit key: set SEA_AUDIT_KEYS (or audit_keys in SEA_KEY_FILE).")
+    return AuditKeys(current_id=pairs[0][0], keys=dict(pairs))
+
+
 @receiver(setting_changed)
 def _reset_keyring(*, setting: str, **kwargs) -> None:
-    if setting in {"SEA_FIELD_KEYS", "SEA_BLIND_INDEX_KEY", "SEA_KEY_FILE", "SEA_DEMO"}:
+    if setting in {"SEA_FIELD_KEYS", "SEA_BLIND_INDEX_KEY", "SEA_KEY_FILE", "SEA_DEMO", "SEA_AUDIT_KEYS"}:
         keyring.cache_clear()
+        audit_keys.cache_clear()

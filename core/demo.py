@@ -28,6 +28,8 @@ DEMO_USERS = [
     ("advocate.hq", "Jane Connors", VICTIMS_RIGHTS_ADVOCATE, "global-change"),
     ("analyst.hq", "Tomas Berg", HQ_ANALYST, "global"),
     ("admin", "Sam Admin", ADMINISTRATOR, []),
+    # Access that reaches identity takes two administrators: one asks, the other approves.
+    ("admin.two", "Noor Haddad", ADMINISTRATOR, []),
 ]
 
 

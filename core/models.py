@@ -168,6 +168,8 @@ class AuditEvent(models.Model):
     detail = models.JSONField(_("detail"), default=dict, blank=True)
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # The audit key the hash is an HMAC under; blank for events from before the chain was keyed.
+    key_id = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         ordering = ["-id"]
@@ -248,3 +250,57 @@ class UserPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.language or '-'})"
+
+
+class AccessRequest(models.Model):
+    """A grant that would let someone reach victims' identity, waiting for a second administrator.
+
+    One administrator asks, another (neither the asker nor the person concerned) approves; only then
+    is the role, operation scope or personal permission applied. See `core.access`."""
+
+    class Kind(models.TextChoices):
+        ROLE = "role", _("role")
+        SCOPE = "scope", _("operation scope")
+        PERMISSION = "permission", _("personal permission")
+        EMAIL = "email", _("e-mail address (where password-reset links go)")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for a second administrator")
+        APPROVED = "approved", _("approved and applied")
+        REJECTED = "rejected", _("rejected")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_requests",
+                             verbose_name=_("for user"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    group = models.ForeignKey("auth.Group", null=True, blank=True, on_delete=models.CASCADE,
+                              verbose_name=_("role"))
+    mission = models.ForeignKey(Mission, null=True, blank=True, on_delete=models.CASCADE,
+                                verbose_name=_("operation"))
+    # "core.view_mission" / "core.change_mission" for a scope, "victims.view_identity" for a permission
+    permission = models.CharField(_("permission"), max_length=100, blank=True)
+    email = models.EmailField(_("new e-mail address"), blank=True)
+    reason = models.CharField(_("reason"), max_length=300)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("access request")
+        verbose_name_plural = _("access requests")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.describe()}"
+
+    def describe(self) -> str:
+        if self.kind == self.Kind.ROLE:
+            return _("role %(role)s") % {"role": self.group}
+        if self.kind == self.Kind.SCOPE:
+            return _("%(perm)s on %(mission)s") % {"perm": self.permission, "mission": self.mission or _("every operation")}
+        if self.kind == self.Kind.EMAIL:
+            return _("new e-mail address")
+        return self.permission

@@ -21,3 +21,10 @@ def heartbeat_age(url: str) -> float | None:
     """Seconds since a worker last ran the heartbeat, or None if it never did (in the last day)."""
     value = redis.Redis.from_url(url, socket_timeout=2).get(HEARTBEAT_KEY)
     return None if value is None else max(0.0, time.time() - float(value))
+
+
+@shared_task(name="core.tasks.write_audit_checkpoint", ignore_result=True)
+def write_audit_checkpoint() -> None:
+    from core.audit import audit_checkpoint_write
+
+    audit_checkpoint_write()

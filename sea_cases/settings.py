@@ -131,6 +131,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# The one-time link an administrator has sent (administrators never set passwords): one day.
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -261,6 +263,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60.0},
+    "audit-checkpoint": {"task": "core.tasks.write_audit_checkpoint", "schedule": crontab(minute="*/10")},
     "referral-reminder-sweep": {
         "task": "referrals.tasks.sweep_due_reminders",
         "schedule": crontab(minute="*/15"),
@@ -284,6 +287,12 @@ CELERY_BEAT_SCHEDULE = {
 SEA_FIELD_KEYS = os.environ.get("SEA_FIELD_KEYS", "")
 SEA_BLIND_INDEX_KEY = os.environ.get("SEA_BLIND_INDEX_KEY", "")
 SEA_KEY_FILE = Path(os.environ.get("SEA_KEY_FILE", BASE_DIR / "var" / "keys.json"))
+# The audit chain's HMAC keys ("kid:base64key,...", first = current); kept apart from the database.
+SEA_AUDIT_KEYS = os.environ.get("SEA_AUDIT_KEYS", "")
+# Signed checkpoints of the audit chain's head, appended here (and logged to sea.audit.checkpoint)
+# on a schedule; ship the file or the log stream to a place the database's operators cannot write.
+SEA_AUDIT_CHECKPOINT_FILE = Path(os.environ.get("SEA_AUDIT_CHECKPOINT_FILE",
+                                                BASE_DIR / "var" / "audit-checkpoints.jsonl"))
 
 # /healthz says "degraded" when no worker ran the minute heartbeat for this long.
 SEA_HEARTBEAT_MAX_AGE_SECONDS = int(os.environ.get("SEA_HEARTBEAT_MAX_AGE_SECONDS", "300"))
