@@ -2,7 +2,8 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
 COPY pyproject.toml ./
-RUN pip install --no-cache-dir . && useradd --create-home sea
+RUN pip install --no-cache-dir . && useradd --create-home sea \
+    && mkdir -p /srv/sea/checkpoints && chown sea /srv/sea/checkpoints
 COPY . .
 RUN DEBUG=0 SECRET_KEY=collectstatic-only SEA_FIELD_KEYS=build:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA \
     SEA_BLIND_INDEX_KEY=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA python manage.py collectstatic --noinput

@@ -25,6 +25,7 @@ def setup_django() -> None:
 
     os.environ.setdefault("SEA_FIELD_KEYS", f"bench2:{new_key()},bench1:{new_key()}")
     os.environ.setdefault("SEA_BLIND_INDEX_KEY", new_key())
+    os.environ.setdefault("SEA_AUDIT_KEYS", f"bench-audit:{new_key()}")
     django.setup()
     from django.core.management import call_command
 

@@ -30,6 +30,7 @@ from core.crypto import new_key
 print(f"SECRET_KEY={secrets.token_urlsafe(50)}")
 print(f"SEA_FIELD_KEYS=load1:{new_key()}")
 print(f"SEA_BLIND_INDEX_KEY={new_key()}")
+print(f"SEA_AUDIT_KEYS=load-audit:{new_key()}")
 EOF
   )
 fi

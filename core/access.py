@@ -172,6 +172,26 @@ def access_revoke(*, actor, user, kind: str, group: Group | None = None, mission
                  detail=_describe(kind=kind, group=group, mission=mission, permission=permission))
 
 
+def password_reset_link(user) -> str:
+    token = default_token_generator.make_token(user)
+    return settings.SITE_URL + reverse("password_reset_confirm",
+                                       args=[urlsafe_base64_encode(force_bytes(user.pk)), token])
+
+
+def administrator_create(*, username: str, email: str) -> tuple[Any, str]:
+    """The first administrators of an installation (from the server's command line, audited): no
+    password and no superuser; returns the account and its one-time link to set a password."""
+    from core.roles import ADMINISTRATOR, ensure_roles
+
+    with transaction.atomic():
+        user = get_user_model().objects.create(username=username, email=email, is_staff=True)
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        user.groups.add(ensure_roles()[ADMINISTRATOR])
+        audit_record(action="user_create", obj=user, detail={"via": "command line", "role": ADMINISTRATOR})
+    return user, password_reset_link(user)
+
+
 def password_reset_link_send(*, actor, user, audit_context=None) -> None:
     """A one-time link to the user's own address: it stops working once used, or once the password
     changes, or after PASSWORD_RESET_TIMEOUT. The link is a secret: never stored, never shown to the
@@ -180,9 +200,7 @@ def password_reset_link_send(*, actor, user, audit_context=None) -> None:
         raise AccessChangeRefused(_("Change your own password from your account page."))
     if not user.email:
         raise AccessChangeRefused(_("This account has no e-mail address to send a reset link to."))
-    token = default_token_generator.make_token(user)
-    link = settings.SITE_URL + reverse("password_reset_confirm", args=[urlsafe_base64_encode(force_bytes(user.pk)),
-                                                                       token])
+    link = password_reset_link(user)
     with transaction.atomic():
         audit_record(action="password_reset_link_sent", actor=actor, request=audit_context, obj=user)
         send_mail(

@@ -169,8 +169,8 @@ class AccountChangeForm(UserChangeForm):
         super().__init__(*args, **kwargs)
         if "password" in self.fields:
             self.fields["password"].help_text = _(
-                "Administrators never set passwords. Use the action \u201cSend a one-time link to set a "
-                "password\u201d: the link goes to the user's own e-mail address.")
+                "Administrators never set passwords. Use the action “Send a one-time link to set a "
+                "password”: the link goes to the user's own e-mail address.")
 
 
 class AuditedUserAdmin(UserAdmin):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends.filebased import EmailBackend as FileBackend
 from django.db import transaction
 
+from core.identity_parts import identity_fill
 from core.models import Mission, OutboundEmail
 
 
@@ -21,12 +23,14 @@ def send_and_record(
     related=None, related_label: str = "",
 ) -> OutboundEmail:
     """Send, then record. Raises whatever the backend raises (SMTP down): nothing is recorded then,
-    and the caller's transaction (which marks its own row sent) rolls back with it."""
+    and the caller's transaction (which marks its own row sent) rolls back with it.
+
+    `text` and `html` may hold identity placeholders (`core.identity_parts`): the recipient gets
+    them filled, the outbox keeps the placeholders, never the identity."""
     if not to:
         raise ValueError("no recipient: nothing is sent or recorded")
-    message = EmailMultiAlternatives(subject=subject, body=text, to=to, headers={"Message-ID": message_id})
-    if html:
-        message.attach_alternative(html, "text/html")
+    message = _message(subject, identity_fill(text).text, identity_fill(html, html=True).text, to, message_id)
+    message.stored_copy = _message(subject, text, html, to, message_id)
     with transaction.atomic():
         record = OutboundEmail(
             message_id=message_id, recipients=to, subject=subject, body=text, mission=mission,
@@ -36,3 +40,18 @@ def send_and_record(
         record.save(force_insert=True)  # unique message_id: a second send of the same message fails here
         message.send()
     return record
+
+
+def _message(subject: str, text: str, html: str, to: list[str], message_id: str) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(subject=subject, body=text, to=to, headers={"Message-ID": message_id})
+    if html:
+        message.attach_alternative(html, "text/html")
+    return message
+
+
+class OutboxFileBackend(FileBackend):
+    """The demo's stand-in for a mail server: one file per message under EMAIL_FILE_PATH, written
+    as the outbox keeps it (identity as placeholders), so the demo's folder never holds identity."""
+
+    def write_message(self, message) -> None:
+        super().write_message(getattr(message, "stored_copy", message))

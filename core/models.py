@@ -304,3 +304,19 @@ class AccessRequest(models.Model):
         if self.kind == self.Kind.EMAIL:
             return _("new e-mail address")
         return self.permission
+
+
+class IdentityPart(models.Model):
+    """One person's identity as a stored text quoted it (a sent notice, its e-mail), sealed on its
+    own and referenced from the text by a placeholder. Erasing the person deletes their parts, so
+    their identity leaves every stored text at once, with no search through text. See
+    `core.identity_parts`."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    subject_type = models.CharField(max_length=64)
+    subject_id = models.CharField(max_length=64)
+    text = EncryptedTextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["subject_type", "subject_id"], name="identity_part_subject")]

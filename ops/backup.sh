@@ -3,7 +3,7 @@
 #   DATABASE_URL=postgres://... SEA_ATTACHMENT_DIR=/srv/sea/attachments ops/backup.sh /backups
 # Everything in the backup is ciphertext where it matters (identity, narratives, files): it is
 # useless without the field keys, which are NOT in it. Keep the keys (SEA_FIELD_KEYS,
-# SEA_BLIND_INDEX_KEY, or the key file) in a separate, offline place: see README "Backup and restore".
+# SEA_BLIND_INDEX_KEY, SEA_AUDIT_KEYS, or the key file) in a separate, offline place: see README "Backup and restore".
 set -euo pipefail
 dest=${1:?usage: ops/backup.sh DEST_DIR}
 : "${DATABASE_URL:?DATABASE_URL must point at the PostgreSQL database}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,10 +13,12 @@ from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from allegations.models import Allegation, Credibility
 from core.audit import audit_record, get_in_scope_or_404
+from core.identity_parts import identity_fill, identity_part_seal
 from core.locking import lock_current_version
 from core.mail import message_id_for, send_and_record
 from core.models import FocalPoint, MemberState, RegionalOrganisation
@@ -104,8 +107,7 @@ class VictimInNotice:
     age_group: str
     sex: str
     identity_shared: bool
-    full_name: str = ""
-    date_of_birth: datetime.date | None = None
+    identity: str = ""  # the quoted identity, or (in a stored notice) its placeholder
 
 
 @dataclass(frozen=True)
@@ -116,31 +118,50 @@ class Notification:
     shares_identity: bool
 
 
-def render_notification(referral: Referral, *, on: datetime.date | None = None) -> Notification:
+def identity_in_words(victim) -> str:
+    """What a notice quotes of a victim who consented, in the active language."""
+    parts = [_("name: %(name)s") % {"name": victim.full_name}]
+    if victim.other_names:
+        parts.append(_("also known as: %(names)s") % {"names": victim.other_names})
+    if victim.date_of_birth:
+        parts.append(_("born %(date)s") % {"date": date_format(victim.date_of_birth)})
+    return "; ".join(parts)
+
+
+def quote_inline(victim, words: str) -> str:
+    return words
+
+
+def quote_sealed(victim, words: str) -> str:
+    """A notice that will be stored: the identity is sealed apart, the text keeps a placeholder."""
+    return identity_part_seal(subject=victim, text=words)
+
+
+def render_notification(referral: Referral, *, on: datetime.date | None = None,
+                        quote: Callable[[Any, str], str] = quote_inline) -> Notification:
     """What the authority receives. A victim's identity appears only where their latest
-    share_identity_with_member_state consent is "given"; otherwise code, sex and age group."""
+    share_identity_with_member_state consent is "given"; otherwise code, sex and age group.
+    `quote` decides how identity stands in the text: as words (a preview) or sealed apart (sending)."""
     allegation = referral.allegation
-    victims = []
-    for link in allegation.victim_links.select_related("victim"):
-        victim = link.victim
-        shared = consent_allows(victim, ConsentScope.SHARE_WITH_MEMBER_STATE)
-        victims.append(VictimInNotice(
-            code=victim.code, age_group=link.get_age_group_display(), sex=victim.get_sex_display(),
-            identity_shared=shared,
-            full_name=victim.full_name if shared else "",
-            date_of_birth=victim.date_of_birth if shared else None,
-        ))
     on = on or referral.sent_on or timezone.localdate()
-    context = {
-        "referral": referral,
-        "allegation": allegation,
-        "perpetrators": allegation.perpetrators.select_related("force", "nationality"),
-        "victims": victims,
-        "response_due": response_due(on),
-        "investigation_due": investigation_due(on, children_involved=allegation.children_involved),
-        "on": on,
-    }
     with translation.override(referral.language):
+        victims = []
+        for link in allegation.victim_links.select_related("victim"):
+            victim = link.victim
+            shared = consent_allows(victim, ConsentScope.SHARE_WITH_MEMBER_STATE)
+            victims.append(VictimInNotice(
+                code=victim.code, age_group=link.get_age_group_display(), sex=victim.get_sex_display(),
+                identity_shared=shared, identity=quote(victim, identity_in_words(victim)) if shared else "",
+            ))
+        context = {
+            "referral": referral,
+            "allegation": allegation,
+            "perpetrators": allegation.perpetrators.select_related("force", "nationality"),
+            "victims": victims,
+            "response_due": response_due(on),
+            "investigation_due": investigation_due(on, children_involved=allegation.children_involved),
+            "on": on,
+        }
         subject = _("Allegation of sexual exploitation and abuse %(reference)s: request to investigate") % {
             "reference": allegation.reference}
         text = render_to_string("referrals/notification.txt", context)
@@ -149,21 +170,25 @@ def render_notification(referral: Referral, *, on: datetime.date | None = None) 
 
 
 def referral_preview(*, actor, referral: Referral, request: HttpRequest | None = None) -> Notification:
-    """The exact notice, before sending (or as sent). Showing quoted identity is an audited reveal."""
+    """The exact notice, before sending (or as sent, its quoted identity filled in from the sealed
+    parts). Showing quoted identity is an audited reveal of each victim quoted."""
     if referral.status == ReferralStatus.DRAFT:
         notice = render_notification(referral)
+        quoted = {str(link.victim_id) for link in referral.allegation.victim_links.select_related("victim")
+                  if consent_allows(link.victim, ConsentScope.SHARE_WITH_MEMBER_STATE)}
     else:
-        notice = Notification(subject=referral.sent_subject, text=referral.sent_text, html=referral.sent_html,
-                              shares_identity=referral.sent_shares_identity)
+        text, html = identity_fill(referral.sent_text), identity_fill(referral.sent_html, html=True)
+        quoted = {subject_id for _type, subject_id in text.subjects | html.subjects}
+        notice = Notification(subject=referral.sent_subject, text=text.text, html=html.text,
+                              shares_identity=bool(quoted))
     audit_record(action="referral_preview", actor=actor, request=request, obj=referral,
                  detail={"shares_identity": notice.shares_identity})
-    if notice.shares_identity and can_view_identity(actor):
+    if quoted and can_view_identity(actor):
         # Reading a notice that quotes names is a reveal of each of those victims' identity. (Callers
         # show such a notice only to those who may see identity.)
-        for link in referral.allegation.victim_links.select_related("victim"):
-            if consent_allows(link.victim, ConsentScope.SHARE_WITH_MEMBER_STATE):
-                audit_record(action="identity_reveal", actor=actor, request=request, obj=link.victim,
-                             detail={"via": "referral_notice", "referral": str(referral.pk)})
+        for victim_id in sorted(quoted):
+            audit_record(action="identity_reveal", actor=actor, request=request, object_type="victims.victim",
+                         object_id=victim_id, detail={"via": "referral_notice", "referral": str(referral.pk)})
     return notice
 
 
@@ -199,7 +224,7 @@ def referral_send(*, referral_id) -> bool:
         if referral.status != ReferralStatus.APPROVED:
             return False
         today = timezone.localdate()
-        notice = render_notification(referral, on=today)
+        notice = render_notification(referral, on=today, quote=quote_sealed)
         recipients = current_recipients(referral)
         send_and_record(to=recipients, subject=notice.subject, text=notice.text, html=notice.html,
                         message_id=message_id_for("referral", str(referral.pk)), mission=referral.allegation.mission,
@@ -262,25 +287,3 @@ def referral_record(
     audit_record(action="referral_record", actor=actor, request=request, obj=current,
                  detail={"fields": sorted(values), "closed": close})
     return current
-
-
-def redact_identity_in_notices(victim, secrets: list[str]) -> None:
-    """Retention: the stored copies of sent notices (and their e-mails) name the victim only by code."""
-    from django.utils.html import escape
-
-    from core.models import OutboundEmail
-
-    replacements = [(s, victim.code) for s in secrets if s] + [(escape(s), victim.code) for s in secrets if s]
-    referrals = Referral.objects.filter(allegation__victim_links__victim=victim, sent_shares_identity=True).distinct()
-
-    def redact(text: str) -> str:
-        for secret, code in replacements:
-            text = text.replace(secret, code)
-        return text
-
-    for referral in referrals:
-        referral.sent_text, referral.sent_html = redact(referral.sent_text), redact(referral.sent_html)
-        referral.save(update_fields=["sent_text", "sent_html"])
-        for email in OutboundEmail.objects.filter(related_type="referrals.referral", related_id=str(referral.pk)):
-            email.body = redact(email.body)
-            email.save(update_fields=["body"])

@@ -38,7 +38,7 @@ class AnnexExport(APIView):
             raise serializers.ValidationError(form.errors)
         content, content_type, name = export_now(
             user=request.user, year=form.cleaned_data["year"], fmt=form.cleaned_data["format"],
-            table=form.cleaned_data["table"], filters=form.filters(), request=request)
+            table=form.cleaned_data["table"], filters=form.filters(), request=request, via="api")
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response

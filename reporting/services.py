@@ -35,14 +35,29 @@ def annex_file(base, *, year: int, fmt: str, table: str = "", filters: AnnexFilt
         return (annex, *render(annex, fmt, table))
 
 
-def export_now(*, user, year: int, fmt: str, table: str = "", filters: AnnexFilters, request: HttpRequest | None = None
-               ) -> tuple[bytes, str, str]:
+def export_audit(*, actor, annex: Annex, year: int, fmt: str, table: str = "", filters: AnnexFilters = AnnexFilters(),
+                 via: str, request: HttpRequest | None = None, obj=None) -> None:
+    """The one audit event of an export, whatever its format (csv, xlsx, json, print) and its way out
+    (page, API, background job, command line)."""
+    audit_record(action="export", actor=actor, request=request, obj=obj,
+                 object_type="" if obj is not None else "reporting.annex", object_id="" if obj is not None else str(year),
+                 detail={"year": year, "format": fmt, "table": table, "filters": filters.as_dict(),
+                         "rows": len(annex.allegations), "via": via})
+
+
+def export_now(*, user, year: int, fmt: str, table: str = "", filters: AnnexFilters, request: HttpRequest | None = None,
+               via: str = "page") -> tuple[bytes, str, str]:
     annex, content, content_type, name = annex_file(reports_scope(user), year=year, fmt=fmt, table=table,
                                                     filters=filters)
-    audit_record(action="export", actor=user, request=request, object_type="reporting.annex", object_id=str(year),
-                 detail={"year": year, "format": fmt, "table": table, "filters": filters.as_dict(),
-                         "rows": len(annex.allegations)})
+    export_audit(actor=user, annex=annex, year=year, fmt=fmt, table=table, filters=filters, via=via, request=request)
     return content, content_type, name
+
+
+def annex_for_print(*, user, year: int, filters: AnnexFilters, request: HttpRequest | None = None) -> Annex:
+    """The printable annex page: what leaves on paper is an export like any file, and audited as one."""
+    annex = build_annex(reports_scope(user), year=year, filters=filters)
+    export_audit(actor=user, annex=annex, year=year, fmt="print", filters=filters, via="page", request=request)
+    return annex
 
 
 def export_is_large(*, user, year: int, filters: AnnexFilters) -> bool:
@@ -88,8 +103,8 @@ def _build(job: ExportJob) -> None:
     job.path.chmod(0o600)
     ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.DONE, progress=100, file_name=name,
                                                content_type=content_type, finished_at=timezone.now())
-    audit_record(action="export", actor=job.requested_by, obj=job,
-                 detail={**params, "rows": len(annex.allegations), "via": "background"})
+    export_audit(actor=job.requested_by, annex=annex, year=params["year"], fmt=params["format"], table=params["table"],
+                 filters=AnnexFilters(**params["filters"]), via="background", obj=job)
 
 
 def delete_expired_exports() -> int:

@@ -10,6 +10,7 @@ from reporting.charts import bar_chart
 from reporting.forms import AnnexFilterForm, ExportForm
 from reporting.models import ExportJob
 from reporting.services import (
+    annex_for_print,
     dashboard_for,
     export_is_large,
     export_job_start,
@@ -49,8 +50,12 @@ def annex_preview(request: HttpRequest) -> HttpResponse:
     form = AnnexFilterForm(request.GET or None)
     if not form.is_valid():
         return render(request, "reporting/annex.html", {"form": form}, status=400)
-    annex = build_annex(reports_scope(request.user), year=form.cleaned_data["year"], filters=form.filters())
-    template = "reporting/annex_print.html" if request.GET.get("print") else "reporting/annex.html"
+    year, filters = form.cleaned_data["year"], form.filters()
+    if request.GET.get("print"):
+        annex, template = annex_for_print(user=request.user, year=year, filters=filters, request=request), \
+            "reporting/annex_print.html"
+    else:
+        annex, template = build_annex(reports_scope(request.user), year=year, filters=filters), "reporting/annex.html"
     return render(request, template, {"form": form, "annex": annex, "query": request.GET.urlencode()})
 
 

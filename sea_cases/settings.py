@@ -233,8 +233,9 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
 # --- end security headers -----------------------------------------------------------------
 
-# E-mail: files under var/sent-mail in the demo (never the console: notices can quote identity
-# where consent allows, and must not end up in logs), SMTP when EMAIL_HOST is set.
+# E-mail: files under var/sent-mail in the demo, written as the outbox keeps them (identity as
+# placeholders; never the console: notices can quote identity where consent allows, and must not
+# end up in logs), SMTP when EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -244,7 +245,7 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))  # a hung server must
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "sent-mail"))
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.filebased.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "core.mail.OutboxFileBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sea-cases@localhost")
 # Absolute links in e-mails (never carrying identity, only record ids).

@@ -16,7 +16,7 @@ from django.utils import timezone
 from allegations.attachments import attachment_delete
 from allegations.models import ALLOWED_TRANSITIONS, Allegation, Attachment
 from core.audit import audit_record
-from victims import hooks
+from core.identity_parts import identity_parts_erase
 from victims.models import AssistanceNeed, Victim, VictimAllegation, VictimContact
 
 # Closed = no transition out (substantiated, not substantiated, closed other).
@@ -74,10 +74,8 @@ def _erase_one(victim_id, now: datetime.datetime) -> bool:
         victim = Victim.objects.select_for_update(skip_locked=True).filter(pk=victim_id).first()
         if victim is None or not retention_candidates(now).filter(pk=victim_id).exists():
             return False
-        secrets = [victim.full_name, victim.other_names, victim.guardian_name,
-                   victim.date_of_birth.isoformat() if victim.date_of_birth else ""]
-        for listener in hooks.identity_erasing:
-            listener(victim, secrets)
+        # Stored notices and their e-mails quoted the identity only through sealed parts.
+        identity_parts_erase(subject=victim)
         if victim.age_at_incident is None and victim.date_of_birth is not None:
             # The age groups were derived from the date of birth: keep the age itself, so nothing
             # that recomputes them later (an incident date corrected) loses the statistic.

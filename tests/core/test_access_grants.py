@@ -235,3 +235,18 @@ def test_account_state_changes_are_audited_with_the_fields(admin, car):
     assert not fresh(officer).is_active
     event = AuditEvent.objects.get(action="user_change", object_id=str(officer.pk))
     assert "is_active" in event.detail["fields"]
+
+
+def test_the_first_administrators_come_from_the_command_line_without_password_or_superuser():
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("create_administrator", "first.admin", email="first@office.example.org", stdout=out)
+    created = User.objects.get(username="first.admin")
+    assert not created.is_superuser and not created.has_usable_password() and created.is_staff
+    assert created.groups.filter(name=ADMINISTRATOR).exists()
+    link = re.search(r"/accounts/reset/\S+/", out.getvalue()).group(0)
+    assert "new_password1" in Client().get(link, follow=True).content.decode()
+    assert AuditEvent.objects.filter(action="user_create", object_id=str(created.pk)).exists()

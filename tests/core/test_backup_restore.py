@@ -13,7 +13,7 @@ from django.db import connection
 
 from allegations.attachments import attachment_add
 from core.crypto import new_key
-from tests.conftest import TEST_BLIND_KEY, TEST_FIELD_KEYS
+from tests.conftest import TEST_AUDIT_KEYS, TEST_BLIND_KEY, TEST_FIELD_KEYS
 from tests.factories import AllegationFactory, make_victim
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -51,7 +51,7 @@ def test_a_backup_restores_into_an_empty_database_and_everything_decrypts(office
     folder = backup.stdout.strip()
     assert b"Restore Canary" not in (Path(folder) / "database.dump").read_bytes()  # ciphertext only
 
-    keys = {"SEA_FIELD_KEYS": TEST_FIELD_KEYS, "SEA_BLIND_INDEX_KEY": TEST_BLIND_KEY}
+    keys = {"SEA_FIELD_KEYS": TEST_FIELD_KEYS, "SEA_BLIND_INDEX_KEY": TEST_BLIND_KEY, "SEA_AUDIT_KEYS": TEST_AUDIT_KEYS}
     restored = run("restore.sh", folder, DATABASE_URL=url_for(empty_database),
                    SEA_ATTACHMENT_DIR=str(tmp_path / "restored-files"), **keys)
     assert restored.returncode == 0, restored.stderr + restored.stdout
@@ -62,7 +62,8 @@ def test_a_backup_restores_into_an_empty_database_and_everything_decrypts(office
                                                         "SEA_ATTACHMENT_DIR": str(tmp_path / "restored-files"),
                                                         # same key ids, other keys: only decrypting tells
                                                         "SEA_FIELD_KEYS": f"test2:{new_key()},test1:{new_key()}",
-                                                        "SEA_BLIND_INDEX_KEY": TEST_BLIND_KEY})
+                                                        "SEA_BLIND_INDEX_KEY": TEST_BLIND_KEY,
+                                                        "SEA_AUDIT_KEYS": TEST_AUDIT_KEYS})
     assert wrong.returncode != 0 and "cannot be decrypted" in wrong.stderr + wrong.stdout
 
 
@@ -75,5 +76,5 @@ def test_a_corrupted_backup_is_refused_before_anything_is_restored(officer, car,
     dump.write_bytes(dump.read_bytes()[:-10] + b"0123456789")
     restored = run("restore.sh", folder, DATABASE_URL=url_for(empty_database),
                    SEA_ATTACHMENT_DIR=str(tmp_path / "r"), SEA_FIELD_KEYS=TEST_FIELD_KEYS,
-                   SEA_BLIND_INDEX_KEY=TEST_BLIND_KEY)
+                   SEA_BLIND_INDEX_KEY=TEST_BLIND_KEY, SEA_AUDIT_KEYS=TEST_AUDIT_KEYS)
     assert restored.returncode != 0 and "FAILED" in restored.stdout + restored.stderr

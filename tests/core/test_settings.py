@@ -36,7 +36,7 @@ def test_it_passes_the_deployment_checklist_without_a_warning(tmp_path):
         return base64.b64encode(secrets.token_bytes(32)).decode()
 
     result = run_check({"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "sea.example.org",
-                        "SEA_FIELD_KEYS": f"k1:{key()}", "SEA_BLIND_INDEX_KEY": key()},
+                        "SEA_FIELD_KEYS": f"k1:{key()}", "SEA_BLIND_INDEX_KEY": key(), "SEA_AUDIT_KEYS": f"a1:{key()}"},
                        "--deploy", "--fail-level", "WARNING", tmp_path=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout + result.stderr

@@ -21,7 +21,7 @@ from core.models import OutboundEmail
 from referrals.deadlines import add_working_days, holidays
 from referrals.models import Referral, Reminder, ReminderKind
 from referrals.tasks import sweep_due_reminders
-from tests.conftest import TEST_BLIND_KEY, TEST_FIELD_KEYS
+from tests.conftest import TEST_AUDIT_KEYS, TEST_BLIND_KEY, TEST_FIELD_KEYS
 from tests.factories import (
     AllegationFactory,
     MemberStateFactory,
@@ -79,6 +79,8 @@ def start_worker(postgres, broker, redis_url, mail_dir, settings, tmp_path):
         "REDIS_URL": redis_url,
         "SEA_FIELD_KEYS": TEST_FIELD_KEYS,
         "SEA_BLIND_INDEX_KEY": TEST_BLIND_KEY,
+        "SEA_AUDIT_KEYS": TEST_AUDIT_KEYS,
+        "SEA_AUDIT_CHECKPOINT_FILE": str(tmp_path / "audit-checkpoints.jsonl"),
         "SEA_DEMO": "0",
         "DEBUG": "0",
         "SECRET_KEY": f"worker-test-{uuid.uuid4().hex}",

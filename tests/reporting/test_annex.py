@@ -154,4 +154,5 @@ def test_the_command_writes_the_file_and_audits_the_export(tmp_path):
     call_command("export_annex", year=2016, format="xlsx", out=str(out), stdout=io.StringIO())
     assert openpyxl.load_workbook(out)["Summary"]["C5"].value == 28
     event = AuditEvent.objects.get(action="export")
-    assert event.detail == {"year": 2016, "format": "xlsx", "table": "", "via": "command line", "rows": 28}
+    assert event.detail == {"year": 2016, "format": "xlsx", "table": "", "via": "command line", "rows": 28,
+                            "filters": {}}

@@ -75,6 +75,8 @@ def build_world() -> World:
                 "referral_id": referral.pk, "token_id": token.pk, "job_id": job.pk, "attachment_id": attachment.pk,
                 # router detail routes name their key `pk`; which record depends on the route's prefix
                 "pk:allegation": allegation.pk, "pk:victim": victim.pk, "pk:need": need.pk,
-                "pk:referral": referral.pk},
+                "pk:referral": referral.pk,
+                # a one-time password link that was never sent: answered the same to everyone
+                "uidb64": "MQ", "token": "not-a-reset-token"},
         secrets=[allegation.reference, victim.code, "Canary Victim", "canary narrative", "canary evidence"],
     )

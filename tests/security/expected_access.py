@@ -2,9 +2,14 @@
 (anonymous, officer of the operation, officer of another operation, HQ analyst, advocate, administrator).
 Pages are tried with GET and POST, API routes with GET, POST, PATCH and DELETE.
 
-Pages: 302 = to the sign-in page (anonymous) or back after a POST; 404 = not yours or not your role;
-405 = wrong method (read-only pages refuse POST). API: 401 without credentials, 403 when the role
-lacks the permission for that method (decided before any record is looked at), 404 out of scope.
+The answers allowed, and where (README "Deny by default"; tests/security/test_access_matrix.py holds
+every route to them):
+- Pages: 302 = to the sign-in page (anonymous) or back after a POST; 404 = not yours, not your role,
+  or no such record (never 403); 405 = wrong method (read-only pages refuse POST).
+- API: 401 without credentials; 403 when the role lacks the permission for that method or the method
+  is not offered, decided before any record is read, so a real, an out-of-scope and a made-up id get
+  the same 403; 404 when the role may but the record is outside the user's operations or does not
+  exist. Nothing else is ever answered for another operation's record.
 An empty POST mostly answers 400: the request got through the access checks to validation.
 """
 
@@ -46,6 +51,7 @@ EXPECTED: dict[str, dict[str, tuple[int, ...]]] = {
     'logout': {'GET': (405, 405, 405, 405, 405, 405), 'POST': (302, 302, 302, 302, 302, 302)},
     'need-detail': {'GET': (401, 200, 404, 403, 200, 403), 'POST': (401, 403, 403, 403, 403, 403), 'PATCH': (401, 403, 403, 403, 400, 403), 'DELETE': (401, 403, 403, 403, 403, 403)},
     'need-transition': {'GET': (401, 403, 403, 403, 403, 403), 'POST': (401, 403, 403, 403, 400, 403), 'PATCH': (401, 403, 403, 403, 403, 403), 'DELETE': (401, 403, 403, 403, 403, 403)},
+    'password_reset_confirm': {'GET': (200, 200, 200, 200, 200, 200), 'POST': (200, 200, 200, 200, 200, 200)},
     'password_change': {'GET': (302, 200, 200, 200, 200, 200), 'POST': (302, 200, 200, 200, 200, 200)},
     'referral-answers': {'GET': (401, 403, 403, 403, 403, 403), 'POST': (401, 400, 404, 403, 403, 403), 'PATCH': (401, 403, 403, 403, 403, 403), 'DELETE': (401, 403, 403, 403, 403, 403)},
     'referral-approve': {'GET': (401, 403, 403, 403, 403, 403), 'POST': (401, 403, 403, 403, 403, 403), 'PATCH': (401, 403, 403, 403, 403, 403), 'DELETE': (401, 403, 403, 403, 403, 403)},

@@ -19,6 +19,8 @@ pytestmark = pytest.mark.django_db
 # and translation plumbing carry no data.
 EXCLUDED_NAMESPACES = ("admin",)
 PAGE_METHODS = ("GET", "POST")
+# Routes whose parameters are a secret link, not a record: a wrong guess is answered like any other.
+SECRET_LINK_ROUTES = {"password_reset_confirm"}
 API_METHODS = ("GET", "POST", "PATCH", "DELETE")
 
 
@@ -43,7 +45,7 @@ def all_routes() -> dict[str, str]:
 
 
 def _url(name: str, world, route: str) -> str:
-    kwargs = {key: value for key, value in world.kwargs.items() if f":{key}>" in route}
+    kwargs = {key: value for key, value in world.kwargs.items() if f":{key}>" in route or f"<{key}>" in route}
     if ":pk>" in route:
         kwargs["pk"] = world.kwargs[f"pk:{name.split('-')[0]}"]
     return reverse(name, kwargs=kwargs)
@@ -109,11 +111,51 @@ def test_each_persona_gets_the_expected_answer(name):
     assert name in EXPECTED, f"no expectation for {name}: observed {observed}"
     expected = {(m, p): EXPECTED[name][m][i] for m in methods for i, p in enumerate(PERSONAS)}
     assert observed == expected
-    if has_object:
+    if has_object and name not in SECRET_LINK_ROUTES:
         # whatever the officer of the operation may do, the officer of another operation gets a 404
         for method in methods:
             if observed[(method, "officer")] not in (403, 405):
                 assert observed[(method, "outsider")] == 404, f"{method} {url} answers another operation"
+
+
+# What another operation's record may answer: never its content, never a validation of it.
+OUT_OF_SCOPE_ANSWERS = {"page": {302, 404, 405}, "api": {401, 403, 404, 405}}
+
+
+def _made_up_url(name: str, world, route: str) -> str:
+    """The same route with ids that match no record."""
+    import uuid
+
+    made_up = type(world)(users=world.users, secrets=world.secrets, kwargs={
+        key: (uuid.uuid4() if isinstance(value, uuid.UUID) else 987654321 if isinstance(value, int) else f"{value}-x")
+        for key, value in world.kwargs.items()})
+    return _url(name, made_up, route)
+
+
+@pytest.mark.parametrize("name", sorted(name for name, route in all_routes().items() if "<" in route))
+def test_a_refusal_never_depends_on_whether_the_record_exists_or_is_in_scope(name):
+    """403 is decided before the lookup (same answer for any id); an out-of-scope or made-up id only
+    ever gets the answers of OUT_OF_SCOPE_ANSWERS; pages never answer 403."""
+    world = build_world()
+    route = all_routes()[name]
+    kind = "api" if route.startswith("api/") else "page"
+    real, made_up = _url(name, world, route), _made_up_url(name, world, route)
+    if name in SECRET_LINK_ROUTES:
+        for method, persona in ((m, p) for m in methods_for(route) for p in PERSONAS):
+            client = _client_for(persona, world)
+            assert _call(client, method, real).status_code == _call(client, method, made_up).status_code
+        return
+    for method in methods_for(route):
+        for persona in PERSONAS:
+            client = _client_for(persona, world)
+            on_real, on_made_up = _call(client, method, real).status_code, _call(client, method, made_up).status_code
+            assert on_made_up in OUT_OF_SCOPE_ANSWERS[kind], (method, persona, made_up, on_made_up)
+            if on_real == 403:
+                assert on_made_up == 403, (method, persona, real, "403 depends on the record")
+            if persona == "outsider":
+                assert on_real in OUT_OF_SCOPE_ANSWERS[kind], (method, real, on_real)
+            if kind == "page":
+                assert on_real != 403, (method, persona, real)
 
 
 # Sign-in, the second-factor pages themselves, health, language and sign-out stay reachable.

@@ -149,29 +149,66 @@ def test_a_date_of_birth_becomes_an_age_so_the_statistics_survive_erasure(office
     assert VictimAllegation.objects.get(victim=victim).age_group == "child"
 
 
-def test_the_notices_sent_with_consent_lose_the_name_too(officer, chief, credible, france, approve):
-    from core.models import OutboundEmail
-    from referrals.models import Referral
-    from referrals.services import referral_draft
-    from victims.services import consent_record
+IDENTITY = {"full_name": "Quokka Erasemenow", "other_names": "Mama Kestrelwing", "date_of_birth": "1990-04-05",
+            "contact_details": "+236 75 31 99 02", "current_location": "Quartier Canaryville, Bambari"}
+# The date of birth as any page, notice or file could have written it, in English and French.
+DATE_OF_BIRTH_WRITTEN = ["1990-04-05", "05/04/1990", "5/4/1990", "04/05/1990", "05.04.1990", "5 April 1990",
+                         "April 5, 1990", "5 avril 1990", "5 Apr 1990", "5 avr. 1990"]
 
-    victim = victim_on(officer, credible, age_at_incident=30)
-    consent_record(actor=officer, victim=victim, scope="share_identity_with_member_state", decision="given",
-                   given_by="victim")
+
+def every_stored_text() -> str:
+    """Every row of every table as SQL returns it, plus every encrypted column decrypted."""
+    from django.apps import apps
+
+    from tests.victims.test_no_plaintext_at_rest import raw_dump
+
+    texts = [raw_dump()]
+    for model in apps.get_models():
+        encrypted = [f.attname for f in model._meta.concrete_fields if "Encrypted" in type(f).__name__]
+        for row in model.objects.all():
+            texts.extend(str(getattr(row, name)) for name in encrypted)
+    return "\n".join(texts)
+
+
+def test_erasure_leaves_no_trace_of_identity_quoted_in_sent_notices_and_e_mails(
+        officer, chief, credible, france, approve, settings, tmp_path):
     from guardian.shortcuts import assign_perm
 
+    from referrals.models import Referral
+    from referrals.services import referral_draft, referral_preview
+    from victims.services import consent_record
+
+    settings.EMAIL_BACKEND = "core.mail.OutboxFileBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path / "sent-mail")
+    victim = victim_on(officer, credible, **{**IDENTITY, "age_at_incident": 26,
+                                             "date_of_birth": datetime.date(1990, 4, 5)})
+    consent_record(actor=officer, victim=victim, scope="share_identity_with_member_state", decision="given",
+                   given_by="victim")
     assign_perm("victims.view_identity", chief)  # a notice that names someone needs an approver who may see it
-    approve(type(chief).objects.get(pk=chief.pk), referral_draft(actor=officer, allegation=credible,
-                                                                 member_state=france))
-    referral = Referral.objects.get()
-    assert CANARY in referral.sent_text and CANARY in OutboundEmail.objects.get(related_id=str(referral.pk)).body
+    for language in ("en", "fr"):
+        approve(type(chief).objects.get(pk=chief.pk),
+                referral_draft(actor=officer, allegation=credible, member_state=france, language=language))
+    referrals = list(Referral.objects.order_by("language"))
+    chief = type(chief).objects.get(pk=chief.pk)
+    english, french = (referral_preview(actor=chief, referral=r).text for r in referrals)
+    assert "Quokka Erasemenow" in english and "5 April 1990" in english and "Mama Kestrelwing" in english
+    assert "5 avril 1990" in french
+    mail_files = list((tmp_path / "sent-mail").iterdir())
+    assert len(mail_files) == 2  # the demo's mail folder, like the outbox, keeps placeholders only
+    assert "[[identity:" in mail_files[0].read_text()
+
     Allegation = type(credible)
     Allegation.objects.filter(pk=credible.pk).update(status=Status.SUBSTANTIATED)
     change = StatusChange.objects.create(allegation=credible, from_status=Status.UNDER_INVESTIGATION,
                                          to_status=Status.SUBSTANTIATED)
     StatusChange.objects.filter(pk=change.pk).update(changed_at=timezone.now() - datetime.timedelta(days=400))
     assert retention_erase(dry_run=False)["victims"] == 1
-    referral.refresh_from_db()
-    email = OutboundEmail.objects.get(related_id=str(referral.pk))
-    assert CANARY not in referral.sent_text + referral.sent_html + email.body
-    assert victim.code in referral.sent_text
+
+    stored = every_stored_text() + "".join(f.read_text() for f in (tmp_path / "sent-mail").iterdir())
+    for value in [v for k, v in IDENTITY.items() if k != "date_of_birth"] + DATE_OF_BIRTH_WRITTEN:
+        assert value not in stored
+    for part in ("Quokka", "Erasemenow", "Kestrelwing", "75 31 99 02", "Canaryville"):
+        assert part not in stored
+    shown = referral_preview(actor=chief, referral=referrals[0])
+    assert victim.code in shown.text and "[identity erased]" in shown.text
+    assert not shown.shares_identity

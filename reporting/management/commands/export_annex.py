@@ -3,9 +3,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from core.audit import audit_record
 from reporting.annex import all_allegations
-from reporting.services import annex_file
+from reporting.services import annex_file, export_audit
 
 
 class Command(BaseCommand):
@@ -26,8 +25,6 @@ class Command(BaseCommand):
         annex, content, _type, _name = annex_file(all_allegations(), year=year, fmt=format, table=table,
                                                   language=language)
         Path(out).write_bytes(content)
-        audit_record(action="export", object_type="reporting.annex", object_id=str(year),
-                     detail={"year": year, "format": format, "table": table, "via": "command line",
-                             "rows": len(annex.allegations)})
+        export_audit(actor=None, annex=annex, year=year, fmt=format, table=table, via="command line")
         self.stdout.write(f"Annex {year}: {len(annex.allegations)} allegations, {len(annex.summary) - 1} "
                           f"country/force rows, written to {out}")
