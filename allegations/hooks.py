@@ -7,3 +7,5 @@ inside their transaction, so derived data elsewhere never goes stale.
 from collections.abc import Callable
 
 incident_date_changed: list[Callable[[object], None]] = []
+# Called with the allegation's id and the new value when "children involved" turns on or off.
+children_involved_changed: list[Callable[[object, bool], None]] = []

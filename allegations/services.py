@@ -240,7 +240,11 @@ def allegation_transition(
 
 
 def allegation_set_children_involved(*, allegation_id, children_involved: bool) -> None:
-    """Kept by the victims app (any victim under 18 at the incident makes the allegation urgent)."""
-    Allegation.objects.filter(pk=allegation_id).exclude(children_involved=children_involved).update(
+    """Kept by the victims app (any victim under 18 at the incident makes the allegation urgent).
+    A change reaches what depends on it (open referrals' investigation deadlines) in the same transaction."""
+    changed = Allegation.objects.filter(pk=allegation_id).exclude(children_involved=children_involved).update(
         children_involved=children_involved
     )
+    if changed:
+        for listener in hooks.children_involved_changed:
+            listener(allegation_id, children_involved)

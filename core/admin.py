@@ -259,6 +259,15 @@ class AccessRequestForm(forms.ModelForm):
         widgets = {"permission": forms.Select(choices=[("", "---------")] + [
             (p, p) for p in (*SCOPE_PERMISSIONS, *PERSONAL_PERMISSIONS)])}
 
+        help_texts = {
+            "kind": _("A role, scope on one operation (or every operation), a personal permission, or a new "
+                      "e-mail address. What reaches victims' identity waits for a second administrator."),
+            "group": _("For a role."),
+            "mission": _("For operation scope; empty means every operation."),
+            "permission": _("For operation scope (view or change) or a personal permission."),
+            "email": _("For a new e-mail address."),
+        }
+
     actor = None
 
     def clean(self):
@@ -313,12 +322,17 @@ class AccessRequestAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:core_accessrequest_changelist"))
 
     def _decide(self, request, queryset, approve: bool) -> None:
+        decided = 0
         for access_request in queryset:
             try:
                 access_request_decide(actor=request.user, access_request=access_request, approve=approve,
                                       audit_context=request)
+                decided += 1
             except AccessChangeRefused as refusal:
                 self.message_user(request, f"{access_request}: {refusal}", level=messages.ERROR)
+        if decided:
+            self.message_user(request, (_("%(n)d request(s) approved and applied.") if approve
+                                        else _("%(n)d request(s) rejected.")) % {"n": decided})
 
     @admin.action(description=_("Approve the selected requests (applies them)"))
     def approve(self, request, queryset):

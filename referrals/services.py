@@ -287,3 +287,17 @@ def referral_record(
     audit_record(action="referral_record", actor=actor, request=request, obj=current,
                  detail={"fields": sorted(values), "closed": close})
     return current
+
+
+def referral_deadlines_follow_children(allegation_id, children_involved: bool) -> None:
+    """A child victim recorded (or corrected away) after sending: the open referrals' investigation
+    deadline becomes 90 days (or 180) from the date sent, and the change is audited."""
+    for referral in Referral.objects.select_for_update().filter(allegation_id=allegation_id,
+                                                                status=ReferralStatus.SENT):
+        due = investigation_due(referral.sent_on, children_involved=children_involved)
+        if due == referral.investigation_due:
+            continue
+        previous, referral.investigation_due = referral.investigation_due, due
+        referral.save(update_fields=["investigation_due"])
+        audit_record(action="referral_deadline_changed", obj=referral,
+                     detail={"investigation_due": [str(previous), str(due)], "children_involved": children_involved})

@@ -59,16 +59,23 @@ def access_victim(user, victim_id: Any, *, request: HttpRequest | None = None, f
 
 # --- age and urgency -------------------------------------------------------------------
 
+def _age_on(day: datetime.date, date_of_birth: datetime.date) -> int:
+    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+
+
 def age_group_at(*, date_of_birth: datetime.date | None, age_at_incident: int | None, allegation: Allegation) -> str:
     """Child if under 18 at the incident. With only the month of the incident known, a victim who
-    may have been 17 counts as a child: the protective reading."""
+    may have been 17 counts as a child: the protective reading. With the incident date unknown, a
+    victim under 18 on the date received was certainly under 18 at the incident (DESIGN.md)."""
     incident = allegation.incident_date if allegation.incident_date_precision != DatePrecision.UNKNOWN else None
     if date_of_birth is not None and incident is not None:
         if allegation.incident_date_precision == DatePrecision.MONTH:
             # earliest possible age: the first day of the month
             incident = incident.replace(day=1)
-        age = incident.year - date_of_birth.year - ((incident.month, incident.day) < (date_of_birth.month, date_of_birth.day))
-        return AgeGroup.CHILD if age < ADULT_AGE else AgeGroup.ADULT
+        return AgeGroup.CHILD if _age_on(incident, date_of_birth) < ADULT_AGE else AgeGroup.ADULT
+    received = allegation.date_received
+    if date_of_birth is not None and received is not None and _age_on(received, date_of_birth) < ADULT_AGE:
+        return AgeGroup.CHILD
     if age_at_incident is not None:
         return AgeGroup.CHILD if age_at_incident < ADULT_AGE else AgeGroup.ADULT
     return AgeGroup.UNKNOWN

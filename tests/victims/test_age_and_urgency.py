@@ -69,3 +69,43 @@ def test_child_victims_are_flagged_on_lists_and_pages(client, officer, car):
     client.force_login(officer)
     for url in ["/allegations/", f"/allegations/{allegation.pk}/", "/victims/", f"/victims/{victim.pk}/", "/"]:
         assert 'class="badge badge-urgent"' in client.get(url).content.decode(), url
+
+
+# --- incident date unknown, date of birth known (DESIGN.md, annex rule) --------------------
+
+def unknown_incident(received=datetime.date(2016, 5, 10)):
+    return Allegation(incident_date=None, incident_date_precision=DatePrecision.UNKNOWN, date_received=received)
+
+
+@pytest.mark.parametrize("dob,age_at_incident,expected", [
+    (datetime.date(1999, 5, 11), None, AgeGroup.CHILD),  # 16 on the date received: a child at any earlier incident
+    (datetime.date(1998, 5, 11), None, AgeGroup.CHILD),  # one day short of 18 when the office heard of it
+    (datetime.date(1998, 5, 10), None, AgeGroup.UNKNOWN),  # 18 that day: may have been a child before
+    (datetime.date(1990, 1, 1), 30, AgeGroup.ADULT),  # then the reported age decides
+])
+def test_a_victim_under_18_on_the_date_received_is_a_child_when_the_incident_date_is_unknown(
+        dob, age_at_incident, expected):
+    assert age_group_at(date_of_birth=dob, age_at_incident=age_at_incident, allegation=unknown_incident()) == expected
+
+
+def test_such_a_child_makes_the_case_urgent_counts_as_a_girl_and_shortens_the_open_referral(
+        officer, credible, chief, approve):
+    from core.models import AuditEvent
+    from referrals.models import Referral
+    from referrals.services import referral_draft
+    from reporting.annex import SUMMARY_COLUMNS, all_allegations, build_annex
+
+    Allegation.objects.filter(pk=credible.pk).update(incident_date=None, incident_date_precision=DatePrecision.UNKNOWN)
+    approve(chief, referral_draft(actor=officer, allegation=credible, member_state=credible.perpetrators.get().nationality))
+    referral = Referral.objects.get()
+    assert referral.investigation_due == referral.sent_on + datetime.timedelta(days=180)
+
+    credible.refresh_from_db()
+    make_victim(officer, credible, sex="female", date_of_birth=datetime.date(2001, 3, 1))  # 15 when received
+    credible.refresh_from_db()
+    assert credible.children_involved and credible.is_urgent
+    referral.refresh_from_db()
+    assert referral.investigation_due == referral.sent_on + datetime.timedelta(days=90)
+    assert AuditEvent.objects.filter(action="referral_deadline_changed", object_id=str(referral.pk)).exists()
+    total = dict(zip(SUMMARY_COLUMNS, build_annex(all_allegations(), year=2016).summary[-1], strict=True))
+    assert (total["Girls"], total["Victims of unknown sex or age"]) == (1, 0)
