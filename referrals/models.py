@@ -118,12 +118,14 @@ class Reminder(models.Model):
         PENDING = "pending", _("Pending")
         SENT = "sent", _("Sent")
         CANCELLED = "cancelled", _("Not needed: answered in the meantime")
+        # Several reminders fell due during an outage: only the latest of a kind goes out.
+        SUPERSEDED = "superseded", _("Not sent: a later reminder of the same kind went out instead")
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=24, choices=ReminderKind.choices)
     about = models.CharField(max_length=24, choices=ReminderKind.choices)  # the overdue deadline it chases
     due_date = models.DateField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     enqueued_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)

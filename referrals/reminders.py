@@ -44,6 +44,7 @@ class DueReminder:
     kind: str
     about: str
     due_date: datetime.date
+    superseded: bool = False
 
 
 @dataclass
@@ -51,7 +52,7 @@ class History:
     """What already exists for one deadline of one referral."""
 
     created: int = 0  # reminders (any status), however their due dates were computed
-    sent: int = 0
+    sent: int = 0  # sent, or superseded by a later one that was sent in its place
     last_sent: datetime.date | None = None
     escalated: bool = False
 
@@ -66,16 +67,23 @@ def _schedule(first: datetime.date, step, today: datetime.date, history: History
     limit = settings.SEA_REMINDERS_BEFORE_ESCALATION
     for n in range(1, limit + 1):
         if date > today:
-            return due
+            return _latest_only(due)
         if n > history.created:
             due.append(DueReminder(referral_id, about, about, date))
         date = step(date)
+    due = _latest_only(due)
     if history.sent >= limit and not history.escalated and history.last_sent is not None:
         # An outage must not turn into two reminders and an escalation the same week.
         escalate_on = max(date, step(history.last_sent))
         if escalate_on <= today:
             due.append(DueReminder(referral_id, ReminderKind.ESCALATION, about, escalate_on))
     return due
+
+
+def _latest_only(due: list[DueReminder]) -> list[DueReminder]:
+    """Catching up after missed sweeps: the rows of every missed reminder exist (so the count goes on
+    as if they had been sent), but only the latest goes out; the others are marked superseded."""
+    return [DueReminder(d.referral_id, d.kind, d.about, d.due_date, superseded=True) for d in due[:-1]] + due[-1:]
 
 
 def due_reminders(today: datetime.date) -> list[DueReminder]:
@@ -92,8 +100,9 @@ def due_reminders(today: datetime.date) -> list[DueReminder]:
             history.escalated = True
             continue
         history.created += row["n"]
-        if row["status"] == Reminder.Status.SENT:
+        if row["status"] in (Reminder.Status.SENT, Reminder.Status.SUPERSEDED):
             history.sent += row["n"]
+        if row["status"] == Reminder.Status.SENT:
             history.last_sent = timezone.localtime(row["last"]).date()
     due: list[DueReminder] = []
     for referral in pending.values("pk", "response", "response_due", "outcome", "investigation_due").iterator(chunk_size=BATCH):
@@ -122,7 +131,8 @@ def sweep(today: datetime.date | None = None) -> list[int]:
     due = [d for d in due if (d.referral_id, d.kind, d.due_date) not in existing]
     for start in range(0, len(due), BATCH):
         Reminder.objects.bulk_create(
-            [Reminder(referral_id=d.referral_id, kind=d.kind, about=d.about, due_date=d.due_date)
+            [Reminder(referral_id=d.referral_id, kind=d.kind, about=d.about, due_date=d.due_date,
+                      status=Reminder.Status.SUPERSEDED if d.superseded else Reminder.Status.PENDING)
              for d in due[start:start + BATCH]],
             ignore_conflicts=True,
         )

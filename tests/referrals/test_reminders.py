@@ -91,7 +91,7 @@ def test_the_sweep_runs_a_bounded_number_of_queries(officer, credible, france, d
         for _ in range(300)])
     with time_machine.travel("2026-03-01 09:00", tick=False), django_assert_max_num_queries(16):
         queued = sweep()
-    assert len(queued) == 2 * len(referrals)  # two response reminders each; escalation waits for them to go out
+    assert len(queued) == len(referrals)  # both reminders fell due: the latest of each goes out, escalation waits
 
 
 def test_a_change_of_holidays_never_sends_a_reminder_again(referral, settings):
@@ -120,3 +120,16 @@ def test_a_reminder_answered_meanwhile_is_cancelled_not_requeued(referral, offic
         assert reminder_send(reminder_id) is False
         assert sweep() == []
     assert Reminder.objects.get().status == "cancelled"
+
+
+def test_after_missed_sweeps_only_the_latest_due_reminder_of_a_kind_goes_out(referral, settings):
+    settings.SEA_HQ_ESCALATION_EMAILS = ["hq@example.org"]
+    reminders = run_sweep("2026-04-01")  # nothing ran on 17 and 31 March: both reminders fell due
+    assert [(r.due_date, r.status) for r in reminders] == [
+        (datetime.date(2026, 3, 17), "superseded"), (datetime.date(2026, 3, 31), "sent")]
+    assert OutboundEmail.objects.filter(subject__startswith="Reminder").count() == 1
+    assert run_sweep("2026-04-02") == reminders  # caught up: nothing more
+    # the escalation still comes, an interval after the reminder that really went out
+    assert run_sweep("2026-04-14") == reminders
+    assert run_sweep("2026-04-15")[-1].kind == "escalation"
+    assert OutboundEmail.objects.filter(subject__startswith="Escalation").count() == 1
