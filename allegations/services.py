@@ -81,7 +81,7 @@ def next_reference(*, country_code: str, year: int) -> str:
 
 def _validate(values: dict[str, Any], perpetrators: list[dict[str, Any]], mission: Mission) -> None:
     errors: dict[str, list[str]] = {}
-    today = timezone.localdate()
+    today = mission.today()  # the operation's local date: at 00:30 in Bangui it is already tomorrow in UTC terms
     received: datetime.date | None = values.get("date_received")
     incident: datetime.date | None = values.get("incident_date")
     precision = values.get("incident_date_precision") or DatePrecision.UNKNOWN

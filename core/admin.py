@@ -98,7 +98,7 @@ class ScopeGrantForm(AdminUserObjectPermissionsForm):
 class MissionAdmin(GuardedModelAdmin):
     """Reference record plus, through guardian's object permissions page, who is scoped to it."""
 
-    list_display = ("name", "country", "active")
+    list_display = ("name", "country", "time_zone", "active")
 
     # view_mission/change_mission are scope grants; editing this record needs manage_mission.
     def has_view_permission(self, request, obj=None):

@@ -62,8 +62,9 @@ def seed_reference_data() -> dict[str, Mission]:
 
     missions = {
         "Central African Republic": Mission.objects.update_or_create(
-            name="Central African Republic", defaults={"country": states["CAF"]})[0],
-        "Somalia": Mission.objects.update_or_create(name="Somalia", defaults={"country": states["SOM"]})[0],
+            name="Central African Republic", defaults={"country": states["CAF"], "time_zone": "Africa/Bangui"})[0],
+        "Somalia": Mission.objects.update_or_create(name="Somalia", defaults={"country": states["SOM"],
+                                                                              "time_zone": "Africa/Mogadishu"})[0],
     }
     forces = [
         ("Sangaris", "S/RES/2127 (2013)", states["FRA"], None, "Central African Republic"),

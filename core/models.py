@@ -1,5 +1,6 @@
 """Reference data, scope grants and the audit trail shared by every domain app."""
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from core.fields import EncryptedTextField
 from core.querysets import MissionQuerySet
+from core.time import local_today, validate_time_zone
 
 
 class MemberState(models.Model):
@@ -82,6 +84,10 @@ class Mission(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     country = models.ForeignKey(MemberState, on_delete=models.PROTECT, related_name="missions", verbose_name=_("country"))
     active = models.BooleanField(_("active"), default=True)
+    # "Today" for validation, dates sent, deadlines and reminders is the operation's local date.
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC",
+                                 validators=[validate_time_zone],
+                                 help_text=_("For example Africa/Bangui or Africa/Mogadishu."))
 
     objects = MissionQuerySet.as_manager()
 
@@ -95,6 +101,9 @@ class Mission(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def today(self) -> datetime.date:
+        return local_today(self.time_zone)
 
 
 class Force(models.Model):

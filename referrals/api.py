@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -121,7 +120,7 @@ class ReferralViewSet(viewsets.GenericViewSet):
         if criteria.get("mission"):
             referrals = referrals.filter(allegation__mission__in=Mission.objects.filter(pk=criteria["mission"]))
         if criteria["overdue"]:
-            referrals = referrals.open().filter(overdue_condition(timezone.localdate()))
+            referrals = referrals.open().filter(overdue_condition())
         return referrals.order_by("-drafted_at", "pk")
 
     def list(self, request: Request) -> Response:

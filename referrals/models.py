@@ -97,6 +97,11 @@ class Referral(models.Model):
         return self.status == ReferralStatus.SENT and self.response == AuthorityResponse.NONE_YET
 
     @property
+    def local_today(self):
+        """Today in the operation's time zone: what "overdue" is measured against."""
+        return self.allegation.mission.today()
+
+    @property
     def awaiting_outcome(self) -> bool:
         return (self.status == ReferralStatus.SENT and self.response != AuthorityResponse.DECLINES
                 and self.outcome == InvestigationOutcome.PENDING)

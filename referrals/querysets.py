@@ -7,6 +7,7 @@ from django.db import models
 
 from allegations.models import Allegation
 from core.models import Mission
+from core.time import per_local_date
 
 
 class ReferralQuerySet(models.QuerySet):
@@ -36,7 +37,7 @@ class ReminderQuerySet(models.QuerySet):
         return self.filter(referral__in=apps.get_model("referrals", "Referral").objects.visible_to(user))
 
 
-def pending_referrals(*, user, today, mission=None, authority: str = "", overdue: bool = False) -> ReferralQuerySet:
+def pending_referrals(*, user, mission=None, authority: str = "", overdue: bool = False) -> ReferralQuerySet:
     """Open referrals the user may see, with what the pending page shows; one query."""
     referrals = apps.get_model("referrals", "Referral").objects.visible_to(user).open().with_list_data()
     if mission is not None:
@@ -46,12 +47,19 @@ def pending_referrals(*, user, today, mission=None, authority: str = "", overdue
                                      | models.Q(regional_organisation__name__icontains=authority)
                                      | models.Q(regional_organisation__acronym__iexact=authority))
     if overdue:
-        referrals = referrals.filter(overdue_condition(today))
+        referrals = referrals.filter(overdue_condition())
     return referrals.order_by("response_due", "pk")
 
 
-def overdue_condition(today) -> models.Q:
+def overdue_on(today) -> models.Q:
     """Past the answer deadline without an answer, or past the investigation deadline without an outcome."""
     return (models.Q(response="none_yet", response_due__lt=today)
             | (~models.Q(response="declines") & models.Q(outcome="pending", investigation_due__lt=today)))
+
+
+def overdue_condition(today=None, *, prefix: str = "") -> models.Q:
+    """Overdue as of `today`, or (default) as of each referral's operation's local date."""
+    if today is not None:
+        return overdue_on(today)
+    return per_local_date(overdue_on, zone_field=f"{prefix}allegation__mission__time_zone")
 

@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 
 from core.mail import message_id_for, send_and_record
 from core.models import FocalPoint
+from core.time import zones_by_local_date
 from referrals.deadlines import add_working_days, holidays
 from referrals.models import (
     AuthorityResponse,
@@ -86,11 +87,13 @@ def _latest_only(due: list[DueReminder]) -> list[DueReminder]:
     return [DueReminder(d.referral_id, d.kind, d.about, d.due_date, superseded=True) for d in due[:-1]] + due[-1:]
 
 
-def due_reminders(today: datetime.date) -> list[DueReminder]:
-    """Every reminder that should exist today, from two queries whatever the number of referrals."""
+def due_reminders(today: datetime.date | None = None) -> list[DueReminder]:
+    """Every reminder that should exist today, from two queries whatever the number of referrals.
+    "Today" is each referral's operation's local date, unless `today` fixes it for all."""
     closed = holidays()
     every_working = settings.SEA_RESPONSE_REMINDER_EVERY_WORKING_DAYS
     every_days = datetime.timedelta(days=settings.SEA_INVESTIGATION_REMINDER_EVERY_DAYS)
+    fixed_today = today
     pending = Referral.objects.filter(status=ReferralStatus.SENT).filter(overdue_condition(today))
     histories: dict[tuple, History] = defaultdict(History)
     for row in (Reminder.objects.filter(referral__in=pending).values("referral_id", "kind", "about", "status")
@@ -105,7 +108,10 @@ def due_reminders(today: datetime.date) -> list[DueReminder]:
         if row["status"] == Reminder.Status.SENT:
             history.last_sent = timezone.localtime(row["last"]).date()
     due: list[DueReminder] = []
-    for referral in pending.values("pk", "response", "response_due", "outcome", "investigation_due").iterator(chunk_size=BATCH):
+    today_in = {zone: day for day, zones in zones_by_local_date().items() for zone in zones}
+    for referral in pending.values("pk", "response", "response_due", "outcome", "investigation_due",
+                                   zone=F("allegation__mission__time_zone")).iterator(chunk_size=BATCH):
+        today = fixed_today or today_in[referral["zone"]]
         if referral["response"] == AuthorityResponse.NONE_YET and referral["response_due"] < today:
             due += _schedule(add_working_days(referral["response_due"], 1, closed),
                              lambda d: add_working_days(d, every_working, closed), today,
@@ -122,11 +128,11 @@ def due_reminders(today: datetime.date) -> list[DueReminder]:
 def sweep(today: datetime.date | None = None) -> list[int]:
     """Create the reminders that are due (a repeat creates nothing) and return the pending ones to
     queue: new ones, and old ones whose task was lost (crash, restart) or failed (SMTP down)."""
-    today = today or timezone.localdate()
     due = due_reminders(today)
     # Most due reminders exist already (created by earlier sweeps): insert only the new ones; the
-    # unique constraint still settles a race with a concurrent sweep.
-    existing = set(Reminder.objects.filter(referral__status=ReferralStatus.SENT, due_date__lte=today)
+    # unique constraint still settles a race with a concurrent sweep. (No operation is past tomorrow.)
+    latest = today or timezone.now().date() + datetime.timedelta(days=1)
+    existing = set(Reminder.objects.filter(referral__status=ReferralStatus.SENT, due_date__lte=latest)
                    .values_list("referral_id", "kind", "due_date"))
     due = [d for d in due if (d.referral_id, d.kind, d.due_date) not in existing]
     for start in range(0, len(due), BATCH):

@@ -143,7 +143,7 @@ def render_notification(referral: Referral, *, on: datetime.date | None = None,
     share_identity_with_member_state consent is "given"; otherwise code, sex and age group.
     `quote` decides how identity stands in the text: as words (a preview) or sealed apart (sending)."""
     allegation = referral.allegation
-    on = on or referral.sent_on or timezone.localdate()
+    on = on or referral.sent_on or referral.allegation.mission.today()
     with translation.override(referral.language):
         victims = []
         for link in allegation.victim_links.select_related("victim"):
@@ -219,11 +219,11 @@ def referral_send(*, referral_id) -> bool:
     """Deliver an approved referral once: lock it, render, send and record, mark it sent, one transaction.
     SMTP down: everything rolls back and the referral stays approved, to be sent again."""
     with transaction.atomic():
-        referral = Referral.objects.select_for_update(of=("self",)).select_related("allegation", "member_state",
+        referral = Referral.objects.select_for_update(of=("self",)).select_related("allegation__mission", "member_state",
                                                                        "regional_organisation").get(pk=referral_id)
         if referral.status != ReferralStatus.APPROVED:
             return False
-        today = timezone.localdate()
+        today = referral.allegation.mission.today()  # "sent on" is the operation's date
         notice = render_notification(referral, on=today, quote=quote_sealed)
         recipients = current_recipients(referral)
         send_and_record(to=recipients, subject=notice.subject, text=notice.text, html=notice.html,
@@ -263,7 +263,7 @@ def referral_record(
         raise ValidationError(_("Answers can be recorded only on a referral that was sent and is still open."))
     values = {k: v for k, v in values.items() if k in RESPONSE_FIELDS + OUTCOME_FIELDS}
     errors: dict[str, list[str]] = {}
-    today = timezone.localdate()
+    today = current.allegation.mission.today()
     for field in ("response_on", "outcome_on"):
         day = values.get(field)
         if day and day < current.sent_on:

@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -33,13 +32,12 @@ def pending(request: HttpRequest) -> HttpResponse:
         raise Http404
     filters = PendingFilterForm(request.GET or None, user=request.user)
     criteria = filters.cleaned_data if filters.is_valid() else {}
-    today = timezone.localdate()
-    referrals = pending_referrals(user=request.user, today=today, **criteria)
+    referrals = pending_referrals(user=request.user, **criteria)
     drafts = Referral.objects.editable_by(request.user).filter(
         status__in=[ReferralStatus.DRAFT, ReferralStatus.APPROVED]).select_related("allegation", "member_state",
                                                                                     "regional_organisation")
     return render(request, "referrals/pending.html", {
-        "filters": filters, "today": today, "drafts": drafts, "filtered": any(criteria.values()),
+        "filters": filters, "drafts": drafts, "filtered": any(criteria.values()),
         **paginate(request, referrals),
     })
 
@@ -79,7 +77,6 @@ def _detail(request: HttpRequest, referral: Referral, *, record_form=None, statu
         "reminders": referral.reminders.all(),
         "record_form": record_form or RecordForm(initial={
             f: getattr(referral, f) for f in RecordForm.base_fields if f != "close"}),
-        "today": timezone.localdate(),
     }, status=status)
 
 

@@ -49,7 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 status__in=OPEN_ASSISTANCE, follow_up_on__lt=timezone.localdate()).count()
             if request.user.has_perm("victims.view_assistanceneed") else None,
             "overdue_referrals": Referral.objects.visible_to(request.user).open()
-            .filter(overdue_condition(timezone.localdate())).count()
+            .filter(overdue_condition()).count()
             if request.user.has_perm("referrals.view_referral") else None,
             "victim_counts": Victim.objects.visible_to(request.user).aggregate(
                 total=Count("pk"), children=Count("pk", filter=Q(age_group=AgeGroup.CHILD))
