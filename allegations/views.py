@@ -175,7 +175,10 @@ def allegation_transition_view(request: HttpRequest, allegation_id) -> HttpRespo
             request=request,
         )
     except StaleEditError as stale:
+        # Someone else changed it first: show what it is now, keep the note typed.
         messages.error(request, str(stale))
+        fresh = access_allegation(request.user, allegation.pk, request=request, for_change=True)
+        return _detail(request, fresh, status=409, transition_note=form.cleaned_data["note"])
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

@@ -125,8 +125,10 @@ def referral_record_view(request: HttpRequest, referral_id) -> HttpResponse:
             referral_record(actor=request.user, referral=referral, expected_version=submitted_version(request),
                             values=data, close=close, request=request)
         except StaleEditError as stale:
+            # Someone else recorded first: the page shows what is stored now, the form what was typed.
             messages.error(request, str(stale))
-            return redirect("referrals:detail", referral.pk)
+            fresh = access_referral(request.user, referral.pk, request=request, for_change=True)
+            return _detail(request, fresh, record_form=form, status=409)
         except ValidationError as error:
             add_service_errors(form, None, error)
     if form.errors:

@@ -89,3 +89,39 @@ def test_the_service_rejects_an_edit_that_breaks_a_rule_and_keeps_the_version(of
         allegation_update(actor=officer, allegation=allegation, expected_version=1, values={"subtype": "rape"})
     allegation.refresh_from_db()
     assert (allegation.subtype, allegation.version) == ("transactional_sex", 1)
+
+
+def test_a_stale_status_change_answers_409_with_the_note_kept(client, officer, car):
+    allegation = AllegationFactory(mission=car)
+    allegation_transition(actor=officer, allegation=allegation, to_status=Status.UNDER_REVIEW,
+                          expected_version=allegation.version)  # a colleague moved it first
+    client.force_login(officer)
+    response = client.post(f"/allegations/{allegation.pk}/transition/", {
+        "version": allegation.version, "to_status": Status.UNDER_INVESTIGATION, "note": "Met the NGO on Tuesday"})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert 'value="Met the NGO on Tuesday"' in page
+    assert Allegation.objects.get(pk=allegation.pk).status == Status.UNDER_REVIEW
+
+
+def test_a_stale_save_of_the_authoritys_answer_answers_409_with_the_input_kept(client, officer, chief, credible,
+                                                                                france, approve):
+
+    from referrals.models import Referral
+    from referrals.services import referral_draft, referral_record
+
+    approve(chief, referral_draft(actor=officer, allegation=credible, member_state=france))
+    referral = Referral.objects.get()
+    read_version = referral.version
+    referral_record(actor=chief, referral=referral, expected_version=read_version,
+                    values={"investigation_officer": "Colonel A (recorded first)"})
+    client.force_login(officer)
+    response = client.post(f"/referrals/{referral.pk}/record/", {
+        "version": read_version, "response": "will_investigate", "response_on": referral.sent_on.isoformat(),
+        "investigation_officer": "Commandant B, typed by me", "outcome": "pending",
+        "accountability_measures": "Repatriated on 3 May"})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Commandant B, typed by me" in page and "Repatriated on 3 May" in page
+    referral.refresh_from_db()
+    assert referral.investigation_officer == "Colonel A (recorded first)" and referral.response == "none_yet"
