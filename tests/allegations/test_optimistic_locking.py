@@ -96,7 +96,7 @@ def test_a_stale_status_change_answers_409_with_the_note_kept(client, officer, c
     allegation_transition(actor=officer, allegation=allegation, to_status=Status.UNDER_REVIEW,
                           expected_version=allegation.version)  # a colleague moved it first
     client.force_login(officer)
-    response = client.post(f"/allegations/{allegation.pk}/transition/", {
+    response = client.post(f"/allegations/{allegation.pk}/status/", {
         "version": allegation.version, "to_status": Status.UNDER_INVESTIGATION, "note": "Met the NGO on Tuesday"})
     assert response.status_code == 409
     page = response.content.decode()
