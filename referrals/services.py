@@ -21,6 +21,7 @@ from core.audit import audit_record, get_in_scope_or_404
 from core.identity_parts import identity_fill, identity_part_seal
 from core.locking import lock_current_version
 from core.mail import message_id_for, send_and_record
+from core.queue import enqueue_on_commit
 from core.models import FocalPoint, MemberState, RegionalOrganisation
 from referrals.deadlines import investigation_due, response_due
 from referrals.models import (
@@ -211,7 +212,7 @@ def referral_approve(*, actor, referral: Referral, expected_version: int, reques
     audit_record(action="referral_approve", actor=actor, request=request, obj=current)
     from referrals.tasks import send_referral  # the task module imports this one
 
-    transaction.on_commit(lambda: send_referral.delay(str(current.pk)))
+    enqueue_on_commit(send_referral, str(current.pk))  # broker down: the reminder sweep sends it later
     return current
 
 

@@ -6,6 +6,7 @@ import logging
 
 from celery import shared_task
 
+from core.queue import enqueue
 from referrals.reminders import reminder_failed, reminder_send, sweep
 from referrals.services import referral_send, referrals_to_resend
 
@@ -16,10 +17,10 @@ logger = logging.getLogger(__name__)
 def sweep_due_reminders() -> int:
     """Beat, every 15 minutes: create due reminders and queue one task per pending reminder."""
     for referral_id in referrals_to_resend():
-        send_referral.delay(str(referral_id))
+        enqueue(send_referral, str(referral_id))
     queued = sweep()
     for reminder_id in queued:
-        send_reminder.delay(reminder_id)
+        enqueue(send_reminder, reminder_id)
     logger.info("reminder sweep queued %d reminder(s)", len(queued))
     return len(queued)
 

@@ -109,7 +109,8 @@ def referral_approve_view(request: HttpRequest, referral_id) -> HttpResponse:
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("Approved. The notification is being sent; this page shows when it has gone."))
+        messages.success(request, _("Approved. The notification goes out in the background (if the mail queue is unreachable, within "
+                           "the next sweep); this page shows when it has gone."))
     return redirect("referrals:detail", referral.pk)
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from allegations.models import Allegation, AllegationType, Status
 from core.audit import audit_record
+from core.queue import enqueue_on_commit
 from referrals.models import Referral
 from referrals.querysets import overdue_condition
 from reporting.annex import Annex, AnnexFilters, annex_allegations, build_annex
@@ -76,8 +77,16 @@ def export_job_start(*, user, year: int, fmt: str, table: str, filters: AnnexFil
     audit_record(action="export_requested", actor=user, request=request, obj=job, detail=job.params)
     from reporting.tasks import build_export  # the task module imports this one
 
-    build_export.delay(str(job.pk))
+    enqueue_on_commit(build_export, str(job.pk))  # broker down: the job waits, a sweep queues it again
     return job
+
+
+def exports_to_requeue() -> list:
+    """Export jobs still queued a while after they were asked for: their publish failed (broker down)
+    or their worker was lost."""
+    stale = timezone.now() - datetime.timedelta(minutes=settings.SEA_REMINDER_REQUEUE_MINUTES)
+    return list(ExportJob.objects.filter(status=ExportJob.Status.QUEUED, created_at__lt=stale,
+                                         expires_at__gt=timezone.now()).values_list("pk", flat=True))
 
 
 def export_job_build(job_id) -> None:

@@ -1,7 +1,8 @@
 from celery import shared_task
 
+from core.queue import enqueue
 from reporting.services import delete_expired_exports as _delete_expired
-from reporting.services import export_job_build
+from reporting.services import export_job_build, exports_to_requeue
 
 
 @shared_task(acks_late=True)
@@ -12,3 +13,9 @@ def build_export(job_id: str) -> None:
 @shared_task
 def delete_expired_exports() -> int:
     return _delete_expired()
+
+
+@shared_task
+def requeue_stalled_exports() -> int:
+    """Beat: queue again the exports whose publish failed (broker down) or whose worker was lost."""
+    return sum(enqueue(build_export, str(job_id)) for job_id in exports_to_requeue())

@@ -269,6 +269,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "referrals.tasks.sweep_due_reminders",
         "schedule": crontab(minute="*/15"),
     },
+    "stalled-exports-requeue": {"task": "reporting.tasks.requeue_stalled_exports", "schedule": crontab(minute="*/5")},
     "expired-exports-cleanup": {
         "task": "reporting.tasks.delete_expired_exports",
         "schedule": crontab(minute=5),

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from core.languages import preferred_language
 from core.mail import message_id_for, send_and_record
+from core.queue import enqueue
 from victims.models import OPEN_ASSISTANCE, AdvocateDigest, AssistanceNeed
 
 logger = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ def send_assistance_digests() -> int:
     week = week_of(today).isoformat()
     count = 0
     for advocate_id in advocate_ids:
-        send_advocate_digest.delay(advocate_id, week)
+        enqueue(send_advocate_digest, advocate_id, week)
         count += 1
     return count
 

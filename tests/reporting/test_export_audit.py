@@ -53,9 +53,11 @@ def test_a_command_line_export_is_audited(fixture_data, fmt, tmp_path):
     assert [(e["format"], e["via"]) for e in exports()] == [(fmt, "command line")]
 
 
-def test_a_background_export_is_audited_when_built(client, analyst, fixture_data, settings, tmp_path):
+def test_a_background_export_is_audited_when_built(client, analyst, fixture_data, settings, tmp_path,
+                                                   django_capture_on_commit_callbacks):
     settings.SEA_EXPORT_BACKGROUND_ROWS = 0
     settings.SEA_EXPORT_DIR = tmp_path
     client.force_login(analyst)
-    client.get("/reports/annex/download/", {"year": 2016, "format": "xlsx"})
+    with django_capture_on_commit_callbacks(execute=True):  # the job is published once its row is committed
+        client.get("/reports/annex/download/", {"year": 2016, "format": "xlsx"})
     assert [(e["format"], e["via"]) for e in exports()] == [("xlsx", "background")]

@@ -53,9 +53,11 @@ def test_the_csv_and_the_page_are_french_too_and_json_stays_english(client, fren
 
 
 def test_a_background_export_keeps_the_language_of_the_page_that_asked(client, french_analyst, fixture_data,
-                                                                       settings, tmp_path):
+                                                                       settings, tmp_path,
+                                                                       django_capture_on_commit_callbacks):
     settings.SEA_EXPORT_BACKGROUND_ROWS, settings.SEA_EXPORT_DIR = 10, tmp_path
-    client.get("/reports/annex/download/", {"year": 2016, "format": "xlsx"})
+    with django_capture_on_commit_callbacks(execute=True):  # published once the job's row is committed
+        client.get("/reports/annex/download/", {"year": 2016, "format": "xlsx"})
     job = ExportJob.objects.get()
     assert job.params["language"] == "fr"
     file = client.get(f"/reports/exports/{job.pk}/file/")

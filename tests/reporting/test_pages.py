@@ -52,11 +52,13 @@ def test_a_download_is_an_attachment_and_audited(client, analyst, fixture_data):
     assert (event.actor, event.detail["format"], event.detail["rows"]) == (analyst, "xlsx", 28)
 
 
-def test_a_large_export_runs_in_the_background_for_its_requester_only(client, analyst, fixture_data, settings, tmp_path):
+def test_a_large_export_runs_in_the_background_for_its_requester_only(client, analyst, fixture_data, settings, tmp_path,
+                                                                      django_capture_on_commit_callbacks):
     settings.SEA_EXPORT_BACKGROUND_ROWS = 10
     settings.SEA_EXPORT_DIR = tmp_path
     client.force_login(analyst)
-    response = client.get("/reports/annex/download/", {"year": 2016, "format": "xlsx"})
+    with django_capture_on_commit_callbacks(execute=True):  # published once the job's row is committed
+        response = client.get("/reports/annex/download/", {"year": 2016, "format": "xlsx"})
     job = ExportJob.objects.get()
     assert response["Location"] == f"/reports/exports/{job.pk}/"
     page = client.get(response["Location"]).content.decode()
