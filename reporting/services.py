@@ -54,7 +54,7 @@ def export_now(*, user, year: int, fmt: str, table: str = "", filters: AnnexFilt
     return content, content_type, name
 
 
-def annex_for_print(*, user, year: int, filters: AnnexFilters, request: HttpRequest | None = None) -> Annex:
+def annex_printable(*, user, year: int, filters: AnnexFilters, request: HttpRequest | None = None) -> Annex:
     """The printable annex page: what leaves on paper is an export like any file, and audited as one."""
     annex = build_annex(reports_scope(user), year=year, filters=filters)
     export_audit(actor=user, annex=annex, year=year, fmt="print", filters=filters, via="page", request=request)

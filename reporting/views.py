@@ -10,7 +10,7 @@ from reporting.charts import bar_chart
 from reporting.forms import AnnexFilterForm, ExportForm
 from reporting.models import ExportJob
 from reporting.services import (
-    annex_for_print,
+    annex_printable,
     dashboard_for,
     export_is_large,
     export_job_start,
@@ -52,7 +52,7 @@ def annex_preview(request: HttpRequest) -> HttpResponse:
         return render(request, "reporting/annex.html", {"form": form}, status=400)
     year, filters = form.cleaned_data["year"], form.filters()
     if request.GET.get("print"):
-        annex, template = annex_for_print(user=request.user, year=year, filters=filters, request=request), \
+        annex, template = annex_printable(user=request.user, year=year, filters=filters, request=request), \
             "reporting/annex_print.html"
     else:
         annex, template = build_annex(reports_scope(request.user), year=year, filters=filters), "reporting/annex.html"
