@@ -1,6 +1,7 @@
 """The annual annex tables (DESIGN.md "Annex tables"), computed in a fixed number of queries.
 
-"Allegations": one row per allegation received in the year, ordered by country then date received.
+"Allegations": one row per allegation received in the year, ordered by country then date received;
+type, subtype and status are kept as codes (JSON's form) and put in words for readers by `Annex.sheets`.
 "Summary": one row per country and force, then a total row; the heavy counting is one SQL
 statement (its text is also what the benchmark runs in psql).
 """
@@ -16,6 +17,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from allegations.models import (
     Allegation,
+    AllegationType,
     AllegedPerpetrator,
     DatePrecision,
     FinalAction,
@@ -47,6 +49,19 @@ SUMMARY_COLUMNS = [
     gettext_noop("Preliminary assessment/under review"), gettext_noop("Closed other"),
 ]
 TABLE_TITLES = {"Allegations": gettext_noop("Allegations"), "Summary": gettext_noop("Summary")}
+# How the tables count (DESIGN.md): every table carries these notes, in the page, the CSV and the XLSX.
+VICTIMS_NOTE = gettext_noop(
+    "Victims counts victim–allegation links, as the UN tables do: a person who is a victim in two allegations "
+    "counts in each.")
+CHILDREN_NOTE = gettext_noop(
+    "Girls, boys and children are victims under 18 at the incident; when the incident date is unknown, a victim "
+    "under 18 on the date received counts as a child. Otherwise an unknown age counts as unknown.")
+TOTAL_NOTE = gettext_noop(
+    "An allegation whose alleged perpetrators belong to several forces counts in the row of each force; the total "
+    "row counts each allegation once, so the rows can add up to more than the total.")
+TABLE_NOTES = {"Allegations": [VICTIMS_NOTE, CHILDREN_NOTE], "Summary": [VICTIMS_NOTE, CHILDREN_NOTE, TOTAL_NOTE]}
+# Columns the rows hold as codes (what JSON keeps); a reader sees the words (`Annex.sheets`).
+CODED_COLUMNS = {"Type": AllegationType, "Subtype": Subtype, "Status": Status}
 UNKNOWN = gettext_noop("Unknown")
 PENDING = gettext_noop("Pending")
 TOTAL = gettext_noop("Total")
@@ -76,9 +91,18 @@ class Annex:
         return {"Allegations": (ALLEGATION_COLUMNS, self.allegations), "Summary": (SUMMARY_COLUMNS, self.summary)}
 
     def sheets(self) -> list[Sheet]:
-        """The tables as a reader sees them: titles and headings in the active language."""
-        return [Sheet(name=name, title=gettext(TABLE_TITLES[name]), headings=[gettext(c) for c in columns], rows=rows)
+        """The tables as a reader sees them: titles, headings, coded values and notes in the active language."""
+        return [Sheet(name=name, title=gettext(TABLE_TITLES[name]), headings=[gettext(c) for c in columns],
+                      rows=_in_words(columns, rows), notes=[gettext(n) for n in TABLE_NOTES[name]])
                 for name, (columns, rows) in self.tables().items()]
+
+
+def _in_words(columns: list[str], rows: list[list]) -> list[list]:
+    # Labels resolved once per sheet: a lazy translation per cell costs more than the queries.
+    coded = {columns.index(name): _labels(choices) for name, choices in CODED_COLUMNS.items() if name in columns}
+    if not coded:
+        return rows
+    return [[coded[i].get(v, v) if i in coded else v for i, v in enumerate(row)] for row in rows]
 
 
 @dataclass(frozen=True)
@@ -87,6 +111,7 @@ class Sheet:
     title: str
     headings: list[str]
     rows: list[list]
+    notes: list[str] = field(default_factory=list)
 
     @property
     def is_summary(self) -> bool:
@@ -148,8 +173,7 @@ def allegation_rows(allegations: QuerySet) -> list[list]:
         recipients[allegation_id].append(state or organisation)
 
     # Labels resolved once per export: a lazy translation per cell costs more than the queries.
-    categories, finals, interims, subtypes, statuses = (
-        _labels(c) for c in (PersonnelCategory, FinalAction, InterimAction, Subtype, Status))
+    categories, finals, interims = (_labels(c) for c in (PersonnelCategory, FinalAction, InterimAction))
     unknown, pending = gettext(UNKNOWN), gettext(PENDING)
     out = []
     for (pk, reference, country, incident, precision, received, kind, subtype, status, victims, children,
@@ -167,13 +191,13 @@ def allegation_rows(allegations: QuerySet) -> list[list]:
             format_incident_date(incident, precision) if incident and precision != DatePrecision.UNKNOWN else unknown,
             received.isoformat(),
             kind,
-            subtypes[subtype],
+            subtype,
             len(people),
             victims,
             children,
             _joined(recipients[pk]),
             referred.isoformat() if referred else "",
-            statuses[status],
+            status,
             _joined(actions) or pending,
         ])
     return out

@@ -9,7 +9,7 @@ import zipfile
 
 import xlsxwriter
 
-from reporting.annex import Annex
+from reporting.annex import TABLE_NOTES, Annex
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CONTENT_TYPES = {
@@ -27,11 +27,15 @@ def safe_cell(value):
     return value
 
 
-def to_csv(columns: list[str], rows: list[list]) -> bytes:
+def to_csv(columns: list[str], rows: list[list], notes: list[str] = ()) -> bytes:
+    """The table, then a blank line and its notes (how it counts), one to a line."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(columns)
     writer.writerows([safe_cell(v) for v in row] for row in rows)
+    if notes:
+        writer.writerow([])
+        writer.writerows([safe_cell(note)] for note in notes)
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens accented names correctly
 
 
@@ -39,7 +43,8 @@ def to_zip(annex: Annex) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for sheet in annex.sheets():
-            archive.writestr(f"annex-{annex.year}-{sheet.name.lower()}.csv", to_csv(sheet.headings, sheet.rows))
+            archive.writestr(f"annex-{annex.year}-{sheet.name.lower()}.csv",
+                             to_csv(sheet.headings, sheet.rows, sheet.notes))
     return out.getvalue()
 
 
@@ -49,6 +54,7 @@ def to_xlsx(annex: Annex) -> bytes:
     header = book.add_format({"bold": True, "bg_color": "#0B4F7C", "font_color": "#FFFFFF", "text_wrap": True,
                               "valign": "top", "border": 1})
     total = book.add_format({"bold": True, "top": 2})
+    note = book.add_format({"italic": True})
     for table in annex.sheets():
         sheet = book.add_worksheet(table.title)
         sheet.write_row(0, 0, table.headings, header)
@@ -65,15 +71,19 @@ def to_xlsx(annex: Annex) -> bytes:
         for c, width in enumerate(widths):
             sheet.set_column(c, c, min(max(width + 2, 8), 60))
         sheet.autofilter(0, 0, max(len(table.rows), 1), len(table.headings) - 1)
+        # Below the table, after a blank row, so the filter and the columns' sums leave them out.
+        for n, text in enumerate(table.notes, start=len(table.rows) + 2):
+            sheet.write_string(n, 0, str(safe_cell(text)), note)
     book.close()
     return out.getvalue()
 
 
 def to_json(annex: Annex) -> bytes:
-    """English keys whatever the language: programs read these."""
-    data = {"year": annex.year}
+    """English keys and codes (type, subtype, status) whatever the language: programs read these."""
+    data: dict = {"year": annex.year}
     for name, (columns, rows) in annex.tables().items():
         data[name.lower()] = [dict(zip(columns, row, strict=True)) for row in rows]
+    data["notes"] = {name.lower(): notes for name, notes in TABLE_NOTES.items()}
     return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
 
 
@@ -85,7 +95,7 @@ def render(annex: Annex, fmt: str, table: str = "") -> tuple[bytes, str, str]:
         return to_json(annex), CONTENT_TYPES["json"], f"annex-{annex.year}.json"
     if fmt == "csv" and table in ("allegations", "summary"):
         sheet = next(s for s in annex.sheets() if s.name == table.capitalize())
-        return to_csv(sheet.headings, sheet.rows), CONTENT_TYPES["csv"], f"annex-{annex.year}-{table}.csv"
+        return to_csv(sheet.headings, sheet.rows, sheet.notes), CONTENT_TYPES["csv"], f"annex-{annex.year}-{table}.csv"
     if fmt in ("csv", "zip"):
         return to_zip(annex), CONTENT_TYPES["zip"], f"annex-{annex.year}-csv.zip"
     raise ValueError(f"unknown format {fmt!r}")

@@ -10,9 +10,11 @@ import pytest
 from django.core.management import call_command
 
 from core.models import AuditEvent
+from allegations.models import AllegationType, Status, Subtype
 from reporting.annex import (
     ALLEGATION_COLUMNS,
     SUMMARY_COLUMNS,
+    TABLE_NOTES,
     all_allegations,
     build_annex,
 )
@@ -59,6 +61,25 @@ SUMMARY = [
 ]
 
 
+TYPE, SUBTYPE, STATUS = (ALLEGATION_COLUMNS.index(c) for c in ("Type", "Subtype", "Status"))
+TYPE_WORDS = {"SE": "Sexual exploitation", "SA": "Sexual abuse", "OTHER": "Other", "UNKNOWN": "Unknown"}
+for _row in ALLEGATIONS:  # the expected rows above are written with the type's code, as JSON keeps it
+    _row[TYPE] = TYPE_WORDS[_row[TYPE]]
+
+
+def coded(row: list) -> list:
+    """A reader's row as JSON holds it: type, subtype and status as codes."""
+    codes = [{str(label): value for value, label in choices.choices} for choices in (AllegationType, Subtype, Status)]
+    out = list(row)
+    for index, mapping in zip((TYPE, SUBTYPE, STATUS), codes, strict=True):
+        out[index] = mapping[row[index]]
+    return out
+
+
+def words(annex, name: str) -> list[list]:
+    return next(s for s in annex.sheets() if s.name == name).rows
+
+
 @pytest.fixture
 def annex():
     build_annex_fixture()
@@ -66,8 +87,51 @@ def annex():
 
 
 def test_the_tables_match_the_expected_ones_cell_by_cell(annex):
-    assert annex.allegations == ALLEGATIONS
+    assert words(annex, "Allegations") == ALLEGATIONS
+    assert annex.allegations == [coded(row) for row in ALLEGATIONS]
     assert annex.summary == SUMMARY
+
+
+def test_it_shows_type_subtype_and_status_as_words_and_keeps_codes_in_json(annex):
+    row = next(r for r in words(annex, "Allegations") if r[0] == "SOM-2016-0003")
+    assert (row[TYPE], row[SUBTYPE], row[STATUS]) == ("Unknown", "Other", "Under investigation")
+    data = json.loads(to_json(annex))
+    coded_row = next(r for r in data["allegations"] if r["Reference"] == "SOM-2016-0003")
+    assert (coded_row["Type"], coded_row["Subtype"], coded_row["Status"]) == ("UNKNOWN", "other", "under_investigation")
+
+
+def test_it_says_how_every_table_counts_in_the_page_csv_and_xlsx(annex, client, analyst):
+    for sheet in annex.sheets():
+        assert any("victim–allegation links" in note for note in sheet.notes)
+    summary_notes = next(s for s in annex.sheets() if s.is_summary).notes
+    assert any("the total row counts each allegation once" in note for note in summary_notes)
+    archive = zipfile.ZipFile(io.BytesIO(to_zip(annex)))
+    for name in archive.namelist():
+        assert "victim–allegation links" in archive.read(name).decode("utf-8-sig")
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx(annex)))
+    for sheet in book:
+        text = [str(c.value) for row in sheet.iter_rows() for c in row if c.value]
+        assert any("victim–allegation links" in t for t in text)
+    assert book["Summary"].auto_filter.ref == "A1:S5"  # the filter stops at the total row, notes left out
+    client.force_login(analyst)
+    page = client.get("/reports/annex/", {"year": 2016}).content.decode()
+    assert page.count("victim–allegation links") == 2 and "counts each allegation once" in page
+    assert "Sexual exploitation" in page
+
+
+def test_the_total_row_counts_an_allegation_of_two_forces_once(annex):
+    from allegations.models import Allegation
+    from core.models import Force
+    from tests.factories import PerpetratorFactory
+
+    two_forces = Allegation.objects.get(reference="SOM-2016-0001")
+    PerpetratorFactory(allegation=two_forces, force=Force.objects.get(name="Sangaris"))
+    summary = build_annex(all_allegations(), year=2016).summary
+    somalia = [row for row in summary if row[0] == "Somalia"]
+    assert sorted(row[1] for row in somalia) == ["AMISOM", "Sangaris"]
+    assert sum(row[2] for row in somalia) == 9  # in the row of each force...
+    assert summary[-1][2] == 28  # ...and once in the total
+    assert summary[-1][3] == 31  # every alleged perpetrator once
 
 
 def test_two_nationalities_are_joined_and_other_years_are_left_out(annex):
@@ -78,11 +142,12 @@ def test_two_nationalities_are_joined_and_other_years_are_left_out(annex):
 
 
 def test_csv_reads_back_as_the_expected_tables(annex):
-    for columns, rows, expected in [(ALLEGATION_COLUMNS, annex.allegations, ALLEGATIONS),
-                                    (SUMMARY_COLUMNS, annex.summary, SUMMARY)]:
-        lines = list(csv.reader(io.StringIO(to_csv(columns, rows).decode("utf-8-sig"))))
+    for columns, sheet, expected in [(ALLEGATION_COLUMNS, annex.sheets()[0], ALLEGATIONS),
+                                     (SUMMARY_COLUMNS, annex.sheets()[1], SUMMARY)]:
+        lines = list(csv.reader(io.StringIO(to_csv(columns, sheet.rows, sheet.notes).decode("utf-8-sig"))))
         assert lines[0] == columns
-        assert lines[1:] == [[str(v) for v in row] for row in expected]
+        assert lines[1:len(expected) + 1] == [[str(v) for v in row] for row in expected]
+        assert lines[len(expected) + 1:] == [[], *[[note] for note in sheet.notes]]
 
 
 def test_the_csv_zip_holds_both_tables(annex):
@@ -97,7 +162,7 @@ def test_xlsx_reads_back_with_numbers_as_numbers_and_a_frozen_styled_header(anne
                                      (book["Summary"], SUMMARY_COLUMNS, SUMMARY)]:
         values = [[("" if v is None else v) for v in row] for row in sheet.iter_rows(values_only=True)]
         assert values[0] == columns
-        assert values[1:] == expected
+        assert values[1:len(expected) + 1] == expected
         assert sheet.freeze_panes == "A2"
         assert sheet["A1"].font.bold
         assert sheet.column_dimensions["A"].width > 8
@@ -107,9 +172,10 @@ def test_xlsx_reads_back_with_numbers_as_numbers_and_a_frozen_styled_header(anne
 def test_json_holds_the_expected_tables(annex):
     data = json.loads(to_json(annex))
     assert data["year"] == 2016
-    assert [list(row.values()) for row in data["allegations"]] == ALLEGATIONS
+    assert [list(row.values()) for row in data["allegations"]] == [coded(row) for row in ALLEGATIONS]
     assert [list(row.values()) for row in data["summary"]] == SUMMARY
     assert list(data["summary"][0]) == SUMMARY_COLUMNS
+    assert data["notes"] == {"allegations": TABLE_NOTES["Allegations"], "summary": TABLE_NOTES["Summary"]}
 
 
 def test_no_export_ever_contains_a_victims_identity(annex):
