@@ -54,7 +54,7 @@ class MemberStateAdmin(admin.ModelAdmin):
 
 @admin.register(RegionalOrganisation)
 class RegionalOrganisationAdmin(admin.ModelAdmin):
-    list_display = ("name", "acronym")
+    list_display = ("name", "acronym", "name_fr", "acronym_fr")
     inlines = [FocalPointInline]
 
 
@@ -98,7 +98,7 @@ class ScopeGrantForm(AdminUserObjectPermissionsForm):
 class MissionAdmin(GuardedModelAdmin):
     """Reference record plus, through guardian's object permissions page, who is scoped to it."""
 
-    list_display = ("name", "country", "time_zone", "active")
+    list_display = ("name", "name_fr", "country", "time_zone", "active")
 
     # view_mission/change_mission are scope grants; editing this record needs manage_mission.
     def has_view_permission(self, request, obj=None):

@@ -38,8 +38,9 @@ def seed_reference_data() -> dict[str, Mission]:
     for iso3, iso2, name in MEMBER_STATES:
         states[iso3], _ = MemberState.objects.update_or_create(iso3=iso3, defaults={"iso2": iso2, "name": name})
     orgs = {}
-    for acronym, name in REGIONAL_ORGANISATIONS:
-        orgs[acronym], _ = RegionalOrganisation.objects.update_or_create(acronym=acronym, defaults={"name": name})
+    for acronym, name, acronym_fr, name_fr in REGIONAL_ORGANISATIONS:
+        orgs[acronym], _ = RegionalOrganisation.objects.update_or_create(
+            acronym=acronym, defaults={"name": name, "name_fr": name_fr, "acronym_fr": acronym_fr})
 
     focal_points = [
         ("FRA", None, FocalPoint.Role.GENERAL, "Ministry of Armed Forces, SEA focal point", "sea-focal@defense.example.fr"),
@@ -62,9 +63,11 @@ def seed_reference_data() -> dict[str, Mission]:
 
     missions = {
         "Central African Republic": Mission.objects.update_or_create(
-            name="Central African Republic", defaults={"country": states["CAF"], "time_zone": "Africa/Bangui"})[0],
+            name="Central African Republic", defaults={"country": states["CAF"], "time_zone": "Africa/Bangui",
+                                                       "name_fr": "République centrafricaine"})[0],
         "Somalia": Mission.objects.update_or_create(name="Somalia", defaults={"country": states["SOM"],
-                                                                              "time_zone": "Africa/Mogadishu"})[0],
+                                                                              "time_zone": "Africa/Mogadishu",
+                                                                              "name_fr": "Somalie"})[0],
     }
     forces = [
         ("Sangaris", "S/RES/2127 (2013)", states["FRA"], None, "Central African Republic"),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from core.fields import EncryptedTextField
+from core.names import french_or_english, state_name
 from core.querysets import MissionQuerySet
 from core.time import local_today, validate_time_zone
 
@@ -24,12 +25,15 @@ class MemberState(models.Model):
         verbose_name_plural = _("Member States")
 
     def __str__(self) -> str:
-        return self.name
+        return state_name(self.iso3, self.name)
 
 
 class RegionalOrganisation(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     acronym = models.CharField(_("acronym"), max_length=20, unique=True)
+    # No shared translation source for organisations: the reference record carries its French name.
+    name_fr = models.CharField(_("name in French"), max_length=120, blank=True)
+    acronym_fr = models.CharField(_("acronym in French"), max_length=20, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -37,7 +41,7 @@ class RegionalOrganisation(models.Model):
         verbose_name_plural = _("regional organisations")
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.acronym})"
+        return f"{french_or_english(self.name, self.name_fr)} ({french_or_english(self.acronym, self.acronym_fr)})"
 
 
 class FocalPoint(models.Model):
@@ -82,6 +86,7 @@ class Mission(models.Model):
     """An operation context (e.g. the Central African Republic): the unit of access scope."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
+    name_fr = models.CharField(_("name in French"), max_length=120, blank=True)
     country = models.ForeignKey(MemberState, on_delete=models.PROTECT, related_name="missions", verbose_name=_("country"))
     active = models.BooleanField(_("active"), default=True)
     # "Today" for validation, dates sent, deadlines and reminders is the operation's local date.
@@ -100,7 +105,7 @@ class Mission(models.Model):
         permissions = [("manage_mission", _("Can manage operation reference data"))]
 
     def __str__(self) -> str:
-        return self.name
+        return french_or_english(self.name, self.name_fr)
 
     def today(self) -> datetime.date:
         return local_today(self.time_zone)

@@ -12,8 +12,10 @@ MEMBER_STATES = [
     ("ITA", "IT", "Italy"), ("DEU", "DE", "Germany"), ("LVA", "LV", "Latvia"), ("FIN", "FI", "Finland"),
 ]
 
+# (acronym, name, French acronym, French name)
 REGIONAL_ORGANISATIONS = [
-    ("AU", "African Union"),
-    ("EU", "European Union"),
-    ("ECCAS", "Economic Community of Central African States"),
+    ("AU", "African Union", "UA", "Union africaine"),
+    ("EU", "European Union", "UE", "Union européenne"),
+    ("ECCAS", "Economic Community of Central African States", "CEEAC",
+     "Communauté économique des États de l’Afrique centrale"),
 ]

@@ -13,7 +13,7 @@ from referrals.querysets import ReferralQuerySet, ReminderQuerySet
 class ReferralStatus(models.TextChoices):
     DRAFT = "draft", _("Draft, awaiting approval")
     APPROVED = "approved", _("Approved, being sent")
-    SENT = "sent", _("Sent, pending")
+    SENT = "sent", _("Sent, in follow-up")
     CLOSED = "closed", _("Closed")
 
 

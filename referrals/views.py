@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -109,8 +110,13 @@ def referral_approve_view(request: HttpRequest, referral_id) -> HttpResponse:
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("Approved. The notification goes out in the background (if the mail queue is unreachable, within "
-                           "the next sweep); this page shows when it has gone."))
+        # Sending runs after the commit, often before this line: say what is true now, not what was queued.
+        referral.refresh_from_db(fields=["status", "sent_on"])
+        if referral.status == ReferralStatus.SENT:
+            messages.success(request, _("Approved and sent on %(date)s.") % {"date": date_format(referral.sent_on)})
+        else:
+            messages.success(request, _("Approved. The notification goes out in the background (if the mail queue "
+                                        "is unreachable, within the next sweep); this page shows when it has gone."))
     return redirect("referrals:detail", referral.pk)
 
 

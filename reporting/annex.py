@@ -28,6 +28,7 @@ from allegations.models import (
     format_incident_date,
 )
 from core.models import Force, MemberState
+from core.names import french_or_english, state_name
 from referrals.models import Referral
 
 # The headings DESIGN.md fixes, in English: the JSON keys. CSV, XLSX and the pages show them in the
@@ -154,7 +155,7 @@ def allegation_rows(allegations: QuerySet) -> list[list]:
             first_referred=Min("referrals__sent_on"),
         )
         .order_by("country__name", "date_received", "reference")
-        .values_list("pk", "reference", "country__name", "incident_date", "incident_date_precision", "date_received",
+        .values_list("pk", "reference", "country__iso3", "country__name", "incident_date", "incident_date_precision", "date_received",
                      "allegation_type", "subtype", "status", "victim_count", "child_count", "first_referred")
     )
     ids = [row[0] for row in rows]
@@ -162,21 +163,23 @@ def allegation_rows(allegations: QuerySet) -> list[list]:
     # Subqueries rather than lists of 100,000 ids as parameters.
     ids_subquery = allegations.values("pk")
     for person in AllegedPerpetrator.objects.filter(allegation_id__in=ids_subquery).values_list(
-        "allegation_id", "force__name", "nationality__name", "personnel_category", "final_action_category",
-        "final_action", "interim_actions",
+        "allegation_id", "force__name", "nationality__iso3", "nationality__name", "personnel_category",
+        "final_action_category", "final_action", "interim_actions",
     ):
         perpetrators[person[0]].append(person)
     recipients: dict = {pk: [] for pk in ids}
-    for allegation_id, state, organisation in Referral.objects.filter(
+    for allegation_id, iso3, state, organisation, organisation_fr in Referral.objects.filter(
         allegation_id__in=ids_subquery, sent_on__isnull=False
-    ).values_list("allegation_id", "member_state__name", "regional_organisation__name"):
-        recipients[allegation_id].append(state or organisation)
+    ).values_list("allegation_id", "member_state__iso3", "member_state__name", "regional_organisation__name",
+                  "regional_organisation__name_fr"):
+        recipients[allegation_id].append(state_name(iso3, state) if state else french_or_english(organisation,
+                                                                                                  organisation_fr))
 
     # Labels resolved once per export: a lazy translation per cell costs more than the queries.
     categories, finals, interims = (_labels(c) for c in (PersonnelCategory, FinalAction, InterimAction))
     unknown, pending = gettext(UNKNOWN), gettext(PENDING)
     out = []
-    for (pk, reference, country, incident, precision, received, kind, subtype, status, victims, children,
+    for (pk, reference, country_iso3, country, incident, precision, received, kind, subtype, status, victims, children,
          referred) in rows:
         people = perpetrators[pk]
         actions = [finals[final] + (f": {text}" if text else "")
@@ -184,10 +187,10 @@ def allegation_rows(allegations: QuerySet) -> list[list]:
         actions += [interims.get(i, i) for *_, interim in people for i in interim]
         out.append([
             reference,
-            country,
+            state_name(country_iso3, country),
             _joined(p[1] for p in people) or unknown,
-            _joined(p[2] or unknown for p in people) or unknown,
-            _joined(categories[p[3]] for p in people) or unknown,
+            _joined(state_name(p[2], p[3]) if p[3] else unknown for p in people) or unknown,
+            _joined(categories[p[4]] for p in people) or unknown,
             format_incident_date(incident, precision) if incident and precision != DatePrecision.UNKNOWN else unknown,
             received.isoformat(),
             kind,
@@ -200,7 +203,8 @@ def allegation_rows(allegations: QuerySet) -> list[list]:
             status,
             _joined(actions) or pending,
         ])
-    return out
+    # Ordered by country as the reader names it (the query sorted by the English name; a stable sort keeps dates).
+    return sorted(out, key=lambda row: row[1])
 
 
 def summary_sql(allegation_ids_sql: str, *, by_force: bool) -> str:
@@ -260,7 +264,8 @@ def summary_rows(allegations: QuerySet) -> list[list]:
         by_force = cursor.fetchall()
         cursor.execute(summary_sql(ids_sql, by_force=False), params)
         by_country = cursor.fetchall()
-    countries = dict(MemberState.objects.filter(pk__in={r[0] for r in by_force}).values_list("pk", "name"))
+    countries = {pk: state_name(iso3, name) for pk, iso3, name in
+                 MemberState.objects.filter(pk__in={r[0] for r in by_force}).values_list("pk", "iso3", "name")}
     forces = dict(Force.objects.filter(pk__in={r[1] for r in by_force if r[1]}).values_list("pk", "name"))
     rows = sorted(
         ([countries[r[0]], forces.get(r[1]) or gettext(UNKNOWN), *[int(x or 0) for x in r[2:]]] for r in by_force),

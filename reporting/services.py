@@ -11,13 +11,14 @@ from django.db.models import Count
 from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.http import HttpRequest
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from allegations.models import Allegation, AllegationType, Status
 from core.audit import audit_record
 from core.queue import enqueue_on_commit
 from referrals.models import Referral
 from referrals.querysets import overdue_condition
-from reporting.annex import Annex, AnnexFilters, annex_allegations, build_annex
+from reporting.annex import SUMMARY_COLUMNS, Annex, AnnexFilters, annex_allegations, build_annex
 from reporting.exports import render
 from reporting.models import ExportJob
 
@@ -158,10 +159,10 @@ def dashboard_for(*, user, year: int, filters: AnnexFilters) -> Dashboard:
         year=year,
         annex=annex,
         per_year=[(str(row["y"]), row["n"]) for row in per_year],
-        per_quarter=[(f"Q{q}", quarters.get(q, 0)) for q in range(1, 5)],
+        per_quarter=[(gettext("Q%(quarter)d") % {"quarter": q}, quarters.get(q, 0)) for q in range(1, 5)],
         by_type=[(str(label), types.get(value, 0)) for value, label in AllegationType.choices],
         by_status=[(str(label), statuses.get(value, 0)) for value, label in Status.choices],
-        victims=list(zip(["Women", "Girls", "Men", "Boys", "Unknown sex or age"], total[5:10], strict=True)),
+        victims=list(zip([gettext(c) for c in SUMMARY_COLUMNS[5:10]], total[5:10], strict=True)),
         referrals_pending=referrals.filter(status="sent").count(),
         referrals_overdue=referrals.filter(status="sent").filter(overdue_condition(today)).count(),
         median_days_to_referral=statistics.median(to_referral) if to_referral else None,

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from core.audit import audit_record
@@ -32,12 +33,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "reporting/dashboard.html", {"form": form}, status=400)
     data = dashboard_for(user=request.user, year=form.cleaned_data["year"], filters=form.filters())
+    year = {"year": data.year}
     charts = [
-        bar_chart("per-year", "Allegations received per year", data.per_year),
-        bar_chart("per-quarter", f"Allegations received in {data.year}, per quarter", data.per_quarter),
-        bar_chart("by-type", f"Allegations received in {data.year}, by type", data.by_type),
-        bar_chart("by-status", f"Allegations received in {data.year}, by status", data.by_status),
-        bar_chart("victims", f"Victims in the allegations of {data.year}", data.victims),
+        bar_chart("per-year", _("Allegations received per year"), data.per_year),
+        bar_chart("per-quarter", _("Allegations received in %(year)s, per quarter") % year, data.per_quarter),
+        bar_chart("by-type", _("Allegations received in %(year)s, by type") % year, data.by_type),
+        bar_chart("by-status", _("Allegations received in %(year)s, by status") % year, data.by_status),
+        bar_chart("victims", _("Victims in the allegations of %(year)s") % year, data.victims),
     ]
     return render(request, "reporting/dashboard.html", {"form": form, "data": data, "charts": charts,
                                                          "query": request.GET.urlencode()})

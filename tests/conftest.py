@@ -67,6 +67,17 @@ def tasks_run_in_process():
 
 
 @pytest.fixture(autouse=True)
+def each_test_starts_in_english():
+    """A request in French leaves French active in the thread (as in a server, where the next request
+    activates its own language); a test starts from the default, whatever ran before it."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Personas are created by the dozen; the production hasher's cost is not what tests measure."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -103,7 +103,16 @@ def need_create(
     AssistanceStep.objects.create(need=need, from_status="", to_status=need.status, on=identified_on, by=actor)
     audit_record(action="assistance_need_create", actor=actor, request=request, obj=need,
                  detail={"victim": victim.code, "category": category})
+    _first_advocate_follows_the_victim(actor=actor, victim=victim, advocate=assigned_advocate, request=request)
     return need
+
+
+def _first_advocate_follows_the_victim(*, actor, victim: Victim, advocate, request: HttpRequest | None) -> None:
+    """A victim nobody follows yet gets, as their advocate, the first advocate given one of their needs:
+    the page and the caseload would otherwise say "nobody" while someone is working for them."""
+    if advocate is not None and not Victim.objects.filter(pk=victim.pk, advocate__isnull=False).exists():
+        victim_assign_advocate(actor=actor, victim=Victim.objects.get(pk=victim.pk), advocate=advocate,
+                               request=request)
 
 
 @transaction.atomic
@@ -123,6 +132,8 @@ def need_update(
     current.save()
     audit_record(action="assistance_need_update", actor=actor, request=request, obj=current,
                  detail={"fields": sorted(values)})
+    _first_advocate_follows_the_victim(actor=actor, victim=current.victim, advocate=values.get("assigned_advocate"),
+                                       request=request)
     return current
 
 

@@ -144,7 +144,8 @@ class ContactForm(forms.Form):
 
 
 class AssignAdvocateForm(forms.Form):
-    advocate = forms.ModelChoiceField(label=_("Victims' rights advocate"), queryset=None, required=False,
+    # The section's heading already says "Victims' rights advocate"; the field says what choosing does.
+    advocate = forms.ModelChoiceField(label=_("Who follows this victim"), queryset=None, required=False,
                                       empty_label=_("Nobody yet"))
 
     def __init__(self, *args: Any, advocates, **kwargs: Any) -> None:

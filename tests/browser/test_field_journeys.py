@@ -184,7 +184,7 @@ def test_it_follows_one_case_through_five_journeys(browser, live_server, chromiu
     assert CHILD_NAME not in chief.content()
     shot(chief, "a-10-chief-reviews-draft", guide="chief-review")
     chief.get_by_role("button", name="Approve and send").click()
-    expect(chief.locator(".lead .status")).to_have_text("Sent, pending")
+    expect(chief.locator(".lead .status")).to_have_text("Sent, in follow-up")
     expect(chief.locator(".lead")).to_contain_text(f"drafted by {world['officer'].username}")
     expect(chief.locator(".lead")).to_contain_text(f"approved by {world['chief'].username}")
     referral = Referral.objects.get()

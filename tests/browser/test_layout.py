@@ -88,3 +88,27 @@ def test_it_lays_out_the_main_pages_without_sideways_scrolling(width, browser, l
     finally:
         context.close()
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("width", [360, 1024, 1280])
+def test_it_keeps_the_language_switch_on_one_line_beside_a_long_name(width, browser, live_server,
+                                                                       chromium_available):
+    from django.contrib.auth import get_user_model
+
+    seed_site()
+    get_user_model().objects.filter(username="chief.car").update(
+        first_name="Marie-Françoise Immaculée", last_name="Ntakirutimana-Bizimungu de la Croix")
+    page = browser.new_context(viewport={"width": width, "height": 760}).new_page()
+    sign_in(page, live_server.url, "chief.car")
+    (SHOTS / str(width)).mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / str(width) / "long-name-top-bar.png"))
+    switch = page.locator(".lang button")
+    lines = switch.evaluate("b => b.getClientRects().length")
+    height = switch.bounding_box()["height"]
+    assert lines == 1 and height < 32, f"the language switch takes {lines} boxes, {height} px"
+    # On its row: beside "Sign out" on a desktop, beside the brand on a phone (never a line of its own).
+    neighbour = page.locator(".who form button" if width > 800 else ".brand").bounding_box()
+    top = switch.bounding_box()
+    assert abs((top["y"] + top["height"] / 2) - (neighbour["y"] + neighbour["height"] / 2)) < 8, (top, neighbour)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert "Ntakirutimana" in page.locator(".who > span").get_attribute("title")

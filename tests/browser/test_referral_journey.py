@@ -28,7 +28,7 @@ def test_it_refers_an_allegation_with_two_person_approval(login, live_server, br
     colleague.click("button[type=submit]")
     colleague.goto(referral_url)
     colleague.get_by_role("button", name="Approve and send").click()
-    expect(colleague.get_by_text("Sent, pending")).to_be_visible()
+    expect(colleague.get_by_text("Sent, in follow-up")).to_be_visible()
 
     colleague.get_by_role("link", name="Referrals", exact=True).click()
     expect(colleague.get_by_role("link", name=credible.reference)).to_be_visible()

@@ -88,3 +88,13 @@ def test_the_draft_form_explains_a_non_credible_allegation(client, officer, car,
     response = client.post(f"/referrals/new/{allegation.pk}/", {"recipient": f"ms:{france.pk}", "language": "en"})
     assert response.status_code == 400
     assert "Only allegations assessed as credible can be referred." in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: the sending task runs when the approval commits
+def test_it_says_sent_after_approval_once_the_notice_has_gone(client, officer, chief, credible, france):
+    draft = referral_draft(actor=officer, allegation=credible, member_state=france)
+    client.force_login(chief)
+    page = client.post(f"/referrals/{draft.pk}/approve/", {"version": draft.version}, follow=True).content.decode()
+    assert Referral.objects.get().status == "sent"
+    assert "Approved and sent on" in page and "Sent, in follow-up" in page
+    assert "goes out in the background" not in page and "Being sent" not in page

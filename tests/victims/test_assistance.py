@@ -112,3 +112,21 @@ def test_the_need_page_shows_a_stale_edit_as_a_conflict(client, advocate, victim
     assert response.status_code == 409
     need.refresh_from_db()
     assert need.follow_up_on == datetime.date(2030, 1, 1)
+
+
+def test_it_makes_the_first_advocate_given_a_need_the_victims_advocate(client, victim, advocate, clinic):
+    from core.roles import VICTIMS_RIGHTS_ADVOCATE
+    from tests.factories import make_user
+
+    need_create(actor=advocate, victim=victim, category="medical", provider=clinic, assigned_advocate=advocate)
+    victim.refresh_from_db()
+    assert victim.advocate == advocate
+    assert AuditEvent.objects.filter(action="victim_assign_advocate", object_id=str(victim.pk)).count() == 1
+    client.force_login(advocate)
+    page = client.get(f"/victims/{victim.pk}/").content.decode()
+    assert page.count("Victims' rights advocate") == 1  # the section's heading, not again as the field's label
+    assert '<option value="" selected>Nobody yet</option>' not in page
+    other = make_user("advocate.other", VICTIMS_RIGHTS_ADVOCATE, change=[victim.links.get().allegation.mission])
+    need_create(actor=advocate, victim=victim, category="medical", provider=clinic, assigned_advocate=other)
+    victim.refresh_from_db()
+    assert victim.advocate == advocate  # a later need's advocate does not replace the one following the victim
