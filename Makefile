@@ -24,10 +24,14 @@ install: $(VENV)/.installed node_modules/.installed
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
+# The demo runs with DEBUG off, as a deployment does, so that a missing page gets the product's 404
+# (never Django's debug page listing every URL); SEA_DEMO keeps it on plain HTTP with the demo key.
+DEMO_ENV := DEBUG=0 SEA_DEMO=1
+
 run: migrate
-	$(BIN)/python manage.py seed_demo
+	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
 	@echo "SEA Cases demo at http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(DEMO_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -22,16 +22,19 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEMO_SECRET_KEY = "sea-cases-demo-only-never-in-production"  # noqa: S105 (refused below when DEBUG is off)
-# Debug pages can echo submitted identity: on by default only for the keyless demo. A deployment
-# that sets SECRET_KEY gets DEBUG off unless it asks otherwise.
+DEMO_SECRET_KEY = "sea-cases-demo-only-never-in-production"  # noqa: S105 (refused below outside DEBUG and the demo)
+# Debug pages can echo submitted identity: on by default only for a keyless developer run. A
+# deployment that sets SECRET_KEY gets DEBUG off unless it asks otherwise; `make run` (the demo)
+# sets DEBUG=0 SEA_DEMO=1 so that it shows the product's own error pages, as a deployment does.
 DEBUG = env_bool("DEBUG", "SECRET_KEY" not in os.environ)
-SECRET_KEY = os.environ.get("SECRET_KEY", DEMO_SECRET_KEY)
-if not DEBUG and SECRET_KEY == DEMO_SECRET_KEY:
-    raise ImproperlyConfigured("SECRET_KEY must be set in the environment when DEBUG is off.")
-
-# The demo relaxes what a real deployment must enforce (2FA, key file generation).
+# The demo relaxes what a real deployment must enforce (2FA, key file generation, HTTPS only).
 SEA_DEMO = env_bool("SEA_DEMO", DEBUG)
+SECRET_KEY = os.environ.get("SECRET_KEY", DEMO_SECRET_KEY)
+if not DEBUG and not SEA_DEMO and SECRET_KEY == DEMO_SECRET_KEY:
+    raise ImproperlyConfigured("SECRET_KEY must be set in the environment when DEBUG is off.")
+# Secure cookies, SSL redirect and HSTS everywhere but a developer run and the demo, which serve
+# plain HTTP on the loopback address (a Secure session cookie would never come back there).
+HTTPS_ONLY = not (DEBUG or SEA_DEMO)
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
@@ -109,6 +112,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'sea_cases.sqlite3'}"),
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        # A kept connection is checked before each request reuses it: after a PostgreSQL restart
+        # the first request on every web process would otherwise fail on the dead connection.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -173,11 +179,13 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# The demo runs without collectstatic and with DEBUG off: WhiteNoise serves straight from the finders.
+WHITENOISE_USE_FINDERS = DEBUG or SEA_DEMO
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
+        if DEBUG or SEA_DEMO
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
@@ -198,7 +206,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS_ONLY
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -225,7 +233,7 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     },
 }
-if not DEBUG:
+if HTTPS_ONLY:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
@@ -300,7 +308,7 @@ SEA_AUDIT_CHECKPOINT_FILE = Path(os.environ.get("SEA_AUDIT_CHECKPOINT_FILE",
 SEA_HEARTBEAT_MAX_AGE_SECONDS = int(os.environ.get("SEA_HEARTBEAT_MAX_AGE_SECONDS", "300"))
 
 # JSON lines for log shippers outside the demo (LOG_FORMAT=plain|json to choose).
-LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json")
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain" if DEBUG or SEA_DEMO else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

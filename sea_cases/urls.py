@@ -22,3 +22,6 @@ urlpatterns = [
     path("api/v1/", include("sea_cases.api_urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Database failures (also those of the session middleware) answer 503, not 500: sea_cases/errors.py.
+handler500 = "sea_cases.errors.server_error"

@@ -63,7 +63,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
     """For load balancers and monitoring. 503 when this process cannot serve (database, keys,
     broker); "degraded" (still 200) when no worker has run the heartbeat lately: pages work, but
     reminders and exports wait. Names of failures only, never their details."""
-    checks = {"database": _check(_database_answers), "keys": _check(_keys_work)}
+    report = health_report()
+    return JsonResponse(report, status=503 if report["status"] == "error" else 200)
+
+
+def health_report(*, database_failed: bool = False) -> dict[str, object]:
+    """The checks behind /healthz. `database_failed`: the request already failed on the database
+    before reaching the view (a session cookie makes the middleware read it; sea_cases.errors), so
+    the report says so rather than waiting on the database a second time."""
+    checks = {"database": "error" if database_failed else _check(_database_answers), "keys": _check(_keys_work)}
     if settings.REDIS_URL:
         checks["broker"] = _check(lambda: redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping())
         try:
@@ -75,7 +83,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         checks["broker"] = checks["worker"] = "in-process"
     failed = any(v == "error" for v in checks.values())
     status = "error" if failed else "degraded" if "stale" in checks.values() else "ok"
-    return JsonResponse({"status": status, "checks": checks}, status=503 if failed else 200)
+    return {"status": status, "checks": checks}
 
 
 def _check(probe) -> str:
