@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import MemberState, Mission, RegionalOrganisation
 from core.widgets import IsoDateInput
 from referrals.models import AuthorityResponse, InvestigationOutcome
+from referrals.services import reachable
 
 
 class DraftForm(forms.Form):
@@ -15,10 +16,17 @@ class DraftForm(forms.Form):
 
     def __init__(self, *args: Any, suggested_states, suggested_organisations, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        suggested = [(f"ms:{s.pk}", f"{s} ({_('suggested')})") for s in suggested_states]
-        suggested += [(f"ro:{o.pk}", f"{o} ({_('suggested')})") for o in suggested_organisations]
-        others = [(f"ms:{s.pk}", str(s)) for s in MemberState.objects.filter(focal_points__active=True).distinct()]
-        others += [(f"ro:{o.pk}", str(o)) for o in RegionalOrganisation.objects.filter(focal_points__active=True).distinct()]
+        states = reachable(MemberState.objects.all())
+        organisations = reachable(RegionalOrganisation.objects.all())
+        state_ids, organisation_ids = set(states.values_list("pk", flat=True)), set(
+            organisations.values_list("pk", flat=True))
+        # Suggested but with nobody to send to: not offered, and the page says why.
+        self.unreachable = [s for s in suggested_states if s.pk not in state_ids]
+        self.unreachable += [o for o in suggested_organisations if o.pk not in organisation_ids]
+        suggested = [(f"ms:{s.pk}", f"{s} ({_('suggested')})") for s in suggested_states if s.pk in state_ids]
+        suggested += [(f"ro:{o.pk}", f"{o} ({_('suggested')})") for o in suggested_organisations
+                      if o.pk in organisation_ids]
+        others = [(f"ms:{s.pk}", str(s)) for s in states] + [(f"ro:{o.pk}", str(o)) for o in organisations]
         taken = {value for value, _label in suggested}
         self.fields["recipient"].choices = [("", "---------")] + [
             (_("Suggested: lead body of the force, or state of nationality"), suggested),

@@ -64,11 +64,21 @@ def current_recipients(referral: Referral) -> list[str]:
     return sorted(set(chosen or [fp.email for fp in recipient_focal_points(referral.recipient)]))
 
 
-def recipient_focal_points(recipient: MemberState | RegionalOrganisation):
-    """Whom the notification goes to: the recipient's active focal points, except those kept for
-    paternity claims and for escalations (the Permanent Mission)."""
-    return recipient.focal_points.filter(active=True).exclude(
+def sendable_focal_points():
+    """Focal points a notification goes to: the active ones, except those kept for paternity claims
+    and for escalations (the Permanent Mission)."""
+    return FocalPoint.objects.filter(active=True).exclude(
         role__in=[FocalPoint.Role.PATERNITY, FocalPoint.Role.PERMANENT_MISSION])
+
+
+def recipient_focal_points(recipient: MemberState | RegionalOrganisation):
+    """Whom the notification to this recipient goes to."""
+    return recipient.focal_points.filter(pk__in=sendable_focal_points().values("pk"))
+
+
+def reachable(bodies):
+    """The Member States or regional organisations (a queryset of either) a notification can go to."""
+    return bodies.filter(focal_points__in=sendable_focal_points()).distinct()
 
 
 @transaction.atomic

@@ -44,3 +44,11 @@ def test_home_tells_a_user_without_operations_what_to_do(client, django_user_mod
 def test_home_shows_the_analyst_no_intake_button(client, analyst, car):
     client.force_login(analyst)
     assert "Record an allegation" not in client.get("/").content.decode()
+
+
+def test_it_serves_the_favicon_that_admin_and_print_pages_ask_for(client):
+    """Pages without the base template's icon link (the admin, print views) make browsers ask /favicon.ico."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] in {"image/x-icon", "image/vnd.microsoft.icon"}
+    assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file

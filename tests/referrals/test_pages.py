@@ -98,3 +98,16 @@ def test_it_says_sent_after_approval_once_the_notice_has_gone(client, officer, c
     assert Referral.objects.get().status == "sent"
     assert "Approved and sent on" in page and "Sent, in follow-up" in page
     assert "goes out in the background" not in page and "Being sent" not in page
+
+
+def test_it_says_why_a_perpetrators_state_without_a_focal_point_is_not_offered(client, officer, credible, sangaris):
+    from tests.factories import MemberStateFactory, PerpetratorFactory, make_focal_point
+
+    uganda = MemberStateFactory(iso3="UGA", iso2="UG", name="Uganda")
+    make_focal_point(uganda, "permanent_mission", "pm@uganda.example.org")  # escalations only: nobody to notify
+    PerpetratorFactory(allegation=credible, force=sangaris, nationality=uganda, identified=True)
+    client.force_login(officer)
+    page = client.get(f"/referrals/new/{credible.pk}/").content.decode()
+    assert f'value="ms:{uganda.pk}"' not in page
+    assert "no active focal point" in page and "<li>Uganda</li>" in page
+    assert f'value="ms:{credible.perpetrators.first().nationality.pk}"' in page  # France stays offered
