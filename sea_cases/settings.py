@@ -178,7 +178,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# collectstatic writes here and the manifest storage reads its manifest from here (the image: /app/staticfiles).
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # The demo runs without collectstatic and with DEBUG off: WhiteNoise serves straight from the finders.
 WHITENOISE_USE_FINDERS = DEBUG or SEA_DEMO
 STORAGES = {
