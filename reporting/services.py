@@ -154,7 +154,6 @@ def dashboard_for(*, user, year: int, filters: AnnexFilters) -> Dashboard:
     delays = list(referrals.values_list("allegation__date_received", "sent_on", "response_on"))
     to_referral = [(sent - received).days for received, sent, _ in delays]
     to_response = [(answered - sent).days for _, sent, answered in delays if answered]
-    today = timezone.localdate()
     return Dashboard(
         year=year,
         annex=annex,
@@ -164,7 +163,7 @@ def dashboard_for(*, user, year: int, filters: AnnexFilters) -> Dashboard:
         by_status=[(str(label), statuses.get(value, 0)) for value, label in Status.choices],
         victims=list(zip([gettext(c) for c in SUMMARY_COLUMNS[5:10]], total[5:10], strict=True)),
         referrals_pending=referrals.filter(status="sent").count(),
-        referrals_overdue=referrals.filter(status="sent").filter(overdue_condition(today)).count(),
+        referrals_overdue=referrals.filter(status="sent").filter(overdue_condition()).count(),
         median_days_to_referral=statistics.median(to_referral) if to_referral else None,
         median_days_to_response=statistics.median(to_response) if to_response else None,
     )

@@ -122,6 +122,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Several writers (web + in-process tasks) must wait for the lock rather than fail, and a
     # read-then-write (the audit chain) must take the write lock at BEGIN.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+else:
+    # An unreachable host (not a refusing one) answers the 503 page within seconds instead of hanging.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -180,6 +183,8 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # collectstatic writes here and the manifest storage reads its manifest from here (the image: /app/staticfiles).
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# Files browsers ask for at the site's root whatever the page (favicon.ico on admin and print pages).
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 # The demo runs without collectstatic and with DEBUG off: WhiteNoise serves straight from the finders.
 WHITENOISE_USE_FINDERS = DEBUG or SEA_DEMO
 STORAGES = {

@@ -7,7 +7,6 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from allegations.models import Allegation, Status
@@ -18,6 +17,7 @@ from core.tasks import heartbeat_age
 from referrals.models import Referral
 from referrals.querysets import overdue_condition
 from victims.models import OPEN_ASSISTANCE, AgeGroup, AssistanceNeed, Victim
+from victims.querysets import follow_up_passed
 
 OPEN_STATUSES = [Status.PRELIMINARY_ASSESSMENT, Status.UNDER_REVIEW, Status.UNDER_INVESTIGATION]
 
@@ -45,8 +45,8 @@ def home(request: HttpRequest) -> HttpResponse:
             .select_related("mission")[:5],
             "recent": allegations.select_related("mission").order_by("-created_at")[:5],
             "is_administrator": ADMINISTRATOR in user_roles(request.user),
-            "overdue_followups": AssistanceNeed.objects.visible_to(request.user).filter(
-                status__in=OPEN_ASSISTANCE, follow_up_on__lt=timezone.localdate()).count()
+            "overdue_followups": AssistanceNeed.objects.visible_to(request.user).with_local_zone().filter(
+                follow_up_passed(), status__in=OPEN_ASSISTANCE).count()
             if request.user.has_perm("victims.view_assistanceneed") else None,
             "overdue_referrals": Referral.objects.visible_to(request.user).open()
             .filter(overdue_condition()).count()

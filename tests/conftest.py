@@ -208,6 +208,14 @@ BROWSER_ARGS = [
 
 
 @pytest.fixture(scope="session")
+def base_url(pytestconfig):
+    """pytest-playwright's own `base_url` (when pytest-base-url is absent) is a session fixture
+    defined as a method of a plugin object, which pytest deprecates (refused by pytest 10); this
+    plain function gives the same value. The tests pass live_server.url themselves."""
+    return pytestconfig.getoption("--base-url", default=None) or pytestconfig.getini("base_url") or None
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "headless": True, "args": BROWSER_ARGS}
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from victims.querysets import follow_up_passed, follow_up_within_a_week
 from victims.models import (
     BEST_INTERESTS_DEADLINE_DAYS,
     OPEN_ASSISTANCE,
@@ -49,7 +50,6 @@ def children_needing_assessment(victims: QuerySet, *, now: datetime.datetime) ->
 def caseload_for(*, user, filters: CaseloadFilters) -> Caseload:
     now = timezone.now()
     today = timezone.localdate()
-    week_end = today + datetime.timedelta(days=6)
 
     victims = Victim.objects.visible_to(user)
     needs = AssistanceNeed.objects.visible_to(user)
@@ -64,12 +64,12 @@ def caseload_for(*, user, filters: CaseloadFilters) -> Caseload:
 
     open_needs = Q(status__in=OPEN_ASSISTANCE)
     not_referred = Q(status=AssistanceStatus.IDENTIFIED)
-    due = open_needs & Q(follow_up_on__gte=today, follow_up_on__lte=week_end)
-    overdue = open_needs & Q(follow_up_on__lt=today)
+    due = open_needs & follow_up_within_a_week()
+    overdue = open_needs & follow_up_passed()
     flagged = children_needing_assessment(victims, now=now)
 
     # Aggregates over a subquery of ids, so the DISTINCT of the filters never inflates a count.
-    need_counts = AssistanceNeed.objects.filter(pk__in=needs.values("pk")).aggregate(
+    need_counts = AssistanceNeed.objects.with_local_zone().filter(pk__in=needs.values("pk")).aggregate(
         open=Count("pk", filter=open_needs),
         not_referred=Count("pk", filter=not_referred),
         due_this_week=Count("pk", filter=due),
@@ -82,7 +82,7 @@ def caseload_for(*, user, filters: CaseloadFilters) -> Caseload:
     victim_counts["children_flagged"] = flagged.count()
 
     def worklist(condition: Q, order: str) -> list[AssistanceNeed]:
-        rows = AssistanceNeed.objects.filter(pk__in=needs.filter(condition).values("pk"))
+        rows = AssistanceNeed.objects.filter(pk__in=needs.with_local_zone().filter(condition).values("pk"))
         return list(rows.select_related("victim", "provider", "assigned_advocate").order_by(order, "pk")[:WORKLIST_LIMIT])
 
     return Caseload(

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.apps import apps
 from django.db import models
+from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from allegations.models import Allegation
 from core.models import Mission
 from core.roles import HQ_ANALYST, user_roles
+from core.time import per_local_date
 
 
 class VictimQuerySet(models.QuerySet):
@@ -90,3 +95,21 @@ class AssistanceNeedQuerySet(models.QuerySet):
         if not user.has_perm("victims.change_assistanceneed"):
             return self.none()
         return self.filter(victim__in=apps.get_model("victims", "Victim").objects.editable_by(user))
+
+    def with_local_zone(self) -> AssistanceNeedQuerySet:
+        """Each need with the time zone of its victim's operation (that of the victim's first link):
+        a follow-up falls due on that operation's local date, not on UTC's. No query of its own."""
+        first_link = (apps.get_model("victims", "VictimAllegation").objects.filter(victim=OuterRef("victim"))
+                      .order_by("pk").values("allegation__mission__time_zone")[:1])
+        return self.annotate(local_zone=Coalesce(Subquery(first_link), Value("UTC")))
+
+
+def follow_up_passed() -> Q:
+    """The follow-up date is before the operation's today (on a queryset `with_local_zone`)."""
+    return per_local_date(lambda today: Q(follow_up_on__lt=today), zone_field="local_zone")
+
+
+def follow_up_within_a_week() -> Q:
+    """The follow-up date is today or in the six days after, in the operation's local date."""
+    return per_local_date(lambda today: Q(follow_up_on__gte=today, follow_up_on__lte=today + datetime.timedelta(days=6)),
+                          zone_field="local_zone")

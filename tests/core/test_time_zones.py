@@ -90,3 +90,31 @@ def test_the_per_zone_condition_costs_no_query(django_assert_num_queries):
 
     with django_assert_num_queries(0):
         per_local_date(lambda day: Q(response_due__lt=day), zone_field="allegation__mission__time_zone")
+
+
+def test_assistance_follow_ups_fall_due_on_the_operations_date(officer, advocate, bangui, client):
+    """At 23:30 UTC on 31 December it is already 1 January in Bangui: a follow-up set for
+    31 December is overdue there (home, caseload and the advocate's digest), though not yet in UTC."""
+    from django.core import mail
+
+    from tests.factories import AllegationFactory, make_victim
+    from victims.assistance import need_create
+    from victims.caseload import CaseloadFilters, caseload_for
+    from victims.tasks import overdue_needs_for, send_assistance_digests
+
+    advocate.email = "advocate@example.org"
+    advocate.save()
+    victim = make_victim(officer, AllegationFactory(mission=bangui))
+    need = need_create(actor=advocate, victim=victim, category="medical", assigned_advocate=advocate,
+                       identified_on=datetime.date(2026, 12, 1), follow_up_on=datetime.date(2026, 12, 31))
+    with time_machine.travel(NEW_YEAR_IN_BANGUI, tick=False):
+        assert overdue_needs_for(advocate) == [need]
+        assert caseload_for(user=advocate, filters=CaseloadFilters()).overdue == [need]
+        client.force_login(advocate)
+        assert 'data-count="overdue">1<' in client.get("/victims/caseload/").content.decode()
+        assert send_assistance_digests() == 1 and len(mail.outbox) == 1
+    bangui.time_zone = "UTC"
+    bangui.save()
+    with time_machine.travel(NEW_YEAR_IN_BANGUI, tick=False):  # on UTC's date it is due today, not overdue
+        assert overdue_needs_for(advocate) == []
+        assert caseload_for(user=advocate, filters=CaseloadFilters()).due_this_week == [need]
