@@ -53,7 +53,7 @@ def english_labels() -> set[str]:
 
 FIXED_PHRASES = {"Central African Republic", "European Union", "Women", "Girls", "Victims of unknown sex or age",
                  "Allegations received per year", "per quarter", "by type", "by status", "Victims in the allegations",
-                 "Close (", "Q1"}
+                 "Close", "Q1"}
 
 
 def visible_text(page: str) -> str:
