@@ -9,26 +9,21 @@ one log line per request and no identity in the log; once it is back the same se
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
-import re
 import secrets
-import signal
 import subprocess
 import sys
-import time
-import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.cookies import SimpleCookie
 from pathlib import Path
 
 import psycopg
 import pytest
 
 from tests.conftest import TEST_AUDIT_KEYS, TEST_BLIND_KEY, TEST_FIELD_KEYS
-from tests.core.own_postgres import OwnPostgres, free_port
+from tests.core.own_postgres import OwnPostgres
+from tests.core.servers import Client, free_port, stop, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 USERNAME, PASSWORD, FULL_NAME = "outage.officer", "outage-test-password-2026", ("Amaya", "Quillfeather")
@@ -39,59 +34,18 @@ NOT_INHERITED = ("EMAIL_", "SEA_", "DATABASE_URL", "REDIS_URL", "DEFAULT_FROM_EM
 UNAVAILABLE_TEXT = "SEA Cases cannot reach its database at the moment."
 
 
-@dataclass
-class Answer:
-    status: int
-    headers: http.client.HTTPMessage
-    body: str
-
-    def json(self) -> dict:
-        assert self.headers["Content-Type"] == "application/json", self.headers["Content-Type"]
-        return json.loads(self.body)
-
-
-class Browser:
-    """A browser behind the TLS proxy: says https in X-Forwarded-Proto, as nginx does, and keeps its
-    cookies by hand (they are Secure, which http.cookiejar would not send over plain HTTP)."""
+class Browser(Client):
+    """A browser behind the TLS proxy: says https in X-Forwarded-Proto, as nginx does."""
 
     def __init__(self, port: int) -> None:
-        self.port = port
-        self.cookies: dict[str, str] = {}
-        self.set_cookies: list[str] = []
-
-    def request(self, method: str, path: str, form: dict[str, str] | None = None) -> Answer:
-        headers = {"Host": f"127.0.0.1:{self.port}", "X-Forwarded-Proto": "https", "Accept-Language": "en"}
-        body = None
-        if form is not None:
-            body = urllib.parse.urlencode(form)
-            headers |= {"Content-Type": "application/x-www-form-urlencoded", "Origin": f"https://127.0.0.1:{self.port}"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            answer = Answer(response.status, response.headers, response.read().decode())
-        finally:
-            connection.close()
-        for header in answer.headers.get_all("Set-Cookie") or []:
-            self.set_cookies.append(header)
-            for name, morsel in SimpleCookie(header).items():
-                if morsel.value and morsel["max-age"] != "0":
-                    self.cookies[name] = morsel.value
-                else:
-                    self.cookies.pop(name, None)
-        return answer
-
-    def get(self, path: str) -> Answer:
-        return self.request("GET", path)
+        super().__init__(port, headers={"X-Forwarded-Proto": "https", "Accept-Language": "en"},
+                         origin=f"https://127.0.0.1:{port}")
 
     def sign_in(self) -> None:
         page = self.get("/accounts/login/")
         assert page.status == 200, (page.status, page.body[:500])
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.body).group(1)
         answer = self.request("POST", "/accounts/login/",
-                              {"csrfmiddlewaretoken": token, "username": USERNAME, "password": PASSWORD})
+                              {"csrfmiddlewaretoken": self.csrf(page), "username": USERNAME, "password": PASSWORD})
         assert answer.status == 302 and answer.headers["Location"] == "/", (answer.status, answer.body[:500])
         assert "sessionid" in self.cookies
 
@@ -108,29 +62,18 @@ class Server:
                  "--workers", "1", "--timeout", "60", "--graceful-timeout", "5"],
                 cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if Browser(self.port).get("/healthz").status == 200:
-                    return
-            except OSError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise AssertionError(f"gunicorn did not come up\n{self.log()}")
-            time.sleep(0.2)
+        try:
+            wait_for(lambda: Browser(self.port).get("/healthz").status == 200, self.process, "gunicorn", log_path,
+                     seconds=60)
+        except AssertionError:
+            self.stop()
+            raise
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=15)
+        stop(self.process)
 
 
 @dataclass

@@ -6,14 +6,10 @@ venv), on a fresh SQLite file and key file in a temporary directory instead of v
 
 from __future__ import annotations
 
-import http.client
 import os
 import re
 import shutil
-import signal
 import subprocess
-import time
-import urllib.parse
 from collections.abc import Iterator
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -21,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import require_service
-from tests.core.own_postgres import free_port
+from tests.core.servers import Answer, Client, free_port, stop, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 # What `make run` would find in a fresh shell: none of the test run's configuration.
@@ -29,32 +25,19 @@ NOT_INHERITED = ("EMAIL_", "SEA_", "DATABASE_URL", "REDIS_URL", "DEFAULT_FROM_EM
                  "SECRET_KEY", "LOG_", "DB_CONN_MAX_AGE", "ALLOWED_HOSTS", "SECURE_", "AXES_", "DJANGO_")
 
 
-class Demo:
-    def __init__(self, port: int, log_path: Path) -> None:
-        self.port, self.log_path = port, log_path
-        self.cookies: dict[str, str] = {}
+class Demo(Client):
+    """The demo on plain HTTP."""
 
-    def request(self, method: str, path: str, form: dict[str, str] | None = None) -> tuple[int, dict, str]:
-        headers = {"Host": f"127.0.0.1:{self.port}"}
-        body = None
-        if form is not None:
-            body = urllib.parse.urlencode(form)
-            headers |= {"Content-Type": "application/x-www-form-urlencoded", "Origin": f"http://127.0.0.1:{self.port}"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            status, answer_headers, text = response.status, response.headers, response.read().decode(errors="replace")
-        finally:
-            connection.close()
-        for header in answer_headers.get_all("Set-Cookie") or []:
-            for name, morsel in SimpleCookie(header).items():
-                # A Secure cookie would never be sent back over http://127.0.0.1: the demo's must not be.
-                assert not morsel["secure"], header
-                self.cookies[name] = morsel.value
-        return status, answer_headers, text
+    def __init__(self, port: int, log_path: Path) -> None:
+        super().__init__(port)
+        self.log_path = log_path
+
+    def request(self, method: str, path: str, form: dict[str, str] | None = None) -> Answer:
+        answer = super().request(method, path, form)
+        for header in answer.headers.get_all("Set-Cookie") or []:
+            # A Secure cookie would never be sent back over http://127.0.0.1: the demo's must not be.
+            assert not any(morsel["secure"] for morsel in SimpleCookie(header).values()), header
+        return answer
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -78,25 +61,11 @@ def demo(tmp_path_factory) -> Iterator[Demo]:
             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     demo = Demo(port, log_path)
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if demo.request("GET", "/accounts/login/")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if runner.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"make run did not serve the login page\n{demo.log()}")
-            time.sleep(0.3)
+        wait_for(lambda: demo.get("/accounts/login/").status == 200, runner, "make run (its login page)", log_path,
+                 seconds=120)
         yield demo
     finally:
-        if runner.poll() is None:
-            os.killpg(runner.pid, signal.SIGTERM)  # make and the runserver it started
-            try:
-                runner.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(runner.pid, signal.SIGKILL)
-                runner.wait(timeout=15)
+        stop(runner)  # make and the runserver it started
 
 
 def assert_product_page(text: str) -> None:
@@ -105,34 +74,33 @@ def assert_product_page(text: str) -> None:
 
 
 def test_it_shows_the_product_404_page_in_the_demo_not_the_debug_page(demo):
-    status, headers, text = demo.request("GET", "/no-such-page/")
-    assert status == 404
-    assert "There is no such page or record" in text
-    assert_product_page(text)
-    assert "no-store" in headers["Cache-Control"]
+    page = demo.get("/no-such-page/")
+    assert page.status == 404
+    assert "There is no such page or record" in page.body
+    assert_product_page(page.body)
+    assert "no-store" in page.headers["Cache-Control"]
 
 
 def test_it_still_serves_the_demo_on_plain_http_with_its_logins_and_static_files(demo):
-    status, _headers, text = demo.request("GET", "/accounts/login/")
-    assert status == 200 and "Sign in to SEA Cases" in text
-    stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)"', text).group(1)
-    assert demo.request("GET", stylesheet)[0] == 200  # served without collectstatic
+    login = demo.get("/accounts/login/")
+    assert login.status == 200 and "Sign in to SEA Cases" in login.body
+    stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)"', login.body).group(1)
+    assert demo.get(stylesheet).status == 200  # served without collectstatic
     assert "officer.car" in demo.log() and "sea-demo-2026" in demo.log()  # the printed demo logins
 
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text).group(1)
-    status, headers, _text = demo.request("POST", "/accounts/login/", {
-        "csrfmiddlewaretoken": token, "username": "officer.car", "password": "sea-demo-2026"})
-    assert status == 302 and headers["Location"] == "/"  # no HTTPS redirect, no second factor in the demo
-    status, _headers, home = demo.request("GET", "/")
-    assert status == 200 and "Record an allegation" in home
-    status, _headers, missing = demo.request("GET", "/allegations/00000000-0000-0000-0000-000000000000/")
-    assert status == 404 and "There is no such page or record" in missing
-    assert_product_page(missing)
+    answer = demo.request("POST", "/accounts/login/", {
+        "csrfmiddlewaretoken": demo.csrf(login), "username": "officer.car", "password": "sea-demo-2026"})
+    assert answer.status == 302 and answer.headers["Location"] == "/"  # no HTTPS redirect, no second factor in the demo
+    home = demo.get("/")
+    assert home.status == 200 and "Record an allegation" in home.body
+    missing = demo.get("/allegations/00000000-0000-0000-0000-000000000000/")
+    assert missing.status == 404 and "There is no such page or record" in missing.body
+    assert_product_page(missing.body)
 
 
 def test_it_shows_the_product_403_page_in_the_demo(demo):
     forged = Demo(demo.port, demo.log_path)  # no CSRF cookie or token: what a forged form sends
-    status, _headers, text = forged.request("POST", "/accounts/login/", {"username": "officer.car", "password": "x"})
-    assert status == 403
-    assert "Form expired" in text
-    assert_product_page(text)
+    page = forged.request("POST", "/accounts/login/", {"username": "officer.car", "password": "x"})
+    assert page.status == 403
+    assert "Form expired" in page.body
+    assert_product_page(page.body)

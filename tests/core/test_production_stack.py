@@ -10,23 +10,17 @@ CI=true a missing nginx fails, it does not skip.
 from __future__ import annotations
 
 import datetime
-import http.client
 import ipaddress
-import json
 import os
 import re
 import secrets
 import shutil
-import signal
 import socket
-import ssl
 import subprocess
 import sys
 import time
-import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
@@ -42,6 +36,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from core.crypto import new_key
 from core.roles import FIELD_OFFICER
 from tests.conftest import require_service
+from tests.core.servers import Client, free_port, stop, wait_for
 from tests.factories import make_user
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -53,12 +48,6 @@ PASSWORD = "correct horse battery"
 NOT_INHERITED = ("EMAIL_", "SEA_", "DATABASE_URL", "REDIS_URL", "DEFAULT_FROM_EMAIL", "CELERY_", "DEBUG",
                  "SECRET_KEY", "LOG_", "DB_CONN_MAX_AGE", "ALLOWED_HOSTS", "SECURE_", "AXES_", "DJANGO_",
                  "STATIC_ROOT", "SITE_URL", "CSRF_")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def nginx_binary() -> str | None:
@@ -93,86 +82,22 @@ def render(template: str, values: dict[str, str]) -> str:
 
 
 @dataclass
-class Answer:
-    status: int
-    headers: http.client.HTTPMessage
-    body: str
-
-
-class Browser:
-    """HTTPS through the proxy, verifying its certificate; cookies kept by hand (all are Secure)."""
-
-    def __init__(self, port: int, ca: Path) -> None:
-        self.port = port
-        self.context = ssl.create_default_context(cafile=str(ca))
-        self.cookies: dict[str, str] = {}
-        self.set_cookie_headers: list[str] = []
-
-    @property
-    def origin(self) -> str:
-        return f"https://127.0.0.1:{self.port}"
-
-    def request(self, method: str, path: str, form: dict[str, str] | None = None) -> Answer:
-        headers = {"Accept-Language": "en"}
-        body = None
-        if form is not None:
-            body = urllib.parse.urlencode(form)
-            headers |= {"Content-Type": "application/x-www-form-urlencoded", "Origin": self.origin,
-                        "Referer": f"{self.origin}{path}"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        conn = http.client.HTTPSConnection("127.0.0.1", self.port, context=self.context, timeout=30)
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            answer = Answer(response.status, response.headers, response.read().decode(errors="replace"))
-        finally:
-            conn.close()
-        for header in answer.headers.get_all("Set-Cookie") or []:
-            self.set_cookie_headers.append(header)
-            for name, morsel in SimpleCookie(header).items():
-                self.cookies[name] = morsel.value
-        return answer
-
-    def csrf(self, page: Answer) -> str:
-        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.body).group(1)
-
-
-@dataclass
 class Stack:
     http_port: int
     https_port: int
     ca: Path
     logs: list[Path]
 
-    def browser(self) -> Browser:
-        return Browser(self.https_port, self.ca)
+    def browser(self) -> Client:
+        """HTTPS through the proxy, verifying its certificate."""
+        return Client(self.https_port, scheme="https", ca=self.ca, headers={"Accept-Language": "en"})
+
+    def plain_http(self, headers: dict[str, str]) -> Client:
+        """Plain HTTP to the proxy, sending these headers."""
+        return Client(self.http_port, headers=headers)
 
     def log(self) -> str:
         return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-4000:]}" for p in self.logs if p.exists())
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=15)
-
-
-def wait_for(probe, process: subprocess.Popen, what: str, log: Path, seconds: float = 45) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            if probe():
-                return
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise AssertionError(f"{what} did not come up\n{log.read_text(errors='replace')[-4000:]}")
-        time.sleep(0.2)
 
 
 @pytest.fixture(scope="module")
@@ -268,12 +193,7 @@ def totp_code(device: TOTPDevice) -> str:
 
 
 def test_it_redirects_plain_http_to_the_https_site(stack):
-    conn = http.client.HTTPConnection("127.0.0.1", stack.http_port, timeout=10)
-    try:
-        conn.request("GET", "/accounts/login/?next=/victims/", headers={"Host": "evil.example"})
-        response = conn.getresponse()
-    finally:
-        conn.close()
+    response = stack.plain_http({"Host": "evil.example"}).get("/accounts/login/?next=/victims/")
     assert response.status == 301
     # To SITE_URL, whatever Host the request named.
     assert response.headers["Location"] == f"https://127.0.0.1:{stack.https_port}/accounts/login/?next=/victims/"
@@ -282,19 +202,13 @@ def test_it_redirects_plain_http_to_the_https_site(stack):
 def test_it_answers_healthz_over_https_as_json_without_redirecting(stack):
     answer = stack.browser().request("GET", "/healthz")
     assert answer.status == 200, stack.log()
-    assert answer.headers["Content-Type"] == "application/json"
-    assert json.loads(answer.body)["status"] in {"ok", "degraded"}
+    assert answer.json()["status"] in {"ok", "degraded"}  # as JSON
     # Django saw HTTPS through X-Forwarded-Proto: it adds HSTS and does not redirect.
     assert answer.headers["Strict-Transport-Security"].startswith("max-age=31536000")
 
 
 def test_it_refuses_a_forged_forwarded_proto_on_plain_http(stack):
-    conn = http.client.HTTPConnection("127.0.0.1", stack.http_port, timeout=10)
-    try:
-        conn.request("GET", "/healthz", headers={"X-Forwarded-Proto": "https"})
-        response = conn.getresponse()
-    finally:
-        conn.close()
+    response = stack.plain_http({"X-Forwarded-Proto": "https"}).get("/healthz")
     assert response.status == 301  # port 80 never reaches the application
 
 
@@ -306,7 +220,7 @@ def test_it_signs_in_with_password_and_totp_and_reaches_the_home_page(stack, off
     answer = browser.request("POST", "/accounts/login/", {"csrfmiddlewaretoken": browser.csrf(login),
                                                          "username": user.username, "password": PASSWORD})
     assert answer.status == 302, (answer.status, answer.body[:300], stack.log())
-    assert all("; Secure" in h for h in browser.set_cookie_headers), browser.set_cookie_headers
+    assert all("; Secure" in h for h in browser.set_cookies), browser.set_cookies
     home = browser.request("GET", "/")
     assert home.status == 302 and home.headers["Location"].startswith("/accounts/2fa/verify/")  # password is not enough
     verify = browser.request("GET", home.headers["Location"])
