@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
@@ -34,7 +35,7 @@ def permission_note(required: dict[str, str]) -> str:
 
 
 class Pages(PageNumberPagination):
-    page_size = 25
+    page_size = settings.PAGE_SIZE  # one page size for pages and API
     page_size_query_param = "page_size"
     max_page_size = 100
 

@@ -15,11 +15,46 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+TRUE_WORDS, FALSE_WORDS = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
+
+
 def env_bool(name: str, default: bool) -> bool:
+    """A yes/no variable; anything else stops start-up naming the variable (a typo must not turn
+    a protection off)."""
     value = os.environ.get(name)
     if value is None:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value.strip().lower() not in TRUE_WORDS | FALSE_WORDS:
+        raise ImproperlyConfigured(f"{name} must be one of 1/0, true/false, yes/no, on/off, not {value!r}.")
+    return value.strip().lower() in TRUE_WORDS
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}.")
+    return number
+
+
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        return float(value.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}.") from None
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    """Comma-separated values, blanks dropped."""
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 DEMO_SECRET_KEY = "sea-cases-demo-only-never-in-production"  # noqa: S105 (refused below outside DEBUG and the demo)
@@ -36,8 +71,8 @@ if not DEBUG and not SEA_DEMO and SECRET_KEY == DEMO_SECRET_KEY:
 # plain HTTP on the loopback address (a Secure session cookie would never come back there).
 HTTPS_ONLY = not (DEBUG or SEA_DEMO)
 
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
-CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -111,7 +146,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'sea_cases.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
         # A kept connection is checked before each request reuses it: after a PostgreSQL restart
         # the first request on every web process would otherwise fail on the dead connection.
         conn_health_checks=True,
@@ -156,8 +191,8 @@ SEA_BACKUP_CODES = 10
 # (The address+name pair adds nothing to "username" alone; it is listed for axes.W006, whose
 # advice - lock whole addresses - would lock out a field office behind one NAT address.)
 AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "username"]]
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))  # hours
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_float("AXES_COOLOFF_HOURS", 0.5)  # hours
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are already in the audit trail
@@ -166,8 +201,8 @@ AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are already in the audit t
 AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 # Signed out after 30 idle minutes, and 12 hours after sign-in whatever the activity
 # (core/session_security.py); the stored session itself never outlives the 12 hours.
-SEA_SESSION_IDLE_MINUTES = int(os.environ.get("SEA_SESSION_IDLE_MINUTES", "30"))
-SEA_SESSION_MAX_HOURS = int(os.environ.get("SEA_SESSION_MAX_HOURS", "12"))
+SEA_SESSION_IDLE_MINUTES = env_int("SEA_SESSION_IDLE_MINUTES", 30)
+SEA_SESSION_MAX_HOURS = env_int("SEA_SESSION_MAX_HOURS", 12)
 SESSION_COOKIE_AGE = SEA_SESSION_MAX_HOURS * 60 * 60
 # --- end sign-in security ---------------------------------------------------------------
 
@@ -242,7 +277,7 @@ CONTENT_SECURITY_POLICY = {
 if HTTPS_ONLY:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 # --- end security headers -----------------------------------------------------------------
@@ -251,11 +286,11 @@ if HTTPS_ONLY:
 # placeholders; never the console: notices can quote identity where consent allows, and must not
 # end up in logs), SMTP when EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))  # a hung server must not hold row locks for ever
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)  # a hung server must not hold row locks for ever
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "sent-mail"))
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -311,7 +346,7 @@ SEA_AUDIT_CHECKPOINT_FILE = Path(os.environ.get("SEA_AUDIT_CHECKPOINT_FILE",
                                                 BASE_DIR / "var" / "audit-checkpoints.jsonl"))
 
 # /healthz says "degraded" when no worker ran the minute heartbeat for this long.
-SEA_HEARTBEAT_MAX_AGE_SECONDS = int(os.environ.get("SEA_HEARTBEAT_MAX_AGE_SECONDS", "300"))
+SEA_HEARTBEAT_MAX_AGE_SECONDS = env_int("SEA_HEARTBEAT_MAX_AGE_SECONDS", 300)
 
 # JSON lines for log shippers outside the demo (LOG_FORMAT=plain|json to choose).
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain" if DEBUG or SEA_DEMO else "json")
@@ -330,41 +365,41 @@ LOGGING = {
 
 
 
-PAGE_SIZE = 25
+# One page size for the pages' lists and the API's pages.
+PAGE_SIZE = env_int("SEA_PAGE_SIZE", 25, minimum=1)
 
 # Referral deadlines (DESIGN.md): an answer within 10 working days, an investigation within
 # 90 days when children are involved, else 180. Holidays: comma-separated ISO dates.
-SEA_RESPONSE_WORKING_DAYS = int(os.environ.get("SEA_RESPONSE_WORKING_DAYS", "10"))
-SEA_INVESTIGATION_DAYS_CHILDREN = int(os.environ.get("SEA_INVESTIGATION_DAYS_CHILDREN", "90"))
-SEA_INVESTIGATION_DAYS = int(os.environ.get("SEA_INVESTIGATION_DAYS", "180"))
-SEA_HOLIDAYS = [d.strip() for d in os.environ.get("SEA_HOLIDAYS", "").split(",") if d.strip()]
+SEA_RESPONSE_WORKING_DAYS = env_int("SEA_RESPONSE_WORKING_DAYS", 10)
+SEA_INVESTIGATION_DAYS_CHILDREN = env_int("SEA_INVESTIGATION_DAYS_CHILDREN", 90)
+SEA_INVESTIGATION_DAYS = env_int("SEA_INVESTIGATION_DAYS", 180)
+SEA_HOLIDAYS = env_list("SEA_HOLIDAYS")
 # Reminders repeat every N (working) days while a deadline stays unmet; after two, escalate.
-SEA_RESPONSE_REMINDER_EVERY_WORKING_DAYS = int(os.environ.get("SEA_RESPONSE_REMINDER_EVERY_WORKING_DAYS", "10"))
-SEA_INVESTIGATION_REMINDER_EVERY_DAYS = int(os.environ.get("SEA_INVESTIGATION_REMINDER_EVERY_DAYS", "30"))
+SEA_RESPONSE_REMINDER_EVERY_WORKING_DAYS = env_int("SEA_RESPONSE_REMINDER_EVERY_WORKING_DAYS", 10)
+SEA_INVESTIGATION_REMINDER_EVERY_DAYS = env_int("SEA_INVESTIGATION_REMINDER_EVERY_DAYS", 30)
 SEA_REMINDERS_BEFORE_ESCALATION = 2
-SEA_HQ_ESCALATION_EMAILS = [e.strip() for e in os.environ.get(
-    "SEA_HQ_ESCALATION_EMAILS", "sea-hq@sea-cases.example.org").split(",") if e.strip()]
+SEA_HQ_ESCALATION_EMAILS = env_list("SEA_HQ_ESCALATION_EMAILS", "sea-hq@sea-cases.example.org")
 # A pending reminder is queued again only if its last enqueue is older than this.
-SEA_REMINDER_REQUEUE_MINUTES = int(os.environ.get("SEA_REMINDER_REQUEUE_MINUTES", "30"))
+SEA_REMINDER_REQUEUE_MINUTES = env_int("SEA_REMINDER_REQUEUE_MINUTES", 30)
 
 # Evidence files: outside the web root, sealed with the field keys. Uploads stay in memory (never
 # a clear copy on disk), capped at the limit plus one byte.
 SEA_ATTACHMENT_DIR = Path(os.environ.get("SEA_ATTACHMENT_DIR", BASE_DIR / "var" / "attachments"))
-SEA_ATTACHMENT_MAX_BYTES = int(os.environ.get("SEA_ATTACHMENT_MAX_BYTES", str(10 * 1_000_000)))
+SEA_ATTACHMENT_MAX_BYTES = env_int("SEA_ATTACHMENT_MAX_BYTES", 10 * 1_000_000)
 FILE_UPLOAD_HANDLERS = ["core.uploads.BoundedMemoryUploadHandler"]
 FILE_UPLOAD_PERMISSIONS = 0o600
 
 # Retention: a victim's identity is erased this many days after every case they are part of was
 # closed (README "Retention"); the statistics stay.
-SEA_RETENTION_DAYS = int(os.environ.get("SEA_RETENTION_DAYS", "3650"))
+SEA_RETENTION_DAYS = env_int("SEA_RETENTION_DAYS", 3650)
 
 # Annex exports above this many allegations are built by a background task with a progress page.
-SEA_EXPORT_BACKGROUND_ROWS = int(os.environ.get("SEA_EXPORT_BACKGROUND_ROWS", "2000"))
+SEA_EXPORT_BACKGROUND_ROWS = env_int("SEA_EXPORT_BACKGROUND_ROWS", 2000)
 SEA_EXPORT_DIR = Path(os.environ.get("SEA_EXPORT_DIR", BASE_DIR / "var" / "exports"))  # outside the web root
-SEA_EXPORT_TTL_HOURS = int(os.environ.get("SEA_EXPORT_TTL_HOURS", "24"))
+SEA_EXPORT_TTL_HOURS = env_int("SEA_EXPORT_TTL_HOURS", 24)
 
 # API: token or session authentication; deny unless a view declares the permission its role needs.
-SEA_API_TOKEN_DAYS = int(os.environ.get("SEA_API_TOKEN_DAYS", "90"))
+SEA_API_TOKEN_DAYS = env_int("SEA_API_TOKEN_DAYS", 90)
 SEA_API_TOKEN_MAX_DAYS = 365
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

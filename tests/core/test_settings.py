@@ -40,3 +40,21 @@ def test_it_passes_the_deployment_checklist_without_a_warning(tmp_path):
                        "--deploy", "--fail-level", "WARNING", tmp_path=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout + result.stderr
+
+
+def test_it_refuses_to_start_on_a_bad_number_naming_the_variable(tmp_path):
+    result = run_check({"SEA_RETENTION_DAYS": "ten years"}, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "SEA_RETENTION_DAYS must be a whole number, not 'ten years'" in result.stderr
+
+
+def test_it_refuses_to_start_on_a_yes_no_variable_it_cannot_read(tmp_path):
+    """"ture" would have turned two-factor off under the old, lenient reading."""
+    result = run_check({"SEA_REQUIRE_2FA": "ture"}, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "SEA_REQUIRE_2FA must be one of 1/0, true/false" in result.stderr
+
+
+def test_it_refuses_a_page_size_below_one(tmp_path):
+    result = run_check({"SEA_PAGE_SIZE": "0"}, tmp_path=tmp_path)
+    assert result.returncode != 0 and "SEA_PAGE_SIZE must be at least 1" in result.stderr
