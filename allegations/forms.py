@@ -4,18 +4,22 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import BLANK_CHOICE_DASH, QuerySet
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from allegations.models import (
+    SUBTYPES_BY_TYPE,
     Allegation,
     AllegationType,
     AllegedPerpetrator,
     DatePrecision,
     InterimAction,
     Status,
+    Subtype,
     format_incident_date,
 )
-from allegations.services import PERPETRATOR_FIELDS
+from allegations.services import PERPETRATOR_FIELDS, allegation_problems
 from core.drafts import mark_draft_fields
 from core.models import Force, MemberState, Mission
 from core.widgets import CompactSelect, IsoDateInput
@@ -53,8 +57,57 @@ class IncidentDateField(forms.CharField):
         return format_incident_date(allegation.incident_date, allegation.incident_date_precision)
 
 
+# One option of a list the page filters in the browser: (value, label, the controlling values it belongs to).
+CatalogueOption = tuple[str, str, str]
+# The whole list, grouped as it is offered before anything is chosen: (group label or None, options).
+Catalogue = list[tuple[str | None, list[CatalogueOption]]]
+
+
+def _subtype_groups() -> Catalogue:
+    """Every subtype under the one type it belongs to; those that fit several types ("Other") come
+    last and ungrouped. Read off SUBTYPES_BY_TYPE, the one definition of which subtype fits which type."""
+    groups: Catalogue = []
+    shared: list[CatalogueOption] = []
+    for allegation_type in AllegationType:
+        members = [
+            (subtype.value, subtype.label, allegation_type.value)
+            for subtype in Subtype
+            if subtype in SUBTYPES_BY_TYPE.get(allegation_type, ())
+            and sum(subtype in kinds for kinds in SUBTYPES_BY_TYPE.values()) == 1
+        ]
+        if members:
+            groups.append((allegation_type.label, members))
+    for subtype in Subtype:
+        owners = [t for t in AllegationType if subtype in SUBTYPES_BY_TYPE.get(t, ())]
+        if len(owners) > 1:
+            shared.append((subtype.value, subtype.label, " ".join(owners)))
+    return groups + [(None, shared)]
+
+
+def subtype_choices(allegation_type: str | None) -> list:
+    """What the subtype list offers: the subtypes of the chosen type, or, before a type is chosen,
+    all of them grouped by type so the list reads without JavaScript."""
+    if allegation_type in SUBTYPES_BY_TYPE:
+        return BLANK_CHOICE_DASH + [(s.value, s.label) for s in Subtype if s in SUBTYPES_BY_TYPE[allegation_type]]
+    choices: list = list(BLANK_CHOICE_DASH)
+    for group, options in _subtype_groups():
+        members = [(value, label) for value, label, _types in options]
+        choices.extend([(group, members)] if group else members)
+    return choices
+
+
+def forces_of(mission: Mission | None) -> QuerySet[Force]:
+    """The forces an officer may pick for an allegation of this operation (Force.missions says where each operates)."""
+    if mission is None:
+        return Force.objects.none()
+    return Force.objects.filter(active=True, missions=mission).order_by("name")
+
+
 class AllegationForm(forms.ModelForm):
     incident_date = IncidentDateField(label=_("Date of incident"))
+    # The order of the page, so the error summary lists problems as the officer meets them.
+    field_order = ["mission", "country", "location", "date_received", "incident_date", "source", "allegation_type",
+                   "subtype", "credibility", "paternity_claim", "narrative", "narrative_confidential"]
 
     class Meta:
         model = Allegation
@@ -82,26 +135,80 @@ class AllegationForm(forms.ModelForm):
             "narrative": _("Stored encrypted. Describe what happened; identify victims only by their code."),
         }
 
-    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user, checked: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.checked = checked
+        self.missions = Mission.objects.editable_by(user).filter(active=True)
         if self.instance._state.adding:
-            self.fields["mission"].queryset = Mission.objects.editable_by(user).filter(active=True)
+            self.fields["mission"].queryset = self.missions
             self.fields["mission"].empty_label = None
+            # With no (valid) choice submitted the first operation shows as selected: offer its forces.
+            self.offered_mission: Mission | None = self._submitted("mission") or self.missions.first()
         else:
             del self.fields["mission"]
             self.fields["incident_date"].initial = IncidentDateField.initial_for(self.instance)
+            self.offered_mission = self.instance.mission
+            # Validation writes the cleaned values onto the instance (an emptied country included): keep the stored one.
+            self._stored_country = self.instance.country
+        offered_type = self._submitted("allegation_type") if self.is_bound else self.instance.allegation_type
+        # Only what is rendered is narrowed: the field still accepts any subtype, so a mismatching pair
+        # gets the rule's own message ("does not belong to the chosen type"), not "not a valid choice".
+        subtype = self.fields["subtype"]
+        subtype.widget.choices = subtype_choices(offered_type or None)
+        subtype.widget.attrs.update({"data-filter-by": "allegation_type", "data-filter-options": "id_subtype_options"})
         self.fields["country"].required = False
         self.fields["country"].help_text = _("Leave empty for the operation's country.")
         self.fields["narrative"].required = False
         mark_draft_fields(self, sealed=("narrative",))
 
+    def _submitted(self, name: str) -> Any:
+        """The submitted value of `name` if it passes the field's own check, else None (used before validation)."""
+        if not self.is_bound:
+            return None
+        try:
+            return self.fields[name].clean(self[name].data) or None
+        except ValidationError:
+            return None
+
+    def full_clean(self) -> None:
+        if self.checked:
+            super().full_clean()
+        else:  # a round trip that saves nothing flags nothing (see intake_forms)
+            self._errors, self.cleaned_data = ErrorDict(), {}
+
+    @property
+    def offers_several_missions(self) -> bool:
+        return "mission" in self.fields and self.missions.count() > 1
+
+    def subtype_catalogue(self) -> Catalogue:
+        return [(None, [("", BLANK_CHOICE_DASH[0][1], "")])] + _subtype_groups()
+
+    def force_catalogue(self) -> Catalogue:
+        """Every force of the officer's operations, each with the operations it serves (for the page's filter)."""
+        forces = Force.objects.filter(active=True, missions__in=self.missions).distinct().order_by("name")
+        own = {m.pk for m in self.missions}
+        options = [("", BLANK_CHOICE_DASH[0][1], "")]
+        for force in forces.prefetch_related("missions"):
+            serves = " ".join(str(m.pk) for m in force.missions.all() if m.pk in own)
+            options.append((str(force.pk), str(force), serves))
+        return [(None, options)]
+
+    def rule_mission(self) -> Mission | None:
+        """The operation the rules across fields are checked against, when it is known to be valid."""
+        if "mission" in self.fields:
+            return self.cleaned_data.get("mission")
+        return self.instance.mission
+
     def service_values(self) -> dict[str, Any]:
+        """The cleaned values as the services take them; fields that failed their own check are left out."""
         values = {k: v for k, v in self.cleaned_data.items() if k not in {"mission", "incident_date"}}
-        values["incident_date"], values["incident_date_precision"] = self.cleaned_data["incident_date"]
-        if values.get("country") is None and "mission" in self.cleaned_data:
-            values["country"] = self.cleaned_data["mission"].country
-        elif values.get("country") is None:
-            values["country"] = self.instance.country
+        if "incident_date" in self.cleaned_data:
+            values["incident_date"], values["incident_date_precision"] = self.cleaned_data["incident_date"]
+        if "country" in values and values["country"] is None:  # empty: the operation's country (edit: unchanged)
+            if "mission" not in self.fields:
+                values["country"] = self._stored_country
+            elif "mission" in self.cleaned_data:
+                values["country"] = self.cleaned_data["mission"].country
         return values
 
 
@@ -116,14 +223,29 @@ class PerpetratorForm(forms.ModelForm):
         widgets = {name: CompactSelect for name in ("force", "nationality", "personnel_category", "sex",
                                                     "final_action_category")}
 
-    def __init__(self, *args: Any, forces=None, nationalities=None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, forces=None, offered_forces=None, filter_forces: bool = False,
+                 nationalities=None, checked: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.checked = checked
+        force = self.fields["force"]
         if forces is not None:
-            self.fields["force"].queryset = forces
+            force.queryset = forces
+        if offered_forces is not None:
+            # Rendered: the forces of the operation. Accepted: any active force, so a force from
+            # elsewhere gets the rule's message ("does not operate in ...") beside this row.
+            force.widget.choices = BLANK_CHOICE_DASH + [(f.pk, str(f)) for f in offered_forces]
+        if filter_forces:
+            force.widget.attrs.update({"data-filter-by": "mission", "data-filter-options": "id_force_options"})
         if nationalities is not None:
             self.fields["nationality"].queryset = nationalities
-        self.fields["force"].required = False  # an untouched extra row is simply skipped
+        force.required = False  # an untouched extra row is simply skipped
         mark_draft_fields(self)
+
+    def full_clean(self) -> None:
+        if self.checked:
+            super().full_clean()
+        else:  # a round trip that saves nothing flags nothing (see intake_forms)
+            self._errors, self.cleaned_data = ErrorDict(), {}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -133,6 +255,23 @@ class PerpetratorForm(forms.ModelForm):
 
 
 class BasePerpetratorFormSet(forms.BaseInlineFormSet):
+    checked = True
+
+    def row_label(self, n: int) -> str:
+        """How the page names row n (the legend of its fieldset), for the error summary."""
+        return _("Person %(n)s") % {"n": n}
+
+    def full_clean(self) -> None:
+        if self.checked:
+            super().full_clean()
+        else:  # a round trip that saves nothing flags nothing (see intake_forms)
+            self._errors, self._non_form_errors = [], self.error_class(error_class="nonform", renderer=self.renderer)
+
+    def rows_to_keep(self) -> list[PerpetratorForm]:
+        """The rows that describe a person: filled in, or already saved, and not marked for removal."""
+        return [form for form in self.forms if (form.has_changed() or form.instance.pk is not None)
+                and not form.cleaned_data.get("DELETE")]
+
     def service_rows(self) -> list[dict[str, Any]]:
         rows = []
         for form in self.forms:
@@ -146,7 +285,9 @@ class BasePerpetratorFormSet(forms.BaseInlineFormSet):
         return rows
 
 
-def perpetrator_formset(*, data=None, instance: Allegation | None = None, extra: int = 1):
+def perpetrator_formset(*, data=None, instance: Allegation | None = None, extra: int = 1,
+                        mission: Mission | None = None, filter_forces: bool = False, checked: bool = True):
+    """The perpetrator rows; with `mission`, each row offers only the forces of that operation."""
     FormSet = forms.inlineformset_factory(
         Allegation,
         AllegedPerpetrator,
@@ -157,16 +298,51 @@ def perpetrator_formset(*, data=None, instance: Allegation | None = None, extra:
         max_num=50,
         validate_max=True,
     )
+    if mission is None and instance is not None and instance.pk:
+        mission = instance.mission
     forces = Force.objects.filter(active=True).order_by("name")
-    if instance is not None and instance.pk:
-        forces = forces.filter(missions=instance.mission_id)
+    offered = list(forces_of(mission)) if mission is not None else None
     nationalities = MemberState.objects.order_by("name")
-    return FormSet(
+    formset = FormSet(
         data=data,
         instance=instance or Allegation(),
         prefix="perpetrators",
-        form_kwargs={"forces": forces, "nationalities": nationalities},
+        form_kwargs={"forces": forces, "offered_forces": offered, "filter_forces": filter_forces,
+                     "nationalities": nationalities, "checked": checked},
     )
+    formset.checked = checked
+    return formset
+
+
+def intake_forms(*, user, data=None, instance: Allegation | None = None, extra: int = 1, checked: bool = True):
+    """The intake's facts form and perpetrator rows, the rows offering the forces of the chosen operation.
+
+    `checked=False` is for a round trip that saves nothing ("Add another person", "Show the
+    subtypes of this type"): what was typed comes back, and nothing not yet typed is flagged as missing.
+    """
+    form = AllegationForm(data, instance=instance, user=user, checked=checked)
+    formset = perpetrator_formset(data=data, instance=instance, extra=extra, mission=form.offered_mission,
+                                  filter_forces="mission" in form.fields, checked=checked)
+    return form, formset
+
+
+def intake_is_valid(form: AllegationForm, formset: BasePerpetratorFormSet) -> bool:
+    """Check the facts, every perpetrator row and the rules across them in one pass, so one submit
+    shows every problem (the rules used to wait until both forms were clean: three submits for one bad form)."""
+    form.is_valid()
+    formset.is_valid()
+    mission = form.rule_mission()
+    if mission is not None:  # the rules across fields need a valid operation; without one it has its own error
+        rows = formset.rows_to_keep()
+        problems, row_problems = allegation_problems(
+            form.service_values(), [{"force": row.cleaned_data.get("force")} for row in rows], mission
+        )
+        for name, messages in problems.items():
+            if name not in form.errors:  # a field that failed its own check already says what is wrong
+                form.add_error(name if name in form.fields else None, messages)
+        for position, messages in row_problems.items():
+            rows[position].add_error("force", messages)
+    return form.is_valid() and formset.is_valid()
 
 
 class TransitionForm(forms.Form):

@@ -79,8 +79,17 @@ def next_reference(*, country_code: str, year: int) -> str:
     return f"{country_code}-{year}-{value:04d}"
 
 
-def _validate(values: dict[str, Any], perpetrators: list[dict[str, Any]], mission: Mission) -> None:
+def allegation_problems(
+    values: dict[str, Any], perpetrators: list[dict[str, Any]], mission: Mission
+) -> tuple[dict[str, list[str]], dict[int, list[str]]]:
+    """The rules across an allegation's fields and its perpetrators, checked on whatever is given.
+
+    Returns (messages by field, messages by position in `perpetrators`). The intake form calls it
+    with the fields that passed their own checks, so an officer sees every problem after one submit;
+    the services call it again before saving, so the API and the demo meet the same rules.
+    """
     errors: dict[str, list[str]] = {}
+    rows: dict[int, list[str]] = {}
     today = mission.today()  # the operation's local date: at 00:30 in Bangui it is already tomorrow in UTC terms
     received: datetime.date | None = values.get("date_received")
     incident: datetime.date | None = values.get("incident_date")
@@ -101,9 +110,7 @@ def _validate(values: dict[str, Any], perpetrators: list[dict[str, Any]], missio
             errors.setdefault("incident_date", []).append(
                 _("The incident cannot be after the date the allegation was received.")
             )
-    allegation_type = values.get("allegation_type")
-    subtype = values.get("subtype")
-    if allegation_type in SUBTYPES_BY_TYPE and subtype and subtype not in SUBTYPES_BY_TYPE[allegation_type]:
+    if not subtype_fits_type(values.get("subtype"), values.get("allegation_type")):
         errors.setdefault("subtype", []).append(_("This subtype does not belong to the chosen type."))
     if len(values.get("narrative") or "") > settings.NARRATIVE_MAX_CHARS:
         errors.setdefault("narrative", []).append(
@@ -111,11 +118,26 @@ def _validate(values: dict[str, Any], perpetrators: list[dict[str, Any]], missio
             % {"max": settings.NARRATIVE_MAX_CHARS}
         )
     allowed_forces = {f.pk for f in mission.forces.all()}
-    for row in perpetrators:
+    for position, row in enumerate(perpetrators):
         if row.get("force") is not None and row["force"].pk not in allowed_forces:
-            errors.setdefault("perpetrators", []).append(
+            rows.setdefault(position, []).append(
                 _("%(force)s does not operate in %(mission)s.") % {"force": row["force"], "mission": mission}
             )
+    return errors, rows
+
+
+def subtype_fits_type(subtype: str | None, allegation_type: str | None) -> bool:
+    """A subtype names a kind of its type (no "rape" under sexual exploitation); either one missing
+    is left to the field's own check."""
+    if not subtype or allegation_type not in SUBTYPES_BY_TYPE:
+        return True
+    return subtype in SUBTYPES_BY_TYPE[allegation_type]
+
+
+def _validate(values: dict[str, Any], perpetrators: list[dict[str, Any]], mission: Mission) -> None:
+    errors, rows = allegation_problems(values, perpetrators, mission)
+    for messages in rows.values():
+        errors.setdefault("perpetrators", []).extend(messages)
     if errors:
         raise ValidationError(errors)
 

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -16,10 +16,10 @@ from allegations.attachments import (
 )
 from allegations.forms import (
     AllegationFilterForm,
-    AllegationForm,
     AttachmentForm,
     TransitionForm,
-    perpetrator_formset,
+    intake_forms,
+    intake_is_valid,
 )
 from allegations.models import Allegation
 from allegations.querysets import allegation_list, can_read_narrative
@@ -56,19 +56,27 @@ def _intake_context(form, formset, **extra):
     return {"form": form, "formset": formset, **extra}
 
 
+def _intake_data(request: HttpRequest) -> tuple[QueryDict, bool]:
+    """The submitted intake, and whether it only asks for the page back (another row, updated lists)
+    rather than to save."""
+    if "add_perpetrator" in request.POST:
+        return with_extra_form(request.POST, "perpetrators"), True
+    return request.POST, "update_choices" in request.POST
+
+
 @login_required
 def allegation_new(request: HttpRequest) -> HttpResponse:
     if not (request.user.has_perm("allegations.add_allegation") and Mission.objects.editable_by(request.user).exists()):
         raise Http404
     if request.method != "POST":
-        form = AllegationForm(user=request.user)
-        return render(request, "allegations/form.html", _intake_context(form, perpetrator_formset()))
+        return render(request, "allegations/form.html", _intake_context(*intake_forms(user=request.user)))
 
-    data = with_extra_form(request.POST, "perpetrators") if "add_perpetrator" in request.POST else request.POST
-    form = AllegationForm(data, user=request.user)
-    formset = perpetrator_formset(data=data, extra=0)
-    if "add_perpetrator" in request.POST or not (form.is_valid() and formset.is_valid()):
-        return render(request, "allegations/form.html", _intake_context(form, formset), status=200 if "add_perpetrator" in request.POST else 400)
+    data, round_trip = _intake_data(request)
+    form, formset = intake_forms(user=request.user, data=data, extra=0, checked=not round_trip)
+    if round_trip:
+        return render(request, "allegations/form.html", _intake_context(form, formset))
+    if not intake_is_valid(form, formset):
+        return render(request, "allegations/form.html", _intake_context(form, formset), status=400)
     try:
         allegation = allegation_create(
             actor=request.user,
@@ -124,18 +132,16 @@ def allegation_edit(request: HttpRequest, allegation_id) -> HttpResponse:
                                   "The failure has been recorded; tell your administrator."))
         return redirect("allegations:detail", allegation.pk)
     if request.method != "POST":
-        form = AllegationForm(instance=allegation, user=request.user)
-        formset = perpetrator_formset(instance=allegation, extra=1)
+        form, formset = intake_forms(user=request.user, instance=allegation, extra=1)
         return render(request, "allegations/form.html", _intake_context(form, formset, allegation=allegation,
                                                                          version=allegation.version))
-    data = with_extra_form(request.POST, "perpetrators") if "add_perpetrator" in request.POST else request.POST
-    form = AllegationForm(data, instance=allegation, user=request.user)
-    formset = perpetrator_formset(data=data, instance=allegation, extra=0)
+    data, round_trip = _intake_data(request)
+    form, formset = intake_forms(user=request.user, data=data, instance=allegation, extra=0, checked=not round_trip)
     version = submitted_version(request)
     context = _intake_context(form, formset, allegation=allegation, version=version)
-    if "add_perpetrator" in request.POST:
+    if round_trip:
         return render(request, "allegations/form.html", context)
-    if not (form.is_valid() and formset.is_valid()):
+    if not intake_is_valid(form, formset):
         return render(request, "allegations/form.html", context, status=400)
     try:
         allegation = allegation_update(

@@ -190,6 +190,8 @@
         if (el.name !== name) return;
         if (el.type === "checkbox" || el.type === "radio") el.checked = values[name].indexOf(el.value) >= 0;
         else el.value = values[name];
+        // Lists that follow this choice (intake-form.js) must offer the restored values that come after it.
+        if (el.tagName === "SELECT") el.dispatchEvent(new Event("change", { bubbles: true }));
       });
     });
   }
