@@ -7,79 +7,25 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from allegations.choices import (  # noqa: F401 (re-exported: the app's vocabulary, imported from here too)
+    Status,
+    ALLOWED_TRANSITIONS,
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    AllegationType,
+    Subtype,
+    SUBTYPES_BY_TYPE,
+    Source,
+    DatePrecision,
+    Credibility,
+    PersonnelCategory,
+    Sex,
+    InterimAction,
+    FinalAction,
+)
 from allegations.querysets import AllegationQuerySet, AllegedPerpetratorQuerySet
 from core.fields import EncryptedTextField
 from core.models import Force, MemberState, Mission
-
-
-class Status(models.TextChoices):
-    """The UN system-wide categories for the progress of an allegation."""
-
-    PRELIMINARY_ASSESSMENT = "preliminary_assessment", _("Preliminary assessment")
-    UNDER_REVIEW = "under_review", _("Under review (limited information)")
-    UNDER_INVESTIGATION = "under_investigation", _("Under investigation")
-    SUBSTANTIATED = "substantiated", _("Substantiated")
-    NOT_SUBSTANTIATED = "not_substantiated", _("Not substantiated")
-    CLOSED_OTHER = "closed_other", _("Closed (other)")
-
-
-ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.PRELIMINARY_ASSESSMENT: frozenset({Status.UNDER_REVIEW, Status.UNDER_INVESTIGATION, Status.CLOSED_OTHER}),
-    Status.UNDER_REVIEW: frozenset({Status.UNDER_INVESTIGATION, Status.CLOSED_OTHER}),
-    Status.UNDER_INVESTIGATION: frozenset(
-        {Status.SUBSTANTIATED, Status.NOT_SUBSTANTIATED, Status.CLOSED_OTHER}
-    ),
-    Status.SUBSTANTIATED: frozenset(),
-    Status.NOT_SUBSTANTIATED: frozenset(),
-    Status.CLOSED_OTHER: frozenset(),
-}
-
-
-class AllegationType(models.TextChoices):
-    SE = "SE", _("Sexual exploitation")
-    SA = "SA", _("Sexual abuse")
-    OTHER = "OTHER", _("Other")
-    UNKNOWN = "UNKNOWN", _("Unknown")
-
-
-class Subtype(models.TextChoices):
-    TRANSACTIONAL_SEX = "transactional_sex", _("Transactional sex")
-    SOLICITATION = "solicitation_transactional_sex", _("Solicitation of transactional sex")
-    EXPLOITATIVE_RELATIONSHIP = "exploitative_relationship", _("Exploitative relationship")
-    RAPE = "rape", _("Rape")
-    SEXUAL_ASSAULT = "sexual_assault", _("Sexual assault")
-    OTHER = "other", _("Other")
-
-
-SUBTYPES_BY_TYPE: dict[str, frozenset[str]] = {
-    AllegationType.SE: frozenset(
-        {Subtype.TRANSACTIONAL_SEX, Subtype.SOLICITATION, Subtype.EXPLOITATIVE_RELATIONSHIP, Subtype.OTHER}
-    ),
-    AllegationType.SA: frozenset({Subtype.RAPE, Subtype.SEXUAL_ASSAULT, Subtype.OTHER}),
-    AllegationType.OTHER: frozenset({Subtype.OTHER}),
-    AllegationType.UNKNOWN: frozenset({Subtype.OTHER}),
-}
-
-
-class Source(models.TextChoices):
-    VICTIM = "victim", _("Victim")
-    WITNESS = "witness", _("Witness")
-    NGO = "ngo", _("Non-governmental organisation")
-    MEDIA = "media", _("Media")
-    MISSION = "mission", _("Mission / UN entity")
-    OTHER = "other", _("Other")
-
-
-class DatePrecision(models.TextChoices):
-    DAY = "day", _("Exact date")
-    MONTH = "month", _("Month only")
-    UNKNOWN = "unknown", _("Unknown")
-
-
-class Credibility(models.TextChoices):
-    PENDING = "pending", _("Not yet assessed")
-    CREDIBLE = "credible", _("Credible")
-    NOT_CREDIBLE = "not_credible", _("Not credible")
 
 
 def format_incident_date(day, precision: str) -> str:
@@ -203,35 +149,6 @@ class StatusChange(models.Model):
 
     class Meta:
         ordering = ["changed_at", "id"]
-
-
-class PersonnelCategory(models.TextChoices):
-    MILITARY_CONTINGENT = "military_contingent", _("Military contingent")
-    MILITARY_OBSERVER = "military_observer", _("Military observer")
-    POLICE = "police", _("Individual police")
-    FORMED_POLICE_UNIT = "formed_police_unit", _("Formed police unit")
-    CIVILIAN = "civilian", _("Civilian")
-
-
-class Sex(models.TextChoices):
-    MALE = "male", _("Male")
-    FEMALE = "female", _("Female")
-    UNKNOWN = "unknown", _("Unknown")
-
-
-class InterimAction(models.TextChoices):
-    REPATRIATED = "repatriated", _("Repatriated")
-    PAYMENTS_SUSPENDED = "payments_suspended", _("Payments suspended")
-    OTHER = "other", _("Other")
-
-
-class FinalAction(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    CRIMINAL_CONVICTION = "criminal_conviction", _("Criminal conviction")
-    DISCIPLINARY = "disciplinary", _("Disciplinary or administrative measures")
-    DISMISSAL = "dismissal", _("Dismissal / separation")
-    NO_ACTION = "no_action", _("No action taken")
-    OTHER = "other", _("Other")
 
 
 class AllegedPerpetrator(models.Model):

@@ -6,7 +6,12 @@ from django.apps import apps
 from django.db import models
 from django.db.models.functions import Coalesce
 
+from allegations.choices import CLOSED_STATUSES, OPEN_STATUSES
 from core.models import Mission
+
+# "Open" and "closed" as conditions, for counts that filter inside one aggregate.
+IS_OPEN = models.Q(status__in=OPEN_STATUSES)
+IS_CLOSED = models.Q(status__in=CLOSED_STATUSES)
 
 
 def _shared_with(user, perm: str) -> models.Q:
@@ -32,6 +37,13 @@ class AllegationQuerySet(models.QuerySet):
             return self.none()
         in_scope = models.Q(mission__in=Mission.objects.editable_by(user))
         return self.filter(in_scope | _shared_with(user, "change_allegation"))
+
+    def open(self) -> AllegationQuerySet:
+        """In preliminary assessment, under review or under investigation."""
+        return self.filter(IS_OPEN)
+
+    def closed(self) -> AllegationQuerySet:
+        return self.filter(IS_CLOSED)
 
     def with_list_data(self) -> AllegationQuerySet:
         """What a list row shows, in one query whatever the page size.

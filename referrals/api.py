@@ -19,7 +19,6 @@ from referrals.models import (
     ReferralStatus,
     Reminder,
 )
-from referrals.querysets import overdue_condition
 from referrals.services import (
     access_referral,
     referral_approve,
@@ -120,7 +119,7 @@ class ReferralViewSet(viewsets.GenericViewSet):
         if criteria.get("mission"):
             referrals = referrals.filter(allegation__mission__in=Mission.objects.filter(pk=criteria["mission"]))
         if criteria["overdue"]:
-            referrals = referrals.open().filter(overdue_condition())
+            referrals = referrals.overdue()
         return referrals.order_by("-drafted_at", "pk")
 
     def list(self, request: Request) -> Response:

@@ -7,27 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from allegations.models import Allegation
 from core.fields import EncryptedTextField
 from core.models import FocalPoint, MemberState, RegionalOrganisation
+from referrals.choices import (  # noqa: F401 (re-exported: the app's vocabulary, imported from here too)
+    ReferralStatus,
+    AuthorityResponse,
+    InvestigationOutcome,
+    ReminderKind,
+)
 from referrals.querysets import ReferralQuerySet, ReminderQuerySet
-
-
-class ReferralStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft, awaiting approval")
-    APPROVED = "approved", _("Approved, being sent")
-    SENT = "sent", _("Sent, in follow-up")
-    CLOSED = "closed", _("Closed")
-
-
-class AuthorityResponse(models.TextChoices):
-    NONE_YET = "none_yet", _("No answer yet")
-    WILL_INVESTIGATE = "will_investigate", _("Will investigate")
-    DECLINES = "declines", _("Declines to investigate")
-    NO_RESPONSE = "no_response", _("No response (recorded as such)")
-
-
-class InvestigationOutcome(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    SUBSTANTIATED = "substantiated", _("Substantiated")
-    NOT_SUBSTANTIATED = "not_substantiated", _("Not substantiated")
 
 
 class Referral(models.Model):
@@ -105,12 +91,6 @@ class Referral(models.Model):
     def awaiting_outcome(self) -> bool:
         return (self.status == ReferralStatus.SENT and self.response != AuthorityResponse.DECLINES
                 and self.outcome == InvestigationOutcome.PENDING)
-
-
-class ReminderKind(models.TextChoices):
-    RESPONSE_OVERDUE = "response_overdue", _("Response overdue")
-    INVESTIGATION_OVERDUE = "investigation_overdue", _("Investigation overdue")
-    ESCALATION = "escalation", _("Escalation to headquarters and the Permanent Mission")
 
 
 class Reminder(models.Model):

@@ -8,6 +8,7 @@ from django.db import models
 from allegations.models import Allegation
 from core.models import Mission
 from core.time import per_local_date
+from referrals.choices import AuthorityResponse, InvestigationOutcome, ReferralStatus
 
 
 class ReferralQuerySet(models.QuerySet):
@@ -23,7 +24,12 @@ class ReferralQuerySet(models.QuerySet):
         return self.filter(allegation__mission__in=Mission.objects.editable_by(user))
 
     def open(self) -> ReferralQuerySet:
-        return self.filter(status="sent")
+        """Sent and still followed up (not closed)."""
+        return self.filter(status=ReferralStatus.SENT)
+
+    def overdue(self, today=None) -> ReferralQuerySet:
+        """Open and past a deadline: see `overdue_condition`."""
+        return self.open().filter(overdue_condition(today))
 
     def with_list_data(self) -> ReferralQuerySet:
         reminders = apps.get_model("referrals", "Reminder")
@@ -47,14 +53,15 @@ def pending_referrals(*, user, mission=None, authority: str = "", overdue: bool 
                                      | models.Q(regional_organisation__name__icontains=authority)
                                      | models.Q(regional_organisation__acronym__iexact=authority))
     if overdue:
-        referrals = referrals.filter(overdue_condition())
+        referrals = referrals.overdue()
     return referrals.order_by("response_due", "pk")
 
 
 def overdue_on(today) -> models.Q:
     """Past the answer deadline without an answer, or past the investigation deadline without an outcome."""
-    return (models.Q(response="none_yet", response_due__lt=today)
-            | (~models.Q(response="declines") & models.Q(outcome="pending", investigation_due__lt=today)))
+    return (models.Q(response=AuthorityResponse.NONE_YET, response_due__lt=today)
+            | (~models.Q(response=AuthorityResponse.DECLINES)
+               & models.Q(outcome=InvestigationOutcome.PENDING, investigation_due__lt=today)))
 
 
 def overdue_condition(today=None, *, prefix: str = "") -> models.Q:

@@ -32,7 +32,6 @@ from referrals.models import (
     Reminder,
     ReminderKind,
 )
-from referrals.querysets import overdue_condition
 from referrals.services import current_recipients
 
 logger = logging.getLogger(__name__)
@@ -94,7 +93,7 @@ def due_reminders(today: datetime.date | None = None) -> list[DueReminder]:
     every_working = settings.SEA_RESPONSE_REMINDER_EVERY_WORKING_DAYS
     every_days = datetime.timedelta(days=settings.SEA_INVESTIGATION_REMINDER_EVERY_DAYS)
     fixed_today = today
-    pending = Referral.objects.filter(status=ReferralStatus.SENT).filter(overdue_condition(today))
+    pending = Referral.objects.overdue(today)
     histories: dict[tuple, History] = defaultdict(History)
     for row in (Reminder.objects.filter(referral__in=pending).values("referral_id", "kind", "about", "status")
                 .annotate(n=Count("pk"), last=Max("sent_at")).order_by()):

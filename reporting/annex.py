@@ -30,6 +30,7 @@ from allegations.models import (
 from core.models import Force, MemberState
 from core.names import french_or_english, state_name
 from referrals.models import Referral
+from victims.choices import AgeGroup
 
 # The headings DESIGN.md fixes, in English: the JSON keys. CSV, XLSX and the pages show them in the
 # reader's language (`Annex.sheets`); gettext_noop only marks them for translation.
@@ -151,7 +152,7 @@ def allegation_rows(allegations: QuerySet) -> list[list]:
     rows = list(
         allegations.annotate(
             victim_count=Count("victim_links", distinct=True),
-            child_count=Count("victim_links", filter=Q(victim_links__age_group="child"), distinct=True),
+            child_count=Count("victim_links", filter=Q(victim_links__age_group=AgeGroup.CHILD), distinct=True),
             first_referred=Min("referrals__sent_on"),
         )
         .order_by("country__name", "date_received", "reference")

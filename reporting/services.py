@@ -17,7 +17,6 @@ from allegations.models import Allegation, AllegationType, Status
 from core.audit import audit_record
 from core.queue import enqueue_on_commit
 from referrals.models import Referral
-from referrals.querysets import overdue_condition
 from reporting.annex import SUMMARY_COLUMNS, Annex, AnnexFilters, annex_allegations, build_annex
 from reporting.exports import render
 from reporting.models import ExportJob
@@ -118,7 +117,7 @@ def _build(job: ExportJob) -> None:
 
 
 def delete_expired_exports() -> int:
-    expired = list(ExportJob.objects.filter(expires_at__lt=timezone.now()))
+    expired = list(ExportJob.objects.expired())
     for job in expired:
         job.path.unlink(missing_ok=True)
     ExportJob.objects.filter(pk__in=[j.pk for j in expired]).delete()
@@ -162,8 +161,8 @@ def dashboard_for(*, user, year: int, filters: AnnexFilters) -> Dashboard:
         by_type=[(str(label), types.get(value, 0)) for value, label in AllegationType.choices],
         by_status=[(str(label), statuses.get(value, 0)) for value, label in Status.choices],
         victims=list(zip([gettext(c) for c in SUMMARY_COLUMNS[5:10]], total[5:10], strict=True)),
-        referrals_pending=referrals.filter(status="sent").count(),
-        referrals_overdue=referrals.filter(status="sent").filter(overdue_condition()).count(),
+        referrals_pending=referrals.open().count(),
+        referrals_overdue=referrals.overdue().count(),
         median_days_to_referral=statistics.median(to_referral) if to_referral else None,
         median_days_to_response=statistics.median(to_response) if to_response else None,
     )

@@ -1,11 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from core.audit import audit_record
+from core.audit import audit_record, get_in_scope_or_404
 from reporting.annex import build_annex
 from reporting.charts import bar_chart
 from reporting.forms import AnnexFilterForm, ExportForm
@@ -82,12 +81,8 @@ def annex_download(request: HttpRequest) -> HttpResponse:
 
 def _own_job(request: HttpRequest, job_id) -> ExportJob:
     """Only the person who asked may follow or download an export; for anyone else it does not exist."""
-    job = ExportJob.objects.filter(pk=job_id, requested_by=request.user, expires_at__gt=timezone.now()).first()
-    if job is None:
-        audit_record(action="access_denied", request=request, object_type="reporting.exportjob",
-                     object_id=str(job_id)[:64], outcome="denied")
-        raise Http404
-    return job
+    return get_in_scope_or_404(ExportJob.objects.visible_to(request.user), job_id, user=request.user,
+                               request=request)
 
 
 @require_safe

@@ -10,16 +10,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from allegations.models import Allegation, Status
+from allegations.querysets import IS_OPEN
 from core.crypto import keyring
 from core.models import Mission
 from core.roles import ADMINISTRATOR, user_roles
 from core.tasks import heartbeat_age
 from referrals.models import Referral
-from referrals.querysets import overdue_condition
-from victims.models import OPEN_ASSISTANCE, AgeGroup, AssistanceNeed, Victim
-from victims.querysets import follow_up_passed
+from victims.models import AgeGroup, AssistanceNeed, Victim
 
-OPEN_STATUSES = [Status.PRELIMINARY_ASSESSMENT, Status.UNDER_REVIEW, Status.UNDER_INVESTIGATION]
 
 
 @require_safe
@@ -28,8 +26,8 @@ def home(request: HttpRequest) -> HttpResponse:
     allegations = Allegation.objects.visible_to(request.user)
     counts = allegations.aggregate(
         total=Count("pk"),
-        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-        urgent_open=Count("pk", filter=Q(status__in=OPEN_STATUSES, children_involved=True)),
+        open=Count("pk", filter=IS_OPEN),
+        urgent_open=Count("pk", filter=IS_OPEN & Q(children_involved=True)),
         **{status: Count("pk", filter=Q(status=status)) for status in Status.values},
     )
     return render(
@@ -41,15 +39,13 @@ def home(request: HttpRequest) -> HttpResponse:
             "missions": Mission.objects.visible_to(request.user).select_related("country"),
             "can_record": Mission.objects.editable_by(request.user).exists()
             and request.user.has_perm("allegations.add_allegation"),
-            "urgent": allegations.filter(status__in=OPEN_STATUSES, children_involved=True)
+            "urgent": allegations.open().filter(children_involved=True)
             .select_related("mission")[:5],
             "recent": allegations.select_related("mission").order_by("-created_at")[:5],
             "is_administrator": ADMINISTRATOR in user_roles(request.user),
-            "overdue_followups": AssistanceNeed.objects.visible_to(request.user).with_local_zone().filter(
-                follow_up_passed(), status__in=OPEN_ASSISTANCE).count()
+            "overdue_followups": AssistanceNeed.objects.visible_to(request.user).follow_up_overdue().count()
             if request.user.has_perm("victims.view_assistanceneed") else None,
-            "overdue_referrals": Referral.objects.visible_to(request.user).open()
-            .filter(overdue_condition()).count()
+            "overdue_referrals": Referral.objects.visible_to(request.user).overdue().count()
             if request.user.has_perm("referrals.view_referral") else None,
             "victim_counts": Victim.objects.visible_to(request.user).aggregate(
                 total=Count("pk"), children=Count("pk", filter=Q(age_group=AgeGroup.CHILD))

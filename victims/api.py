@@ -16,7 +16,6 @@ from rest_framework.views import APIView
 from allegations.services import access_allegation
 from core.api import Pages, VersionSerializer, permission_note, validated
 from core.audit import read_encrypted
-from core.models import Mission
 from victims.assistance import (
     access_claim,
     access_need,
@@ -446,7 +445,8 @@ class VictimClaims(APIView):
                    + permission_note(required_permissions))
     def get(self, request: Request, victim_id) -> Response:
         victim = access_victim(request.user, victim_id, request=request)
-        return Response(ClaimSerializer(victim.paternity_claims.order_by("claim_date", "pk"), many=True).data)
+        claims = PaternityClaim.objects.visible_to(request.user).filter(victim=victim).order_by("claim_date", "pk")
+        return Response(ClaimSerializer(claims, many=True).data)
 
     @extend_schema(request=ClaimSerializer, responses={201: ClaimSerializer},
                    description="Record a paternity claim; the child gets a code, never a name.\n\n"
@@ -493,4 +493,4 @@ class ProviderList(ListAPIView):
     serializer_class = ProviderSerializer
 
     def get_queryset(self):
-        return ServiceProvider.objects.filter(mission__in=Mission.objects.visible_to(self.request.user)).order_by("name")
+        return ServiceProvider.objects.visible_to(self.request.user).order_by("name")

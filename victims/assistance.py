@@ -40,9 +40,7 @@ def access_need(user, need_id: Any, *, request: HttpRequest | None = None, for_c
 
 def access_claim(user, claim_id: Any, *, request: HttpRequest | None = None, for_change: bool = False) -> PaternityClaim:
     """A paternity claim is in scope through its victim (and the role's claim permission)."""
-    perm = "victims.change_paternityclaim" if for_change else "victims.view_paternityclaim"
-    victims = Victim.objects.editable_by(user) if for_change else Victim.objects.visible_to(user)
-    scope = PaternityClaim.objects.filter(victim__in=victims) if user.has_perm(perm) else PaternityClaim.objects.none()
+    scope = PaternityClaim.objects.editable_by(user) if for_change else PaternityClaim.objects.visible_to(user)
     return get_in_scope_or_404(scope.select_related("victim"), claim_id, user=user, request=request,
                                for_change=for_change)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from victims.querysets import follow_up_passed, follow_up_within_a_week
+from victims.querysets import follow_up_this_week_condition, overdue_follow_up_condition
 from victims.models import (
     BEST_INTERESTS_DEADLINE_DAYS,
     OPEN_ASSISTANCE,
@@ -64,8 +64,8 @@ def caseload_for(*, user, filters: CaseloadFilters) -> Caseload:
 
     open_needs = Q(status__in=OPEN_ASSISTANCE)
     not_referred = Q(status=AssistanceStatus.IDENTIFIED)
-    due = open_needs & follow_up_within_a_week()
-    overdue = open_needs & follow_up_passed()
+    due = follow_up_this_week_condition()
+    overdue = overdue_follow_up_condition()
     flagged = children_needing_assessment(victims, now=now)
 
     # Aggregates over a subquery of ids, so the DISTINCT of the filters never inflates a count.

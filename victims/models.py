@@ -6,22 +6,28 @@ from django.utils.translation import gettext_lazy as _
 
 from allegations.models import Allegation
 from core.fields import EncryptedDateField, EncryptedTextField
-from victims.querysets import AssistanceNeedQuerySet, ConsentQuerySet, VictimQuerySet
-
-IDENTITY_FIELDS = ("full_name", "other_names", "date_of_birth", "contact_details", "current_location")
-BEST_INTERESTS_DEADLINE_DAYS = 14
-
-
-class VictimSex(models.TextChoices):
-    FEMALE = "female", _("Female")
-    MALE = "male", _("Male")
-    UNKNOWN = "unknown", _("Unknown")
-
-
-class AgeGroup(models.TextChoices):
-    CHILD = "child", _("Child (under 18 at the incident)")
-    ADULT = "adult", _("Adult")
-    UNKNOWN = "unknown", _("Age unknown")
+from victims.choices import (  # noqa: F401 (re-exported: the app's vocabulary, imported from here too)
+    ALL_IDENTITY_FIELDS,
+    IDENTITY_FIELDS,
+    BEST_INTERESTS_DEADLINE_DAYS,
+    VictimSex,
+    AgeGroup,
+    ConsentScope,
+    ConsentDecision,
+    ConsentGiver,
+    AssistanceCategory,
+    AssistanceStatus,
+    OPEN_ASSISTANCE,
+    ASSISTANCE_TRANSITIONS,
+    ContactChannel,
+)
+from victims.querysets import (
+    AssistanceNeedQuerySet,
+    ConsentQuerySet,
+    PaternityClaimQuerySet,
+    ServiceProviderQuerySet,
+    VictimQuerySet,
+)
 
 
 class Victim(models.Model):
@@ -92,24 +98,6 @@ class VictimAllegation(models.Model):
         constraints = [models.UniqueConstraint(fields=["victim", "allegation"], name="victim_once_per_allegation")]
 
 
-class ConsentScope(models.TextChoices):
-    ASSISTANCE = "assistance", _("Receive assistance")
-    CONTACT = "contact", _("Be contacted about the case")
-    SHARE_WITH_MEMBER_STATE = "share_identity_with_member_state", _("Share identity with the Member State")
-    SHARE_WITH_UN_PARTNERS = "share_identity_with_un_partners", _("Share identity with UN partners")
-
-
-class ConsentDecision(models.TextChoices):
-    GIVEN = "given", _("Given")
-    REFUSED = "refused", _("Refused")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
-class ConsentGiver(models.TextChoices):
-    VICTIM = "victim", _("The victim")
-    GUARDIAN = "guardian", _("Parent or guardian")
-
-
 class Consent(models.Model):
     """One decision; history is kept and the latest per scope applies."""
 
@@ -132,43 +120,7 @@ class Consent(models.Model):
         verbose_name_plural = _("consent decisions")
 
 
-
 # --- assistance (UN Protocol on the Provision of Assistance to Victims, 2019) -----------------
-
-class AssistanceCategory(models.TextChoices):
-    SAFETY = "safety", _("Immediate safety and protection")
-    MEDICAL = "medical", _("Medical care")
-    PSYCHOSOCIAL = "psychosocial", _("Psychosocial support")
-    EDUCATION = "education", _("Education")
-    LIVELIHOOD = "livelihood", _("Livelihood support and basic material assistance")
-    LEGAL = "legal", _("Legal assistance")
-    CHILDREN_BORN = "children_born", _("Support for children born of SEA")
-
-
-class AssistanceStatus(models.TextChoices):
-    IDENTIFIED = "identified", _("Identified")
-    REFERRED = "referred", _("Referred")
-    IN_PROGRESS = "in_progress", _("In progress")
-    PROVIDED = "provided", _("Provided")
-    DECLINED = "declined", _("Declined by the victim")
-    NOT_AVAILABLE = "not_available", _("Not available")
-
-
-OPEN_ASSISTANCE = (AssistanceStatus.IDENTIFIED, AssistanceStatus.REFERRED, AssistanceStatus.IN_PROGRESS)
-ASSISTANCE_TRANSITIONS: dict[str, frozenset[str]] = {
-    AssistanceStatus.IDENTIFIED: frozenset(
-        {AssistanceStatus.REFERRED, AssistanceStatus.DECLINED, AssistanceStatus.NOT_AVAILABLE}
-    ),
-    AssistanceStatus.REFERRED: frozenset(
-        {AssistanceStatus.IN_PROGRESS, AssistanceStatus.PROVIDED, AssistanceStatus.DECLINED, AssistanceStatus.NOT_AVAILABLE}
-    ),
-    AssistanceStatus.IN_PROGRESS: frozenset(
-        {AssistanceStatus.PROVIDED, AssistanceStatus.DECLINED, AssistanceStatus.NOT_AVAILABLE}
-    ),
-    AssistanceStatus.PROVIDED: frozenset(),
-    AssistanceStatus.DECLINED: frozenset(),
-    AssistanceStatus.NOT_AVAILABLE: frozenset(),
-}
 
 
 class ServiceProvider(models.Model):
@@ -188,6 +140,8 @@ class ServiceProvider(models.Model):
     contact = models.CharField(_("contact"), max_length=300, blank=True)
     categories = models.JSONField(_("categories offered"), default=list, blank=True)
     active = models.BooleanField(_("active"), default=True)
+
+    objects = ServiceProviderQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -293,6 +247,8 @@ class PaternityClaim(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = PaternityClaimQuerySet.as_manager()
+
     class Meta:
         ordering = ["claim_date", "id"]
         verbose_name = _("paternity or child-support claim")
@@ -300,13 +256,6 @@ class PaternityClaim(models.Model):
 
     def __str__(self) -> str:
         return self.child_code
-
-
-class ContactChannel(models.TextChoices):
-    IN_PERSON = "in_person", _("In person")
-    PHONE = "phone", _("Phone")
-    PARTNER = "partner", _("Through a partner organisation")
-    OTHER = "other", _("Other")
 
 
 class VictimContact(models.Model):

@@ -13,6 +13,7 @@ from allegations.models import Allegation
 from core.models import Mission
 from core.roles import HQ_ANALYST, user_roles
 from core.time import per_local_date
+from victims.choices import OPEN_ASSISTANCE, AgeGroup, ConsentDecision, ConsentGiver
 
 
 class VictimQuerySet(models.QuerySet):
@@ -80,9 +81,9 @@ def consent_allows(victim, scope: str) -> bool:
     child, or a victim whose age is unknown, only a guardian's decision counts (a "yes" the victim
     gave herself, e.g. before her age was corrected, is not enough)."""
     latest = victim.consents.filter(scope=scope).order_by("-recorded_at", "-id").first()
-    if latest is None or latest.decision != "given":
+    if latest is None or latest.decision != ConsentDecision.GIVEN:
         return False
-    return victim.age_group == "adult" or latest.given_by == "guardian"
+    return victim.age_group == AgeGroup.ADULT or latest.given_by == ConsentGiver.GUARDIAN
 
 
 class AssistanceNeedQuerySet(models.QuerySet):
@@ -103,13 +104,41 @@ class AssistanceNeedQuerySet(models.QuerySet):
                       .order_by("pk").values("allegation__mission__time_zone")[:1])
         return self.annotate(local_zone=Coalesce(Subquery(first_link), Value("UTC")))
 
+    def follow_up_overdue(self) -> AssistanceNeedQuerySet:
+        """The one rule for caseloads, the home page and the advocates' digest."""
+        return self.with_local_zone().filter(overdue_follow_up_condition())
 
-def follow_up_passed() -> Q:
-    """The follow-up date is before the operation's today (on a queryset `with_local_zone`)."""
-    return per_local_date(lambda today: Q(follow_up_on__lt=today), zone_field="local_zone")
+
+class ServiceProviderQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ServiceProviderQuerySet:
+        """Providers of the operations the user may see, for those who follow assistance."""
+        if not (user.is_authenticated and user.is_active and user.has_perm("victims.view_assistanceneed")):
+            return self.none()
+        return self.filter(mission__in=Mission.objects.visible_to(user))
 
 
-def follow_up_within_a_week() -> Q:
-    """The follow-up date is today or in the six days after, in the operation's local date."""
-    return per_local_date(lambda today: Q(follow_up_on__gte=today, follow_up_on__lte=today + datetime.timedelta(days=6)),
-                          zone_field="local_zone")
+class PaternityClaimQuerySet(models.QuerySet):
+    """A paternity claim is in scope through its victim, for roles holding the claim permission."""
+
+    def visible_to(self, user) -> PaternityClaimQuerySet:
+        if not user.has_perm("victims.view_paternityclaim"):
+            return self.none()
+        return self.filter(victim__in=apps.get_model("victims", "Victim").objects.visible_to(user))
+
+    def editable_by(self, user) -> PaternityClaimQuerySet:
+        if not user.has_perm("victims.change_paternityclaim"):
+            return self.none()
+        return self.filter(victim__in=apps.get_model("victims", "Victim").objects.editable_by(user))
+
+
+def overdue_follow_up_condition() -> Q:
+    """Open, and the follow-up date is before the operation's today (on a queryset `with_local_zone`)."""
+    return Q(status__in=OPEN_ASSISTANCE) & per_local_date(lambda today: Q(follow_up_on__lt=today),
+                                                          zone_field="local_zone")
+
+
+def follow_up_this_week_condition() -> Q:
+    """Open, and the follow-up date is the operation's today or one of the six days after."""
+    return Q(status__in=OPEN_ASSISTANCE) & per_local_date(
+        lambda today: Q(follow_up_on__gte=today, follow_up_on__lte=today + datetime.timedelta(days=6)),
+        zone_field="local_zone")

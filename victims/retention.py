@@ -14,16 +14,17 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from allegations.attachments import attachment_delete
-from allegations.models import ALLOWED_TRANSITIONS, Allegation, Attachment
+from allegations.choices import CLOSED_STATUSES
+from allegations.models import Allegation, Attachment
 from core.audit import audit_record
 from core.identity_parts import identity_parts_erase
+from victims.choices import ALL_IDENTITY_FIELDS
 from victims.models import AssistanceNeed, Victim, VictimAllegation, VictimContact
 
-# Closed = no transition out (substantiated, not substantiated, closed other).
-CLOSED_STATUSES = frozenset(status for status, targets in ALLOWED_TRANSITIONS.items() if not targets)
-# Identity-bearing fields on Victim; sex, age at incident and age groups stay for the statistics.
-IDENTITY_FIELDS = ("full_name", "other_names", "contact_details", "current_location", "guardian_name")
+# Every identity-bearing field goes; sex, age at incident and age groups stay for the statistics.
+# Text is sealed empty; a date cannot be, so it is nulled.
 NULLED_FIELDS = ("date_of_birth",)
+ERASED_TEXT_FIELDS = tuple(name for name in ALL_IDENTITY_FIELDS if name not in NULLED_FIELDS)
 INDEX_FIELDS = ("name_index", "name_dob_index")
 
 
@@ -31,7 +32,7 @@ def expired_allegations(now: datetime.datetime) -> QuerySet[Allegation]:
     """Allegations closed (last move to a closed status) longer ago than the retention period."""
     cutoff = now - datetime.timedelta(days=settings.SEA_RETENTION_DAYS)
     return (
-        Allegation.objects.filter(status__in=CLOSED_STATUSES)
+        Allegation.objects.closed()
         .annotate(closed_at=Max("status_changes__changed_at", filter=Q(status_changes__to_status__in=CLOSED_STATUSES)))
         .filter(closed_at__lt=cutoff)
     )
@@ -80,14 +81,14 @@ def _erase_one(victim_id, now: datetime.datetime) -> bool:
             # The age groups were derived from the date of birth: keep the age itself, so nothing
             # that recomputes them later (an incident date corrected) loses the statistic.
             victim.age_at_incident = _age_at_first_incident(victim)
-        for name in IDENTITY_FIELDS:
+        for name in ERASED_TEXT_FIELDS:
             setattr(victim, name, "")  # sealed as an empty ciphertext, bound to the row as before
         for name in NULLED_FIELDS:
             setattr(victim, name, None)
         for name in INDEX_FIELDS:
             setattr(victim, name, "")  # no blind index left to match a name against
         victim.identity_erased_at = now
-        victim.save(update_fields=[*IDENTITY_FIELDS, *NULLED_FIELDS, *INDEX_FIELDS, "identity_erased_at",
+        victim.save(update_fields=[*ERASED_TEXT_FIELDS, *NULLED_FIELDS, *INDEX_FIELDS, "identity_erased_at",
                                    "age_at_incident"])
         # Free text about the person: contact log and assistance notes.
         for contact in VictimContact.objects.filter(victim=victim):

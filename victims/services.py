@@ -19,6 +19,7 @@ from core.crypto import DecryptionError, blind_index, normalise_name
 from core.locking import lock_current_version
 from core.models import AuditEvent
 from victims.models import (
+    ALL_IDENTITY_FIELDS,
     IDENTITY_FIELDS,
     AgeGroup,
     Consent,
@@ -222,7 +223,7 @@ def victim_reveal_identity(*, actor, victim: Victim, request: HttpRequest | None
                      outcome=AuditEvent.Outcome.DENIED)
         raise Http404
     try:
-        identity = RevealedIdentity(**{field: getattr(victim, field) for field in IDENTITY_FIELDS + ("guardian_name",)})
+        identity = RevealedIdentity(**{field: getattr(victim, field) for field in ALL_IDENTITY_FIELDS})
     except DecryptionError:
         audit_record(action="decryption_failed", actor=actor, request=request, obj=victim,
                      outcome=AuditEvent.Outcome.FAILURE)

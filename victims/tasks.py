@@ -17,8 +17,7 @@ from django.utils.translation import ngettext
 from core.languages import preferred_language
 from core.mail import message_id_for, send_and_record
 from core.queue import enqueue
-from victims.models import OPEN_ASSISTANCE, AdvocateDigest, AssistanceNeed
-from victims.querysets import follow_up_passed
+from victims.models import AdvocateDigest, AssistanceNeed
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +28,7 @@ def week_of(day: datetime.date) -> datetime.date:
 
 def overdue_needs_for(advocate) -> list[AssistanceNeed]:
     return list(
-        AssistanceNeed.objects.visible_to(advocate).with_local_zone()
-        .filter(follow_up_passed(), assigned_advocate=advocate, status__in=OPEN_ASSISTANCE)
+        AssistanceNeed.objects.visible_to(advocate).follow_up_overdue().filter(assigned_advocate=advocate)
         .select_related("victim", "provider")
         .order_by("follow_up_on", "pk")
     )
@@ -41,8 +39,7 @@ def send_assistance_digests() -> int:
     """Beat entry point: one task per advocate who has overdue follow-ups this week."""
     today = timezone.localdate()
     advocate_ids = (
-        AssistanceNeed.objects.with_local_zone().filter(follow_up_passed(), status__in=OPEN_ASSISTANCE,
-                                                        assigned_advocate__is_active=True)
+        AssistanceNeed.objects.follow_up_overdue().filter(assigned_advocate__is_active=True)
         .order_by().values_list("assigned_advocate_id", flat=True).distinct()
     )
     week = week_of(today).isoformat()

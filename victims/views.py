@@ -23,7 +23,7 @@ from victims.forms import (
     SafeguardingForm,
     VictimForm,
 )
-from victims.models import IDENTITY_FIELDS, AgeGroup, Consent, ConsentScope, Victim
+from victims.models import IDENTITY_FIELDS, AgeGroup, Consent, ConsentGiver, ConsentScope, PaternityClaim, Victim
 from victims.querysets import can_view_identity, consent_allows, victim_list
 from victims.services import (
     PossibleDuplicate,
@@ -62,7 +62,8 @@ def _detail(request: HttpRequest, victim: Victim, *, status: int = 200, **overri
         "can_view_consent": user.has_perm("victims.view_consent"),
         "consent_rows": [(scope, latest.get(scope.value)) for scope in ConsentScope],
         "consent_history": consents,
-        "consent_form": ConsentForm(initial={"given_by": "guardian" if victim.is_child else "victim"}),
+        "consent_form": ConsentForm(
+            initial={"given_by": ConsentGiver.GUARDIAN if victim.is_child else ConsentGiver.VICTIM}),
         "can_reveal": can_view_identity(user),
         "can_change": can_change,
         "can_record_consent": user.has_perm("victims.add_consent"),
@@ -74,7 +75,7 @@ def _detail(request: HttpRequest, victim: Victim, *, status: int = 200, **overri
         if can_change else None,
         "safeguarding_form": SafeguardingForm(with_identity=can_view_identity(user), initial={
             f: getattr(victim, f) for f in SAFEGUARDING_FIELDS}) if can_change and victim.is_child else None,
-        "claims": victim.paternity_claims.select_related("focal_point")
+        "claims": PaternityClaim.objects.visible_to(user).filter(victim=victim).select_related("focal_point")
         if user.has_perm("victims.view_paternityclaim") else None,
         "claim_form": PaternityClaimForm() if user.has_perm("victims.add_paternityclaim") else None,
         "contacts": [(c, *read_encrypted(c, "content", actor=user, request=request))

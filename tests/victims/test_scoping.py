@@ -113,3 +113,26 @@ def test_view_scope_alone_never_writes_to_a_victim(client, victim, car):
 def test_a_garbled_version_is_a_conflict_not_a_crash(client, officer, victim):
     client.force_login(officer)
     assert client.post(f"/victims/{victim.pk}/edit/", {"version": "abc", "sex": "male"}).status_code == 409
+
+
+def test_it_scopes_providers_to_the_operations_a_user_may_see(advocate, car, somalia, analyst):
+    from tests.factories import make_provider
+    from victims.models import ServiceProvider
+
+    ours, theirs = make_provider(car, "Bangui clinic"), make_provider(somalia, "Mogadishu clinic")
+    assert list(ServiceProvider.objects.visible_to(advocate)) == [ours]
+    assert theirs not in ServiceProvider.objects.visible_to(advocate)
+    assert list(ServiceProvider.objects.visible_to(analyst)) == []  # no assistance role, no providers
+
+
+def test_it_scopes_paternity_claims_through_their_victim(advocate, outsider, officer, victim, analyst):
+    import datetime
+
+    from victims.assistance import paternity_claim_create
+    from victims.models import PaternityClaim
+
+    claim = paternity_claim_create(actor=advocate, victim=victim, values={"claim_date": datetime.date(2016, 6, 1)})
+    assert list(PaternityClaim.objects.visible_to(advocate)) == [claim]
+    assert list(PaternityClaim.objects.editable_by(advocate)) == [claim]
+    assert list(PaternityClaim.objects.visible_to(outsider)) == []  # another operation
+    assert list(PaternityClaim.objects.visible_to(analyst)) == []  # no claim permission

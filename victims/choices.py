@@ -1,0 +1,88 @@
+"""The victims app's vocabulary: choices and the sets its rules use, below the models (querysets, services, forms and templates name these, never bare strings)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+# The victim's own identity (what an officer with identity access edits), and with it the guardian's
+# name: every identity-bearing field, revealed only on an audited read and erased at retention.
+IDENTITY_FIELDS = ("full_name", "other_names", "date_of_birth", "contact_details", "current_location")
+ALL_IDENTITY_FIELDS = (*IDENTITY_FIELDS, "guardian_name")
+
+
+BEST_INTERESTS_DEADLINE_DAYS = 14
+
+
+class VictimSex(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class AgeGroup(models.TextChoices):
+    CHILD = "child", _("Child (under 18 at the incident)")
+    ADULT = "adult", _("Adult")
+    UNKNOWN = "unknown", _("Age unknown")
+
+
+class ConsentScope(models.TextChoices):
+    ASSISTANCE = "assistance", _("Receive assistance")
+    CONTACT = "contact", _("Be contacted about the case")
+    SHARE_WITH_MEMBER_STATE = "share_identity_with_member_state", _("Share identity with the Member State")
+    SHARE_WITH_UN_PARTNERS = "share_identity_with_un_partners", _("Share identity with UN partners")
+
+
+class ConsentDecision(models.TextChoices):
+    GIVEN = "given", _("Given")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ConsentGiver(models.TextChoices):
+    VICTIM = "victim", _("The victim")
+    GUARDIAN = "guardian", _("Parent or guardian")
+
+
+class AssistanceCategory(models.TextChoices):
+    SAFETY = "safety", _("Immediate safety and protection")
+    MEDICAL = "medical", _("Medical care")
+    PSYCHOSOCIAL = "psychosocial", _("Psychosocial support")
+    EDUCATION = "education", _("Education")
+    LIVELIHOOD = "livelihood", _("Livelihood support and basic material assistance")
+    LEGAL = "legal", _("Legal assistance")
+    CHILDREN_BORN = "children_born", _("Support for children born of SEA")
+
+
+class AssistanceStatus(models.TextChoices):
+    IDENTIFIED = "identified", _("Identified")
+    REFERRED = "referred", _("Referred")
+    IN_PROGRESS = "in_progress", _("In progress")
+    PROVIDED = "provided", _("Provided")
+    DECLINED = "declined", _("Declined by the victim")
+    NOT_AVAILABLE = "not_available", _("Not available")
+
+
+OPEN_ASSISTANCE = (AssistanceStatus.IDENTIFIED, AssistanceStatus.REFERRED, AssistanceStatus.IN_PROGRESS)
+
+
+ASSISTANCE_TRANSITIONS: dict[str, frozenset[str]] = {
+    AssistanceStatus.IDENTIFIED: frozenset(
+        {AssistanceStatus.REFERRED, AssistanceStatus.DECLINED, AssistanceStatus.NOT_AVAILABLE}
+    ),
+    AssistanceStatus.REFERRED: frozenset(
+        {AssistanceStatus.IN_PROGRESS, AssistanceStatus.PROVIDED, AssistanceStatus.DECLINED, AssistanceStatus.NOT_AVAILABLE}
+    ),
+    AssistanceStatus.IN_PROGRESS: frozenset(
+        {AssistanceStatus.PROVIDED, AssistanceStatus.DECLINED, AssistanceStatus.NOT_AVAILABLE}
+    ),
+    AssistanceStatus.PROVIDED: frozenset(),
+    AssistanceStatus.DECLINED: frozenset(),
+    AssistanceStatus.NOT_AVAILABLE: frozenset(),
+}
+
+
+class ContactChannel(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("Phone")
+    PARTNER = "partner", _("Through a partner organisation")
+    OTHER = "other", _("Other")
