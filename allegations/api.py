@@ -19,7 +19,6 @@ from allegations.attachments import (
     attachment_add,
     attachment_delete,
     attachment_read,
-    attachments_visible_to,
 )
 from allegations.models import (
     Allegation,
@@ -240,7 +239,7 @@ class AllegationAttachments(APIView):
                    "(metadata only).\n\n" + permission_note(required_permissions))
     def get(self, request: Request, allegation_id) -> Response:
         allegation = access_allegation(request.user, allegation_id, request=request)
-        files = attachments_visible_to(request.user).filter(allegation=allegation)
+        files = Attachment.objects.visible_to(request.user).filter(allegation=allegation)
         return Response(AttachmentSerializer(files, many=True).data)
 
     @extend_schema(request={"multipart/form-data": AttachmentUploadSerializer}, responses={201: AttachmentSerializer},

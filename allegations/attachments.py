@@ -44,19 +44,10 @@ class Evidence:
     content: bytes
 
 
-def attachments_visible_to(user):
-    """Evidence files are at least as sensitive as a confidential narrative: only roles that may read
-    those, on allegations they may see."""
-    if not user.has_perm("allegations.view_confidential_narrative"):
-        return Attachment.objects.none()
-    return Attachment.objects.filter(allegation__in=Allegation.objects.visible_to(user))
-
-
 def access_attachment(user, allegation_id: Any, attachment_id: Any, *, request: HttpRequest | None = None,
                       for_change: bool = False) -> Attachment:
-    scope = attachments_visible_to(user).filter(allegation_id=allegation_id)
-    if for_change:
-        scope = scope.filter(allegation__in=Allegation.objects.editable_by(user))
+    scope = (Attachment.objects.editable_by(user) if for_change else Attachment.objects.visible_to(user)).filter(
+        allegation_id=allegation_id)
     return get_in_scope_or_404(scope.select_related("allegation"), attachment_id, user=user, request=request,
                                for_change=for_change)
 

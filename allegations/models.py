@@ -23,7 +23,7 @@ from allegations.choices import (  # noqa: F401 (re-exported: the app's vocabula
     InterimAction,
     FinalAction,
 )
-from allegations.querysets import AllegationQuerySet, AllegedPerpetratorQuerySet
+from allegations.querysets import AllegationQuerySet, AllegedPerpetratorQuerySet, AttachmentQuerySet
 from core.fields import EncryptedTextField
 from core.models import Force, MemberState, Mission
 
@@ -208,6 +208,8 @@ class Attachment(models.Model):
     description = models.CharField(_("description"), max_length=300, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    objects = AttachmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["uploaded_at"]

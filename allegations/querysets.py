@@ -25,6 +25,19 @@ def _shared_with(user, perm: str) -> models.Q:
     return models.Q(pk__in=by_user.values("content_object")) | models.Q(pk__in=by_group.values("content_object"))
 
 
+class AttachmentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AttachmentQuerySet:
+        """Evidence files are at least as sensitive as a confidential narrative: only roles that may read
+        those, on allegations they may see."""
+        if not user.has_perm("allegations.view_confidential_narrative"):
+            return self.none()
+        return self.filter(allegation__in=apps.get_model("allegations", "Allegation").objects.visible_to(user))
+
+    def editable_by(self, user) -> AttachmentQuerySet:
+        return self.visible_to(user).filter(
+            allegation__in=apps.get_model("allegations", "Allegation").objects.editable_by(user))
+
+
 class AllegationQuerySet(models.QuerySet):
     def visible_to(self, user) -> AllegationQuerySet:
         if not (user.is_authenticated and user.is_active and user.has_perm("allegations.view_allegation")):

@@ -12,7 +12,6 @@ from allegations.attachments import (
     attachment_add,
     attachment_delete,
     attachment_read,
-    attachments_visible_to,
 )
 from allegations.forms import (
     AllegationFilterForm,
@@ -21,7 +20,7 @@ from allegations.forms import (
     intake_forms,
     intake_is_valid,
 )
-from allegations.models import Allegation
+from allegations.models import Allegation, Attachment
 from allegations.querysets import allegation_list, can_read_narrative
 from allegations.services import (
     access_allegation,
@@ -117,7 +116,8 @@ def _detail(request: HttpRequest, allegation: Allegation, *, status: int = 200, 
         "narrative": narrative,
         "narrative_readable": narrative_readable,
         "can_change": can_change,
-        "attachments": attachments_visible_to(request.user).filter(allegation=allegation).select_related("uploaded_by")
+        "attachments": Attachment.objects.visible_to(request.user).filter(allegation=allegation)
+        .select_related("uploaded_by")
         if show_narrative else None,
         "attachment_form": AttachmentForm() if can_change else None,
     }

@@ -194,3 +194,16 @@ def test_a_french_file_name_survives_and_is_encoded_in_the_header(client, office
     assert attachment.display_name == "rapport_médical.pdf"
     response = client.get(f"/allegations/{allegation.pk}/attachments/{attachment.pk}/")
     assert response["Content-Disposition"] == "attachment; filename*=utf-8''rapport_m%C3%A9dical.pdf"
+
+
+def test_it_scopes_evidence_to_those_who_may_read_confidential_narratives(client, officer, outsider, analyst,
+                                                                          allegation):
+    from allegations.models import Attachment
+
+    client.force_login(officer)
+    upload(client, allegation)
+    attachment = Attachment.objects.get()
+    assert list(Attachment.objects.visible_to(officer)) == [attachment]
+    assert list(Attachment.objects.editable_by(officer)) == [attachment]
+    assert list(Attachment.objects.visible_to(outsider)) == []  # another operation
+    assert list(Attachment.objects.visible_to(analyst)) == []  # sees the allegation, not its evidence
