@@ -20,7 +20,7 @@ from allegations.models import (
     format_incident_date,
 )
 from allegations.services import PERPETRATOR_FIELDS, allegation_problems
-from core.drafts import mark_draft_fields
+from accounts.drafts import mark_draft_fields
 from core.models import Force, MemberState, Mission
 from core.widgets import CompactSelect, IsoDateInput
 

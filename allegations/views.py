@@ -30,7 +30,7 @@ from allegations.services import (
 )
 from core.audit import read_encrypted
 from core.crypto import DecryptionError
-from core.drafts import draft_saved
+from accounts.drafts import draft_saved
 from core.forms import add_service_errors, with_extra_form
 from core.locking import StaleEditError, submitted_version
 from core.models import Mission

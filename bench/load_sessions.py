@@ -28,7 +28,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from allegations.models import Allegation  # noqa: E402
 from core.models import Force, Mission  # noqa: E402
-from core.tokens import api_token_create  # noqa: E402
+from accounts.tokens import api_token_create  # noqa: E402
 
 PERSONAS = ("load.officer", "load.analyst")
 

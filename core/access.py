@@ -2,13 +2,16 @@
 no single administrator can obtain or hand out identity access.
 
 - Nobody changes their own roles, scope, permissions or e-mail address through these services.
-- A grant that carries identity access (a role holding `victims.view_identity`, that permission
-  itself, operation scope for someone who holds it, a new e-mail address for someone who holds it:
+- A grant that carries identity access (a role holding a permission that reaches identity, such a
+  permission itself, operation scope for someone who holds one, a new e-mail address for someone who holds one:
   the address password-reset links go to) becomes an `AccessRequest`; a second administrator,
   neither the asker nor the person concerned, approves it, and only then is it applied.
 - Anything else is applied at once. Every grant, request, decision and removal is audited in the
   transaction that makes it.
 - Administrators never set passwords: the user gets a one-time reset link by e-mail.
+
+Which permissions are personal, and which of them reach identity, the apps that own them register
+(`core.roles.permissions_register`): core names no app above it.
 """
 
 from __future__ import annotations
@@ -30,11 +33,11 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from core.audit import audit_record
 from core.models import AccessRequest, Mission
+from core.roles import IDENTITY_PERMISSIONS, PERSONAL_PERMISSIONS
 
-IDENTITY_PERMISSION = "victims.view_identity"
 SCOPE_PERMISSIONS = ("core.view_mission", "core.change_mission")
-# Granted person by person, never through a role.
-PERSONAL_PERMISSIONS = (IDENTITY_PERMISSION, "referrals.approve_referral")
+# PERSONAL_PERMISSIONS (granted person by person, never through a role) and IDENTITY_PERMISSIONS
+# (those that reach victims' identity) are filled by the apps that own them: core.roles.
 ADMINISTER_USERS = "auth.change_user"
 
 Kind = AccessRequest.Kind
@@ -50,19 +53,20 @@ def _fresh(user):
 
 
 def group_carries_identity(group: Group) -> bool:
-    app_label, codename = IDENTITY_PERMISSION.split(".")
-    return group.permissions.filter(content_type__app_label=app_label, codename=codename).exists()
+    return any(group.permissions.filter(content_type__app_label=app_label, codename=codename).exists()
+               for app_label, codename in (dotted.split(".") for dotted in IDENTITY_PERMISSIONS))
 
 
 def holds_identity_access(user) -> bool:
-    return _fresh(user).has_perm(IDENTITY_PERMISSION)
+    fresh = _fresh(user)
+    return any(fresh.has_perm(dotted) for dotted in IDENTITY_PERMISSIONS)
 
 
 def carries_identity(*, user, kind: str, group: Group | None = None, permission: str = "") -> bool:
     if kind == Kind.ROLE:
         return group_carries_identity(group)
     if kind == Kind.PERMISSION:
-        return permission == IDENTITY_PERMISSION
+        return permission in IDENTITY_PERMISSIONS
     # Scope widens the identity access a holder already has; a new address receives reset links.
     return holds_identity_access(user)
 

@@ -1,4 +1,4 @@
-"""What every API view shares: paging, ordering, errors, and the token scheme in the schema."""
+"""What every API view shares: paging, ordering and errors (the token scheme is in `accounts.schema`)."""
 
 from __future__ import annotations
 
@@ -8,23 +8,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.api_auth import TokenAuthentication
 from core.locking import StaleEditError
-
-
-class TokenScheme(OpenApiAuthenticationExtension):
-    target_class = TokenAuthentication
-    name = "tokenAuth"
-
-    def get_security_definition(self, auto_schema):
-        return {"type": "apiKey", "in": "header", "name": "Authorization",
-                "description": "`Token <key>`: a personal token created under *API tokens* in your account menu."}
 
 
 def permission_note(required: dict[str, str]) -> str:

@@ -9,9 +9,10 @@ from rest_framework.generics import ListAPIView
 
 from core.api import permission_note
 from core.models import Force, MemberState, Mission, RegionalOrganisation
+from core.roles import REFERENCE_PERMISSION
 
-# Anyone who works with allegations needs the reference lists; scope still limits the operations.
-REFERENCE_PERMISSION = {"GET": "allegations.view_allegation"}
+# Who may read the reference lists is registered by the app whose users need them (core.roles);
+# scope still limits the operations.
 
 
 class ForceSerializer(serializers.ModelSerializer):

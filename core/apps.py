@@ -6,4 +6,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Reference data and audit"
 
     def ready(self) -> None:
-        from core import checks, signals  # noqa: F401  (system checks; login/logout audit receivers)
+        from core import checks  # noqa: F401  (system checks)

@@ -109,6 +109,4 @@ def seed_users(missions: dict[str, Mission]) -> dict[str, object]:
                 for perm in perms:
                     assign_perm(f"core.{perm}", user, missions[mission_name])
         users[username] = user
-    assign_perm("referrals.approve_referral", users["chief.car"])  # the second pair of eyes for CAR,
-    assign_perm("victims.view_identity", users["chief.car"])  # who must read what is sent
     return users

@@ -2,6 +2,11 @@
 
 Operation scope is *not* granted here: it comes from guardian grants on Mission, except
 for headquarters roles whose global `view_mission` covers every operation.
+
+Core names no app above it: this module holds the registry, and each app adds what the roles may
+do with its own models, and which of its permissions are granted person by person, from its
+`AppConfig.ready()` (`permissions_register`). Once the apps are ready, `ROLE_PERMISSIONS` is the
+whole table.
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -12,35 +17,10 @@ HQ_ANALYST = "hq_analyst"
 ADMINISTRATOR = "administrator"
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    FIELD_OFFICER: [
-        "allegations.view_allegation",
-        "allegations.add_allegation",
-        "allegations.change_allegation",
-        "allegations.view_confidential_narrative",
-        "victims.view_victim", "victims.add_victim", "victims.change_victim",
-        "victims.view_consent", "victims.add_consent",
-        "victims.view_assistanceneed", "victims.add_assistanceneed",
-        "victims.view_paternityclaim", "victims.view_victimcontact",
-        "referrals.view_referral", "referrals.add_referral", "referrals.change_referral",
-        # victims.view_identity and referrals.approve_referral are granted person by person
-    ],
-    VICTIMS_RIGHTS_ADVOCATE: [
-        "allegations.view_allegation",
-        "allegations.view_confidential_narrative",
-        "victims.view_victim", "victims.change_victim", "victims.view_identity",
-        "victims.view_consent", "victims.add_consent",
-        "victims.view_assistanceneed", "victims.add_assistanceneed", "victims.change_assistanceneed",
-        "victims.view_paternityclaim", "victims.add_paternityclaim", "victims.change_paternityclaim",
-        "victims.view_victimcontact", "victims.add_victimcontact",
-        "victims.view_serviceprovider",
-        "referrals.view_referral",
-    ],
+    FIELD_OFFICER: [],
+    VICTIMS_RIGHTS_ADVOCATE: [],
     HQ_ANALYST: [
         "core.view_mission",  # global: every operation, pseudonymised
-        "allegations.view_allegation",
-        "victims.view_victim",  # codes, sex and age group only; identity is refused to this role
-        "referrals.view_referral",
-        "reporting.view_reports",
     ],
     ADMINISTRATOR: [
         "auth.view_user", "auth.add_user", "auth.change_user",
@@ -51,10 +31,26 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.manage_mission",  # reference data only; scope stays with view_mission/change_mission grants
         "core.view_force", "core.add_force", "core.change_force",
         "core.view_auditevent",
-        "core.view_apitoken", "core.change_apitoken",  # to revoke; secrets are never stored
-        "victims.view_serviceprovider", "victims.add_serviceprovider", "victims.change_serviceprovider",
     ],
 }
+# Granted person by person, never through a role (`core.access`); those that reach victims'
+# identity also wait for a second administrator.
+PERSONAL_PERMISSIONS: list[str] = []
+IDENTITY_PERMISSIONS: list[str] = []
+# Who may read the reference lists of the API (`core.api_views`), per HTTP method.
+REFERENCE_PERMISSION: dict[str, str] = {}
+
+
+def permissions_register(*, roles: dict[str, list[str]] | None = None, personal: tuple[str, ...] = (),
+                         reaching_identity: tuple[str, ...] = (), reference: dict[str, str] | None = None) -> None:
+    """An app's contribution, from its `AppConfig.ready()`: role permissions on its models, the
+    permissions granted person by person (and those of them that reach victims' identity), and the
+    permission that lets its users read the reference lists."""
+    for role, perms in (roles or {}).items():
+        ROLE_PERMISSIONS[role].extend(p for p in perms if p not in ROLE_PERMISSIONS[role])
+    PERSONAL_PERMISSIONS.extend(p for p in (*personal, *reaching_identity) if p not in PERSONAL_PERMISSIONS)
+    IDENTITY_PERMISSIONS.extend(p for p in reaching_identity if p not in IDENTITY_PERMISSIONS)
+    REFERENCE_PERMISSION.update(reference or {})
 
 
 def ensure_roles() -> dict[str, Group]:

@@ -5,6 +5,14 @@ class ReferralsConfig(AppConfig):
     name = "referrals"
 
     def ready(self) -> None:
+        from core.roles import FIELD_OFFICER, HQ_ANALYST, VICTIMS_RIGHTS_ADVOCATE, permissions_register
+
+        permissions_register(roles={
+            FIELD_OFFICER: ["referrals.view_referral", "referrals.add_referral", "referrals.change_referral"],
+            VICTIMS_RIGHTS_ADVOCATE: ["referrals.view_referral"],
+            HQ_ANALYST: ["referrals.view_referral"],
+        }, personal=("referrals.approve_referral",))  # the second pair of eyes, granted person by person
+
         from allegations import hooks
         from referrals.services import referral_deadlines_follow_children
 

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "core",
+    "accounts",
     "allegations",
     "victims",
     "referrals",
@@ -114,10 +115,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    # i18n: a signed-in user's saved language (core.UserPreference) beats the cookie and Accept-Language.
-    "core.languages.UserLanguageMiddleware",
-    "core.session_security.SessionLifetimeMiddleware",
-    "core.two_factor.TwoFactorRequiredMiddleware",
+    # i18n: a signed-in user's saved language (accounts.UserPreference) beats the cookie and Accept-Language.
+    "accounts.languages.UserLanguageMiddleware",
+    "accounts.session_security.SessionLifetimeMiddleware",
+    "accounts.two_factor.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as axes asks: turns its lockout flag into the locked page
@@ -137,7 +138,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "core.context_processors.navigation",
+                "sea_cases.context_processors.navigation",
             ],
         },
     },
@@ -200,7 +201,7 @@ AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are already in the audit t
 # trusted proxy rewrites it, and the lockout does not depend on the address anyway.
 AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 # Signed out after 30 idle minutes, and 12 hours after sign-in whatever the activity
-# (core/session_security.py); the stored session itself never outlives the 12 hours.
+# (accounts/session_security.py); the stored session itself never outlives the 12 hours.
 SEA_SESSION_IDLE_MINUTES = env_int("SEA_SESSION_IDLE_MINUTES", 30)
 SEA_SESSION_MAX_HOURS = env_int("SEA_SESSION_MAX_HOURS", 12)
 SESSION_COOKIE_AGE = SEA_SESSION_MAX_HOURS * 60 * 60
@@ -403,15 +404,15 @@ SEA_API_TOKEN_DAYS = env_int("SEA_API_TOKEN_DAYS", 90)
 SEA_API_TOKEN_MAX_DAYS = 365
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "core.api_auth.TokenAuthentication",
+        "accounts.api_auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Every view checks scope itself (access_<thing>, 404); HasRolePermission closes any method a
     # view did not declare; a password-only session is refused, as in the browser.
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
-        "core.two_factor.TwoFactorVerified",
-        "core.api_auth.HasRolePermission",
+        "accounts.two_factor.TwoFactorVerified",
+        "accounts.api_auth.HasRolePermission",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
@@ -433,7 +434,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated", "core.two_factor.TwoFactorVerified"],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated", "accounts.two_factor.TwoFactorVerified"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from core import views as core_views
 from sea_cases import views as project_views
 
 urlpatterns = [
@@ -10,9 +9,7 @@ urlpatterns = [
     path("healthz", project_views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/tokens/", core_views.api_tokens, name="api_tokens"),
-    path("accounts/tokens/<int:token_id>/revoke/", core_views.api_token_revoke_view, name="api_token_revoke"),
-    path("accounts/", include("core.account_urls")),
+    path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("allegations/", include("allegations.urls")),
     path("victims/", include("victims.urls")),

@@ -245,7 +245,7 @@ def api():
     """An API client for a persona, signed in with a personal token as a script would be."""
     from rest_framework.test import APIClient
 
-    from core.tokens import api_token_create
+    from accounts.tokens import api_token_create
 
     def client_for(user):
         client = APIClient()

@@ -1,4 +1,4 @@
-"""The layering of DESIGN.md as a check: `reporting → referrals → victims → allegations → core`
+"""The layering of DESIGN.md as a check: `reporting → referrals → victims → allegations → accounts → core`
 (`sea_cases`, the project, on top). A lower app that imports a higher one fails the suite."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ["sea_cases", "reporting", "referrals", "victims", "allegations", "core"]
+APPS = ["sea_cases", "reporting", "referrals", "victims", "allegations", "accounts", "core"]
 
 
 def lint_imports(tree: Path) -> subprocess.CompletedProcess:

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ["allegations", "victims", "referrals", "reporting", "core", "sea_cases"]
+PACKAGES = ["allegations", "victims", "referrals", "reporting", "accounts", "core", "sea_cases"]
 
 
 def test_it_finds_no_medium_or_high_security_issue_with_bandit():

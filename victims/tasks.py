@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
-from core.languages import preferred_language
+from accounts.languages import preferred_language
 from core.mail import message_id_for, send_and_record
 from core.queue import enqueue
 from victims.models import AdvocateDigest, AssistanceNeed

@@ -101,7 +101,7 @@ def test_it_changes_status_only_through_allowed_transitions(api, officer, car):
 def test_it_refuses_a_revoked_or_expired_token(officer, car, time_machine):
     from rest_framework.test import APIClient
 
-    from core.tokens import api_token_create, api_token_revoke
+    from accounts.tokens import api_token_create, api_token_revoke
 
     token, key = api_token_create(user=officer, name="script", days=1)
     client = APIClient()

@@ -12,7 +12,7 @@ import pytest
 from guardian.shortcuts import assign_perm
 
 from core.models import Mission
-from core.tokens import api_token_create
+from accounts.tokens import api_token_create
 from tests.factories import make_approver
 from tests.security.access_world import build_world
 

@@ -1,6 +1,7 @@
 import pytest
 
-from core.models import ApiToken, AuditEvent
+from accounts.models import ApiToken
+from core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -44,14 +45,14 @@ def test_an_administrator_revokes_any_token_from_the_admin(client, api, officer)
     admin.is_staff = True
     admin.save()
     client.force_login(admin)
-    response = client.post("/admin/core/apitoken/", {"action": "revoke", "_selected_action": [token.pk]})
+    response = client.post("/admin/accounts/apitoken/", {"action": "revoke", "_selected_action": [token.pk]})
     assert response.status_code == 302
     assert officer_api.get("/api/v1/allegations/").status_code == 401
     assert AuditEvent.objects.filter(action="api_token_revoke", actor=admin).exists()
 
 
 def test_a_two_factor_reset_or_a_password_change_revokes_the_users_tokens(client, api, officer, teammate):
-    from core.two_factor import two_factor_reset
+    from accounts.two_factor import two_factor_reset
 
     officer_api, teammate_api = api(officer), api(teammate)
     two_factor_reset(actor=teammate, user=officer)  # the lost-phone procedure

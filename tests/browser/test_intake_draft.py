@@ -12,7 +12,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from allegations.models import Allegation
-from core.drafts import draft_key
+from accounts.drafts import draft_key
 from tests.browser.intake import fill_intake, fill_perpetrator
 from tests.factories import AllegationFactory, MemberStateFactory, PerpetratorFactory
 

@@ -10,7 +10,7 @@ from django.test import override_settings
 
 from allegations.forms import AllegationForm, perpetrator_formset
 from core.crypto import blind_index, keyring, new_key
-from core.drafts import draft_id, draft_key
+from accounts.drafts import draft_id, draft_key
 from core.widgets import CompactSelect
 from tests.allegations.test_intake import intake_data
 from tests.factories import AllegationFactory

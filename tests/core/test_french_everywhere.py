@@ -17,7 +17,8 @@ from django.core import mail
 from django.db import models
 from django.utils import translation
 
-from core.models import RegionalOrganisation, UserPreference
+from accounts.models import UserPreference
+from core.models import RegionalOrganisation
 from referrals.reminders import reminder_send, sweep
 from referrals.services import referral_draft
 from tests.factories import make_focal_point, make_victim

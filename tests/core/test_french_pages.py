@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from core.models import UserPreference
+from accounts.models import UserPreference
 
 pytestmark = pytest.mark.django_db
 

@@ -161,7 +161,7 @@ def test_it_slows_down_repeated_wrong_codes(client, officer):
 
 
 def test_a_backup_code_works_once(client, officer):
-    from core.two_factor import backup_codes_generate
+    from accounts.two_factor import backup_codes_generate
 
     enrolled(officer)
     code = backup_codes_generate(user=officer)[0]
@@ -178,7 +178,7 @@ def test_a_backup_code_works_once(client, officer):
 
 
 def test_a_verified_user_can_replace_the_backup_codes(client, officer):
-    from core.two_factor import backup_codes_generate
+    from accounts.two_factor import backup_codes_generate
 
     device = enrolled(officer)
     old = backup_codes_generate(user=officer)

@@ -3,7 +3,8 @@
 import pytest
 from django.test import Client
 
-from core.models import AuditEvent, UserPreference
+from accounts.models import UserPreference
+from core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

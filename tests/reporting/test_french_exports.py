@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from allegations.models import Status
-from core.models import UserPreference
+from accounts.models import UserPreference
 from reporting.models import ExportJob
 from tests.reporting.annex_fixture import build_annex_fixture
 

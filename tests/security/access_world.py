@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from allegations.attachments import attachment_add
 from allegations.models import Credibility
 from core.roles import ADMINISTRATOR, FIELD_OFFICER, HQ_ANALYST, VICTIMS_RIGHTS_ADVOCATE
-from core.tokens import api_token_create
+from accounts.tokens import api_token_create
 from tests.factories import (
     AllegationFactory,
     ForceFactory,

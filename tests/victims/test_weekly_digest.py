@@ -84,7 +84,7 @@ def test_the_task_carries_ids_only(two_advocates):
 
 
 def test_it_writes_to_an_advocate_who_chose_french_in_french(two_advocates):
-    from core.models import UserPreference
+    from accounts.models import UserPreference
 
     advocate, _other, _victims = two_advocates
     UserPreference.objects.create(user=advocate, language="fr")

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from guardian.shortcuts import assign_perm
 
 from allegations.demo import seed_allegations
 from core.demo import DEMO_PASSWORD, DEMO_USERS, seed_reference_data, seed_users
@@ -14,6 +15,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             missions = seed_reference_data()
             users = seed_users(missions)
+            # Personal grants (never through a role): the second pair of eyes for CAR, who must read what is sent.
+            assign_perm("referrals.approve_referral", users["chief.car"])
+            assign_perm("victims.view_identity", users["chief.car"])
             allegations = seed_allegations(users)
             victims = seed_victims(users)
             referrals = seed_referrals(users)

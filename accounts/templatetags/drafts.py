@@ -1,7 +1,7 @@
 from django import template
 from django.utils.html import format_html
 
-from core.drafts import draft_id, draft_key, pop_saved_draft
+from accounts.drafts import draft_id, draft_key, pop_saved_draft
 
 register = template.Library()
 

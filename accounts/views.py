@@ -1,23 +1,25 @@
-"""Account pages: two-factor enrolment and verification, backup codes, password change."""
+"""Account pages: two-factor enrolment and verification, backup codes, password change, language, API tokens."""
 
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
-from core.audit import audit_record
-from core.languages import user_set_language
-from core.tokens import api_tokens_revoke_all
-from core.two_factor import (
+from accounts.languages import user_set_language
+from accounts.tokens import api_token_create, api_token_revoke, api_tokens_revoke_all, tokens_of
+from accounts.two_factor import (
     backup_codes_generate,
     backup_codes_left,
     has_confirmed_totp,
@@ -28,6 +30,8 @@ from core.two_factor import (
     totp_secret_text,
     two_factor_verify,
 )
+from core.audit import audit_record, get_in_scope_or_404
+from core.forms import add_service_errors
 
 BACKUP_CODES_SESSION_KEY = "sea_new_backup_codes"
 
@@ -140,3 +144,37 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         api_tokens_revoke_all(actor=form.user, user=form.user, reason="password_reset", request=self.request)
         messages.success(self.request, _("Your password is set. Sign in with it."))
         return response
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("What is it for?"), max_length=80,
+                           help_text=_("For example “annual export script”. Anyone holding the token acts as you."))
+    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=settings.SEA_API_TOKEN_MAX_DAYS,
+                              initial=settings.SEA_API_TOKEN_DAYS)
+
+
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The user's personal API tokens; a new token's secret is shown once, on the answer to its creation."""
+    form = ApiTokenForm(request.POST or None)
+    created_key = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, created_key = api_token_create(user=request.user, name=form.cleaned_data["name"],
+                                                   days=form.cleaned_data["days"], request=request)
+        except ValidationError as error:
+            add_service_errors(form, None, error)
+        else:
+            form = ApiTokenForm()
+    return render(request, "core/api_tokens.html", {
+        "form": form, "created_key": created_key, "tokens": tokens_of(request.user), "now": timezone.now(),
+    }, status=400 if form.errors else 200)
+
+
+@require_POST
+@login_required
+def api_token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = get_in_scope_or_404(tokens_of(request.user), token_id, user=request.user, request=request)
+    api_token_revoke(actor=request.user, token=token, request=request)
+    messages.success(request, _("Token %(prefix)s… revoked: it no longer works.") % {"prefix": token.prefix})
+    return redirect("api_tokens")

@@ -13,8 +13,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import ApiToken
 from core.audit import audit_record
-from core.models import ApiToken
 
 # Writing last_used_at on every request would turn each API read into a write.
 _LAST_USED_RESOLUTION = datetime.timedelta(minutes=5)

@@ -1,6 +1,7 @@
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from accounts.two_factor import is_verified, two_factor_required
 from core.roles import (
     ADMINISTRATOR,
     FIELD_OFFICER,
@@ -8,7 +9,6 @@ from core.roles import (
     VICTIMS_RIGHTS_ADVOCATE,
     user_roles,
 )
-from core.two_factor import is_verified, two_factor_required
 
 ROLE_LABELS = {
     FIELD_OFFICER: _("Human rights officer"),

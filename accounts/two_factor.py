@@ -143,8 +143,8 @@ def two_factor_verify(*, request: HttpRequest, code: str) -> bool:
 
 def two_factor_reset(*, actor: AbstractBaseUser, user: AbstractBaseUser, request: HttpRequest | None = None) -> None:
     """An administrator removes a user's devices (lost phone): the user enrols again at next sign-in."""
-    from core.session_security import user_sessions_end
-    from core.tokens import api_tokens_revoke_all
+    from accounts.session_security import user_sessions_end
+    from accounts.tokens import api_tokens_revoke_all
 
     with transaction.atomic():
         removed = sum(model.objects.filter(user=user).delete()[1].get(model._meta.label, 0)

@@ -7,9 +7,9 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.permissions import BasePermission
 
+from accounts.tokens import api_token_user
 from core.audit import audit_record
 from core.models import AuditEvent
-from core.tokens import api_token_user
 
 
 class TokenAuthentication(BaseAuthentication):

@@ -9,8 +9,8 @@ from django.contrib.auth.signals import (
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from accounts.languages import remember_language_in_session
 from core.audit import audit_record
-from core.languages import remember_language_in_session
 from core.models import AuditEvent
 
 
@@ -40,8 +40,8 @@ def _audit_failed_login(sender, credentials, request=None, **kwargs) -> None:
 
 @receiver(user_logged_in)
 def _stamp_login_time(sender, request, user, **kwargs) -> None:
-    # The absolute session limit counts from here (core/session_security.py).
-    from core.session_security import session_mark_login
+    # The absolute session limit counts from here (accounts/session_security.py).
+    from accounts.session_security import session_mark_login
 
     session_mark_login(request)
 
@@ -50,6 +50,6 @@ def _stamp_login_time(sender, request, user, **kwargs) -> None:
 def _end_sessions_of_disabled_user(sender, instance, **kwargs) -> None:
     # Disabling an account ends its sessions at once, however it was disabled.
     if not instance.is_active:
-        from core.session_security import user_sessions_end
+        from accounts.session_security import user_sessions_end
 
         user_sessions_end(user=instance)

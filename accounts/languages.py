@@ -7,8 +7,8 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import translation
 
+from accounts.models import UserPreference
 from core.audit import audit_record
-from core.models import UserPreference
 
 # (user id, language code) cached in the session so the preference costs one query per session, not per page.
 SESSION_KEY = "sea_user_language"
