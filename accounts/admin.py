@@ -17,7 +17,7 @@ from accounts.models import ApiToken
 from accounts.tokens import api_token_revoke
 from accounts.two_factor import two_factor_reset
 from core.access import AccessChangeRefused, access_grant, access_revoke, holds_identity_access, password_reset_link_send
-from core.audit import audit_record
+from core.audit import audit_context, audit_record
 from core.models import AccessRequest
 
 
@@ -65,7 +65,7 @@ class AuditedUserAdmin(UserAdmin):
         sent = 0
         for user in queryset:
             try:
-                password_reset_link_send(actor=request.user, user=user, audit_context=request)
+                password_reset_link_send(actor=request.user, user=user, audit=audit_context(request))
                 sent += 1
             except AccessChangeRefused as refusal:
                 self.message_user(request, f"{user}: {refusal}", level=messages.ERROR)
@@ -84,7 +84,8 @@ class AuditedUserAdmin(UserAdmin):
         for user in queryset:
             with transaction.atomic():
                 cleared = axes_reset(username=user.get_username())
-                audit_record(action="lockout_reset", request=request, obj=user, detail={"attempts_cleared": cleared})
+                audit_record(action="lockout_reset", actor=request.user, audit=audit_context(request), obj=user,
+                             detail={"attempts_cleared": cleared})
         self.message_user(request, _("Sign-in unlocked for %(n)d account(s).") % {"n": len(queryset)})
 
     def user_change_password(self, request, id, form_url=""):
@@ -102,7 +103,8 @@ class AuditedUserAdmin(UserAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        audit_record(action="user_change" if change else "user_create", request=request, obj=obj,
+        audit_record(action="user_change" if change else "user_create", actor=request.user,
+                     audit=audit_context(request), obj=obj,
                      detail={"fields": sorted(set(form.changed_data) - {"groups"})})
 
     def save_related(self, request, form, formsets, change):
@@ -114,10 +116,10 @@ class AuditedUserAdmin(UserAdmin):
         try:
             for group in sorted(held - chosen, key=str):
                 access_revoke(actor=request.user, user=user, kind=AccessRequest.Kind.ROLE, group=group,
-                              audit_context=request)
+                              audit=audit_context(request))
             for group in sorted(chosen - held, key=str):
                 filed = access_grant(actor=request.user, user=user, kind=AccessRequest.Kind.ROLE, group=group,
-                                     audit_context=request)
+                                     audit=audit_context(request))
                 if filed is not None:
                     self.message_user(request, _("The role %(role)s for %(user)s carries access to victims' "
                                                  "identity: it waits for a second administrator's approval "
@@ -126,7 +128,7 @@ class AuditedUserAdmin(UserAdmin):
         except AccessChangeRefused as refusal:
             self.message_user(request, str(refusal), level=messages.ERROR)
         if not change and user.email:
-            password_reset_link_send(actor=request.user, user=user, audit_context=request)
+            password_reset_link_send(actor=request.user, user=user, audit=audit_context(request))
 
 
 admin.site.unregister(User)

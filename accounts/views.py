@@ -30,7 +30,7 @@ from accounts.two_factor import (
     totp_secret_text,
     two_factor_verify,
 )
-from core.audit import audit_record, get_in_scope_or_404
+from core.audit import audit_context, audit_record, get_in_scope_or_404
 from core.forms import add_service_errors
 
 BACKUP_CODES_SESSION_KEY = "sea_new_backup_codes"
@@ -174,7 +174,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def api_token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
-    token = get_in_scope_or_404(tokens_of(request.user), token_id, user=request.user, request=request)
+    token = get_in_scope_or_404(tokens_of(request.user), token_id, user=request.user, audit=audit_context(request))
     api_token_revoke(actor=request.user, token=token, request=request)
     messages.success(request, _("Token %(prefix)s… revoked: it no longer works.") % {"prefix": token.prefix})
     return redirect("api_tokens")

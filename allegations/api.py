@@ -45,7 +45,7 @@ from core.api import (
     permission_note,
     validated,
 )
-from core.audit import read_encrypted
+from core.audit import audit_context, read_encrypted
 
 ORDERING = ("date_received", "reference", "incident_date", "status")
 
@@ -81,7 +81,7 @@ class NarrativeField(serializers.CharField):
         request = self.context["request"]
         if not can_read_narrative(request.user, allegation):
             return None
-        return read_encrypted(allegation, "narrative", actor=request.user, request=request)[0]
+        return read_encrypted(allegation, "narrative", actor=request.user, audit=audit_context(request))[0]
 
 
 class AllegationSerializer(serializers.ModelSerializer):
@@ -183,7 +183,7 @@ class AllegationViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(AllegationListSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk=None) -> Response:
-        allegation = access_allegation(request.user, pk, request=request)
+        allegation = access_allegation(request.user, pk, audit=audit_context(request))
         return Response(self._out(allegation))
 
     def create(self, request: Request) -> Response:
@@ -191,28 +191,28 @@ class AllegationViewSet(viewsets.GenericViewSet):
         incoming.is_valid(raise_exception=True)
         allegation = allegation_create(actor=request.user, mission=incoming.validated_data["mission"],
                                        values=incoming.service_values(),
-                                       perpetrators=incoming.validated_data.get("perpetrators", []), request=request)
+                                       perpetrators=incoming.validated_data.get("perpetrators", []), audit=audit_context(request))
         return Response(self._out(allegation), status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, pk=None) -> Response:
-        allegation = access_allegation(request.user, pk, request=request, for_change=True)
+        allegation = access_allegation(request.user, pk, audit=audit_context(request), for_change=True)
         incoming = self.get_serializer(allegation, data=request.data, partial=True)
         incoming.is_valid(raise_exception=True)
         VersionSerializer(data=request.data).is_valid(raise_exception=True)
         allegation = allegation_update(actor=request.user, allegation=allegation,
                                        expected_version=incoming.validated_data["version"],
                                        values=incoming.service_values(),
-                                       perpetrators=incoming.validated_data.get("perpetrators"), request=request)
+                                       perpetrators=incoming.validated_data.get("perpetrators"), audit=audit_context(request))
         return Response(self._out(allegation))
 
     @action(detail=True, methods=["post"])
     def transition(self, request: Request, pk=None) -> Response:
-        allegation = access_allegation(request.user, pk, request=request, for_change=True)
+        allegation = access_allegation(request.user, pk, audit=audit_context(request), for_change=True)
         values = validated(TransitionSerializer, request.data)
         allegation = allegation_transition(actor=request.user, allegation=allegation,
                                            expected_version=values["version"],
                                            to_status=values["to_status"],
-                                           note=values["note"], request=request)
+                                           note=values["note"], audit=audit_context(request))
         return Response(self._out(allegation))
 
     def _out(self, allegation: Allegation) -> dict:
@@ -238,7 +238,7 @@ class AllegationAttachments(APIView):
     @extend_schema(responses=AttachmentSerializer(many=True), description="The allegation's evidence files "
                    "(metadata only).\n\n" + permission_note(required_permissions))
     def get(self, request: Request, allegation_id) -> Response:
-        allegation = access_allegation(request.user, allegation_id, request=request)
+        allegation = access_allegation(request.user, allegation_id, audit=audit_context(request))
         files = Attachment.objects.visible_to(request.user).filter(allegation=allegation)
         return Response(AttachmentSerializer(files, many=True).data)
 
@@ -246,10 +246,10 @@ class AllegationAttachments(APIView):
                    description="Attach an evidence file (multipart upload, at most `SEA_ATTACHMENT_MAX_BYTES`).\n\n"
                    + permission_note(required_permissions))
     def post(self, request: Request, allegation_id) -> Response:
-        allegation = access_allegation(request.user, allegation_id, request=request, for_change=True)
+        allegation = access_allegation(request.user, allegation_id, audit=audit_context(request), for_change=True)
         values = validated(AttachmentUploadSerializer, request.data)
         attachment = attachment_add(actor=request.user, allegation=allegation, uploaded=values["file"],
-                                    description=values["description"], request=request)
+                                    description=values["description"], audit=audit_context(request))
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
 
@@ -259,8 +259,8 @@ class AttachmentDetail(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
                    description="Download the file (decrypted; audited).\n\n" + permission_note(required_permissions))
     def get(self, request: Request, allegation_id, attachment_id) -> HttpResponse:
-        attachment = access_attachment(request.user, allegation_id, attachment_id, request=request)
-        evidence = attachment_read(actor=request.user, attachment=attachment, request=request)
+        attachment = access_attachment(request.user, allegation_id, attachment_id, audit=audit_context(request))
+        evidence = attachment_read(actor=request.user, attachment=attachment, audit=audit_context(request))
         response = HttpResponse(evidence.content, content_type=attachment.content_type)
         response["Content-Disposition"] = content_disposition_header(as_attachment=True,
                                                                      filename=attachment.display_name)
@@ -270,6 +270,6 @@ class AttachmentDetail(APIView):
     @extend_schema(responses={204: None}, description="Remove the file (audited).\n\n"
                    + permission_note(required_permissions))
     def delete(self, request: Request, allegation_id, attachment_id) -> Response:
-        attachment = access_attachment(request.user, allegation_id, attachment_id, request=request, for_change=True)
-        attachment_delete(actor=request.user, attachment=attachment, request=request)
+        attachment = access_attachment(request.user, allegation_id, attachment_id, audit=audit_context(request), for_change=True)
+        attachment_delete(actor=request.user, attachment=attachment, audit=audit_context(request))
         return Response(status=status.HTTP_204_NO_CONTENT)

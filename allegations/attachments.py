@@ -19,13 +19,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count
-from django.http import HttpRequest
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from allegations.models import Allegation, Attachment
-from core.audit import audit_record, get_in_scope_or_404
+from core.audit import AuditContext, audit_record, get_in_scope_or_404
 from core.crypto import keyring
 
 # Detected from the first bytes, never from the name or the browser's claim.
@@ -44,11 +43,11 @@ class Evidence:
     content: bytes
 
 
-def access_attachment(user, allegation_id: Any, attachment_id: Any, *, request: HttpRequest | None = None,
+def access_attachment(user, allegation_id: Any, attachment_id: Any, *, audit: AuditContext | None = None,
                       for_change: bool = False) -> Attachment:
     scope = (Attachment.objects.editable_by(user) if for_change else Attachment.objects.visible_to(user)).filter(
         allegation_id=allegation_id)
-    return get_in_scope_or_404(scope.select_related("allegation"), attachment_id, user=user, request=request,
+    return get_in_scope_or_404(scope.select_related("allegation"), attachment_id, user=user, audit=audit,
                                for_change=for_change)
 
 
@@ -118,7 +117,7 @@ def _read_checked(uploaded: UploadedFile) -> tuple[bytes, str, str]:
 
 
 def attachment_add(*, actor, allegation: Allegation, uploaded: UploadedFile, description: str = "",
-                   request: HttpRequest | None = None) -> Attachment:
+                   audit: AuditContext | None = None) -> Attachment:
     """Refused unless the actor may change the allegation. The sealed file is written before the
     row commits and removed again if the row does not."""
     if not Allegation.objects.editable_by(actor).filter(pk=allegation.pk).exists():
@@ -139,7 +138,7 @@ def attachment_add(*, actor, allegation: Allegation, uploaded: UploadedFile, des
     try:
         with transaction.atomic():
             attachment.save(force_insert=True)
-            audit_record(action="attachment_add", actor=actor, request=request, obj=attachment,
+            audit_record(action="attachment_add", actor=actor, audit=audit, obj=attachment,
                          detail={"allegation": allegation.reference, "type": content_type, "size": len(data)})
         os.replace(partial, path)
     except BaseException:
@@ -148,7 +147,7 @@ def attachment_add(*, actor, allegation: Allegation, uploaded: UploadedFile, des
     return attachment
 
 
-def attachment_read(*, actor, attachment: Attachment, request: HttpRequest | None = None) -> Evidence:
+def attachment_read(*, actor, attachment: Attachment, audit: AuditContext | None = None) -> Evidence:
     """The decrypted bytes, audited (a failure too: a tampered or moved file is never served)."""
     from core.crypto import DecryptionError
     from core.models import AuditEvent
@@ -157,18 +156,21 @@ def attachment_read(*, actor, attachment: Attachment, request: HttpRequest | Non
         blob = (_directory() / attachment.stored_name).read_bytes()
         content = keyring().open_bytes(blob, _associated_data(attachment))
     except (OSError, DecryptionError):
-        audit_record(action="attachment_unreadable", actor=actor, request=request, obj=attachment,
+        audit_record(action="attachment_unreadable", actor=actor, audit=audit, obj=attachment,
                      outcome=AuditEvent.Outcome.FAILURE)
         raise
-    audit_record(action="attachment_download", actor=actor, request=request, obj=attachment,
+    audit_record(action="attachment_download", actor=actor, audit=audit, obj=attachment,
                  detail={"allegation": attachment.allegation.reference})
     return Evidence(attachment=attachment, content=content)
 
 
-def attachment_delete(*, actor, attachment: Attachment, request: HttpRequest | None = None) -> None:
+def attachment_delete(*, actor, attachment: Attachment, audit: AuditContext | None = None) -> None:
+    """Remove the file and its record. `actor=None` is the retention run, deleting as the system."""
+    if actor is not None:
+        access_attachment(actor, attachment.allegation_id, attachment.pk, audit=audit, for_change=True)
     path = _directory() / attachment.stored_name
     with transaction.atomic():
-        audit_record(action="attachment_delete", actor=actor, request=request, obj=attachment,
+        audit_record(action="attachment_delete", actor=actor, audit=audit, obj=attachment,
                      detail={"allegation": attachment.allegation.reference, "name_sha256":
                              hashlib.sha256(attachment.display_name.encode()).hexdigest()[:16]})
         attachment.delete()

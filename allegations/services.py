@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +23,8 @@ from allegations.models import (
     Status,
     StatusChange,
 )
-from core.audit import audit_record, get_in_scope_or_404
+from core.audit import AuditContext, audit_record, get_in_scope_or_404
+from core.errors import checked
 from core.locking import lock_current_version
 from core.models import Mission
 
@@ -57,10 +57,10 @@ PERPETRATOR_FIELDS = (
 )
 
 
-def access_allegation(user, allegation_id: Any, *, request: HttpRequest | None = None, for_change: bool = False) -> Allegation:
+def access_allegation(user, allegation_id: Any, *, audit: AuditContext | None = None, for_change: bool = False) -> Allegation:
     """The allegation if `user` may see (or change) it; otherwise a 404, and the attempt audited."""
     scope = Allegation.objects.editable_by(user) if for_change else Allegation.objects.visible_to(user)
-    return get_in_scope_or_404(scope.select_related("mission", "country"), allegation_id, user=user, request=request,
+    return get_in_scope_or_404(scope.select_related("mission", "country"), allegation_id, user=user, audit=audit,
                                for_change=for_change)
 
 
@@ -152,7 +152,7 @@ def _normalise_incident_date(values: dict[str, Any]) -> None:
 
 @transaction.atomic
 def allegation_create(
-    *, actor, mission: Mission, values: dict[str, Any], perpetrators: list[dict[str, Any]], request: HttpRequest | None = None
+    *, actor, mission: Mission, values: dict[str, Any], perpetrators: list[dict[str, Any]], audit: AuditContext | None = None
 ) -> Allegation:
     if not Mission.objects.editable_by(actor).filter(pk=mission.pk).exists():
         raise ValidationError({"mission": [_("You cannot record allegations for this operation.")]})
@@ -169,7 +169,7 @@ def allegation_create(
     for row in perpetrators:
         _save_perpetrator(allegation, row)
     StatusChange.objects.create(allegation=allegation, from_status="", to_status=allegation.status, changed_by=actor)
-    audit_record(action="allegation_create", actor=actor, request=request, obj=allegation,
+    audit_record(action="allegation_create", actor=actor, audit=audit, obj=allegation,
                  detail={"reference": allegation.reference})
     return allegation
 
@@ -180,7 +180,11 @@ def _save_perpetrator(allegation: Allegation, row: dict[str, Any]) -> None:
     perpetrator.save()
 
 
-@transaction.atomic
+def _allegation_in_change_scope(*, actor, allegation: Allegation, audit: AuditContext | None = None, **_rest) -> None:
+    access_allegation(actor, allegation.pk, audit=audit, for_change=True)
+
+
+@checked(_allegation_in_change_scope)
 def allegation_update(
     *,
     actor,
@@ -188,7 +192,7 @@ def allegation_update(
     expected_version: int,
     values: dict[str, Any],
     perpetrators: list[dict[str, Any]] | None = None,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> Allegation:
     """Apply an edit if nobody saved since `expected_version`; perpetrators given replace the set
     (rows with an `id` are updated, rows without are added, rows marked `delete` are removed)."""
@@ -228,13 +232,13 @@ def allegation_update(
     if incident_moved:
         for listener in hooks.incident_date_changed:
             listener(current)
-    audit_record(action="allegation_update", actor=actor, request=request, obj=current, detail={"fields": changed})
+    audit_record(action="allegation_update", actor=actor, audit=audit, obj=current, detail={"fields": changed})
     return current
 
 
-@transaction.atomic
+@checked(_allegation_in_change_scope)
 def allegation_transition(
-    *, actor, allegation: Allegation, to_status: str, expected_version: int, note: str = "", request: HttpRequest | None = None
+    *, actor, allegation: Allegation, to_status: str, expected_version: int, note: str = "", audit: AuditContext | None = None
 ) -> Allegation:
     if to_status not in Status.values:
         raise ValidationError({"to_status": [_("“%(status)s” is not a status.") % {"status": to_status}]})
@@ -256,7 +260,7 @@ def allegation_transition(
     current.version = expected_version + 1
     current.updated_by = actor
     current.save(update_fields=["status", "version", "updated_by", "updated_at"])
-    audit_record(action="allegation_transition", actor=actor, request=request, obj=current,
+    audit_record(action="allegation_transition", actor=actor, audit=audit, obj=current,
                  detail={"from": previous, "to": to_status})
     return current
 

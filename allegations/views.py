@@ -28,7 +28,7 @@ from allegations.services import (
     allegation_transition,
     allegation_update,
 )
-from core.audit import read_encrypted
+from core.audit import audit_context, read_encrypted
 from core.crypto import DecryptionError
 from accounts.drafts import draft_saved
 from core.forms import add_service_errors, with_extra_form
@@ -82,7 +82,7 @@ def allegation_new(request: HttpRequest) -> HttpResponse:
             mission=form.cleaned_data["mission"],
             values=form.service_values(),
             perpetrators=[row for row in formset.service_rows() if not row["delete"]],
-            request=request,
+            audit=audit_context(request),
         )
     except ValidationError as error:
         add_service_errors(form, formset, error)
@@ -95,14 +95,14 @@ def allegation_new(request: HttpRequest) -> HttpResponse:
 @require_safe
 @login_required
 def allegation_detail(request: HttpRequest, allegation_id) -> HttpResponse:
-    return _detail(request, access_allegation(request.user, allegation_id, request=request))
+    return _detail(request, access_allegation(request.user, allegation_id, audit=audit_context(request)))
 
 
 def _detail(request: HttpRequest, allegation: Allegation, *, status: int = 200, **overrides) -> HttpResponse:
     can_change = Allegation.objects.editable_by(request.user).filter(pk=allegation.pk).exists()
     show_narrative = can_read_narrative(request.user, allegation)
     narrative, narrative_readable = (
-        read_encrypted(allegation, "narrative", actor=request.user, request=request) if show_narrative else (None, True)
+        read_encrypted(allegation, "narrative", actor=request.user, audit=audit_context(request)) if show_narrative else (None, True)
     )
     context = {
         "allegation": allegation,
@@ -126,8 +126,8 @@ def _detail(request: HttpRequest, allegation: Allegation, *, status: int = 200, 
 
 @login_required
 def allegation_edit(request: HttpRequest, allegation_id) -> HttpResponse:
-    allegation = access_allegation(request.user, allegation_id, request=request, for_change=True)
-    if not read_encrypted(allegation, "narrative", actor=request.user, request=request)[1]:
+    allegation = access_allegation(request.user, allegation_id, audit=audit_context(request), for_change=True)
+    if not read_encrypted(allegation, "narrative", actor=request.user, audit=audit_context(request))[1]:
         messages.error(request, _("The narrative cannot be decrypted, so this allegation cannot be edited. "
                                   "The failure has been recorded; tell your administrator."))
         return redirect("allegations:detail", allegation.pk)
@@ -150,7 +150,7 @@ def allegation_edit(request: HttpRequest, allegation_id) -> HttpResponse:
             expected_version=version,
             values=form.service_values(),
             perpetrators=formset.service_rows(),
-            request=request,
+            audit=audit_context(request),
         )
     except StaleEditError as stale:
         messages.error(request, str(stale))
@@ -166,7 +166,7 @@ def allegation_edit(request: HttpRequest, allegation_id) -> HttpResponse:
 @require_POST
 @login_required
 def allegation_transition_view(request: HttpRequest, allegation_id) -> HttpResponse:
-    allegation = access_allegation(request.user, allegation_id, request=request, for_change=True)
+    allegation = access_allegation(request.user, allegation_id, audit=audit_context(request), for_change=True)
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The status change was incomplete; nothing was changed."))
@@ -178,12 +178,12 @@ def allegation_transition_view(request: HttpRequest, allegation_id) -> HttpRespo
             to_status=form.cleaned_data["to_status"],
             expected_version=form.cleaned_data["version"],
             note=form.cleaned_data["note"],
-            request=request,
+            audit=audit_context(request),
         )
     except StaleEditError as stale:
         # Someone else changed it first: show what it is now, keep the note typed.
         messages.error(request, str(stale))
-        fresh = access_allegation(request.user, allegation.pk, request=request, for_change=True)
+        fresh = access_allegation(request.user, allegation.pk, audit=audit_context(request), for_change=True)
         return _detail(request, fresh, status=409, transition_note=form.cleaned_data["note"])
     except ValidationError as error:
         for message in error.messages:
@@ -196,12 +196,12 @@ def allegation_transition_view(request: HttpRequest, allegation_id) -> HttpRespo
 @require_POST
 @login_required
 def attachment_upload(request: HttpRequest, allegation_id) -> HttpResponse:
-    allegation = access_allegation(request.user, allegation_id, request=request, for_change=True)
+    allegation = access_allegation(request.user, allegation_id, audit=audit_context(request), for_change=True)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             attachment_add(actor=request.user, allegation=allegation, uploaded=form.cleaned_data["file"],
-                           description=form.cleaned_data["description"], request=request)
+                           description=form.cleaned_data["description"], audit=audit_context(request))
         except ValidationError as error:
             add_service_errors(form, None, error)
     if form.errors:
@@ -213,9 +213,9 @@ def attachment_upload(request: HttpRequest, allegation_id) -> HttpResponse:
 @require_safe
 @login_required
 def attachment_download(request: HttpRequest, allegation_id, attachment_id) -> HttpResponse:
-    attachment = access_attachment(request.user, allegation_id, attachment_id, request=request)
+    attachment = access_attachment(request.user, allegation_id, attachment_id, audit=audit_context(request))
     try:
-        evidence = attachment_read(actor=request.user, attachment=attachment, request=request)
+        evidence = attachment_read(actor=request.user, attachment=attachment, audit=audit_context(request))
     except (OSError, DecryptionError):
         messages.error(request, _("This file cannot be read back (missing, moved or altered), so it is not served. "
                                   "The failure has been recorded; tell your administrator."))
@@ -230,7 +230,7 @@ def attachment_download(request: HttpRequest, allegation_id, attachment_id) -> H
 @require_POST
 @login_required
 def attachment_remove(request: HttpRequest, allegation_id, attachment_id) -> HttpResponse:
-    attachment = access_attachment(request.user, allegation_id, attachment_id, request=request, for_change=True)
-    attachment_delete(actor=request.user, attachment=attachment, request=request)
+    attachment = access_attachment(request.user, allegation_id, attachment_id, audit=audit_context(request), for_change=True)
+    attachment_delete(actor=request.user, attachment=attachment, audit=audit_context(request))
     messages.success(request, _("File removed."))
     return redirect("allegations:detail", allegation_id)

@@ -31,7 +31,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from core.audit import audit_record
+from core.audit import AuditContext, audit_record
 from core.models import AccessRequest, Mission
 from core.roles import IDENTITY_PERMISSIONS, PERSONAL_PERMISSIONS
 
@@ -111,7 +111,7 @@ def _apply(*, user, kind: str, group: Group | None, mission: Mission | None, per
 @transaction.atomic
 def access_grant(
     *, actor, user, kind: str, group: Group | None = None, mission: Mission | None = None, permission: str = "",
-    email: str = "", reason: str = "", audit_context=None,
+    email: str = "", reason: str = "", audit: AuditContext | None = None,
 ) -> AccessRequest | None:
     """Apply the grant, or, when it carries identity access, file it for a second administrator
     (returned). Asking twice for the same pending grant returns the first request."""
@@ -119,7 +119,7 @@ def access_grant(
     what = _describe(kind=kind, group=group, mission=mission, permission=permission)
     if not carries_identity(user=user, kind=kind, group=group, permission=permission):
         _apply(user=user, kind=kind, group=group, mission=mission, permission=permission, email=email)
-        audit_record(action="access_granted", actor=actor, request=audit_context, obj=user, detail=what)
+        audit_record(action="access_granted", actor=actor, audit=audit, obj=user, detail=what)
         return None
     pending = AccessRequest.objects.filter(user=user, kind=kind, group=group, mission=mission, permission=permission,
                                            email=email, status=AccessRequest.Status.PENDING).first()
@@ -128,13 +128,13 @@ def access_grant(
     access_request = AccessRequest.objects.create(
         user=user, kind=kind, group=group, mission=mission, permission=permission, email=email,
         reason=reason or _("(no reason given)"), requested_by=actor)
-    audit_record(action="access_requested", actor=actor, request=audit_context, obj=user,
+    audit_record(action="access_requested", actor=actor, audit=audit, obj=user,
                  detail={**what, "access_request": access_request.pk})
     return access_request
 
 
 @transaction.atomic
-def access_request_decide(*, actor, access_request: AccessRequest, approve: bool, audit_context=None) -> AccessRequest:
+def access_request_decide(*, actor, access_request: AccessRequest, approve: bool, audit: AuditContext | None = None) -> AccessRequest:
     """The second administrator approves (the grant is applied now) or rejects."""
     current = AccessRequest.objects.select_for_update(of=("self",)).select_related("user", "group", "mission").get(
         pk=access_request.pk)
@@ -153,14 +153,14 @@ def access_request_decide(*, actor, access_request: AccessRequest, approve: bool
     current.decided_by, current.decided_at = actor, timezone.now()
     current.save(update_fields=["status", "decided_by", "decided_at"])
     audit_record(action="access_granted" if approve else "access_request_rejected", actor=actor,
-                 request=audit_context, obj=current.user,
+                 audit=audit, obj=current.user,
                  detail={**what, "access_request": current.pk, "requested_by": current.requested_by.get_username()})
     return current
 
 
 @transaction.atomic
 def access_revoke(*, actor, user, kind: str, group: Group | None = None, mission: Mission | None = None,
-                  permission: str = "", audit_context=None) -> None:
+                  permission: str = "", audit: AuditContext | None = None) -> None:
     """Removing access needs no second person, but nobody removes their own, and it is audited."""
     if kind == Kind.EMAIL:
         raise AccessChangeRefused(_("An e-mail address is replaced, not removed."))
@@ -172,7 +172,7 @@ def access_revoke(*, actor, user, kind: str, group: Group | None = None, mission
     else:
         app_label, codename = permission.split(".")
         user.user_permissions.remove(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-    audit_record(action="access_revoked", actor=actor, request=audit_context, obj=user,
+    audit_record(action="access_revoked", actor=actor, audit=audit, obj=user,
                  detail=_describe(kind=kind, group=group, mission=mission, permission=permission))
 
 
@@ -196,7 +196,7 @@ def administrator_create(*, username: str, email: str) -> tuple[Any, str]:
     return user, password_reset_link(user)
 
 
-def password_reset_link_send(*, actor, user, audit_context=None) -> None:
+def password_reset_link_send(*, actor, user, audit: AuditContext | None = None) -> None:
     """A one-time link to the user's own address: it stops working once used, or once the password
     changes, or after PASSWORD_RESET_TIMEOUT. The link is a secret: never stored, never shown to the
     administrator, so it goes straight to the mail backend and not to the outbox."""
@@ -206,7 +206,7 @@ def password_reset_link_send(*, actor, user, audit_context=None) -> None:
         raise AccessChangeRefused(_("This account has no e-mail address to send a reset link to."))
     link = password_reset_link(user)
     with transaction.atomic():
-        audit_record(action="password_reset_link_sent", actor=actor, request=audit_context, obj=user)
+        audit_record(action="password_reset_link_sent", actor=actor, audit=audit, obj=user)
         send_mail(
             subject=_("SEA Cases: set your password"),
             message=_("An administrator asked for a link that lets you set a new password for your SEA Cases "

@@ -16,6 +16,7 @@ from core.access import (
     access_request_decide,
     access_revoke,
 )
+from core.audit import audit_context
 from core.models import (
     AccessRequest,
     AuditEvent,
@@ -55,10 +56,10 @@ class FocalPointAdmin(admin.ModelAdmin):
 class ScopeGrantForm(AdminUserObjectPermissionsForm):
     """Guardian's per-user page for an operation, with its saving routed through `core.access`:
     nobody grants themselves scope, identity holders' scope waits for a second administrator, and
-    every change is audited. `actor` and `audit_context` are set by `MissionAdmin`."""
+    every change is audited. `actor` and `request` are set by `MissionAdmin`."""
 
     actor = None
-    audit_context = None
+    request = None
 
     def clean(self):
         cleaned = super().clean()
@@ -71,12 +72,12 @@ class ScopeGrantForm(AdminUserObjectPermissionsForm):
         held = set(self.get_obj_perms_field_initial())
         for codename in sorted(held - chosen):
             access_revoke(actor=self.actor, user=self.user, kind=AccessRequest.Kind.SCOPE, mission=self.obj,
-                          permission=f"core.{codename}", audit_context=self.audit_context)
+                          permission=f"core.{codename}", audit=audit_context(self.request))
         for codename in sorted(chosen - held):
             filed = access_grant(actor=self.actor, user=self.user, kind=AccessRequest.Kind.SCOPE, mission=self.obj,
-                                 permission=f"core.{codename}", audit_context=self.audit_context)
+                                 permission=f"core.{codename}", audit=audit_context(self.request))
             if filed is not None:
-                messages.warning(self.audit_context, _("%(what)s for %(user)s needs a second administrator's "
+                messages.warning(self.request, _("%(what)s for %(user)s needs a second administrator's "
                                                        "approval (access requests).") % {
                     "what": filed.describe(), "user": self.user})
 
@@ -101,7 +102,7 @@ class MissionAdmin(GuardedModelAdmin):
         return request.user.has_perm("core.manage_mission") or super().has_module_permission(request)
 
     def get_obj_perms_manage_user_form(self, request):
-        return type("BoundScopeGrantForm", (ScopeGrantForm,), {"actor": request.user, "audit_context": request})
+        return type("BoundScopeGrantForm", (ScopeGrantForm,), {"actor": request.user, "request": request})
 
     def obj_perms_manage_group_view(self, request, object_pk, group_id):
         # Scope is granted to people, one by one (DESIGN.md); a group grant would bypass the checks.
@@ -193,7 +194,7 @@ class AccessRequestAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         filed = access_grant(actor=request.user, user=obj.user, kind=obj.kind, group=obj.group, mission=obj.mission,
-                             permission=obj.permission, email=obj.email, reason=obj.reason, audit_context=request)
+                             permission=obj.permission, email=obj.email, reason=obj.reason, audit=audit_context(request))
         if filed is None:
             self.message_user(request, _("This change carries no identity access: it was applied at once."))
         else:
@@ -210,7 +211,7 @@ class AccessRequestAdmin(admin.ModelAdmin):
         for access_request in queryset:
             try:
                 access_request_decide(actor=request.user, access_request=access_request, approve=approve,
-                                      audit_context=request)
+                                      audit=audit_context(request))
                 decided += 1
             except AccessChangeRefused as refusal:
                 self.message_user(request, f"{access_request}: {refusal}", level=messages.ERROR)

@@ -13,6 +13,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.errors import Conflict, NotFound, NotPermitted
 from core.locking import StaleEditError
 
 
@@ -44,14 +45,19 @@ def ordering_choices(allowed: tuple[str, ...]) -> list[str]:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Service errors become API answers: validation 400 with reasons per field, stale edits 409."""
+    """The API's one mapping of the domain's refusals (`core.errors`): invalid 400 with reasons per
+    field, not found 404, not permitted 403, conflicts (stale edits) 409."""
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, StaleEditError):
-        return Response({"detail": str(exc), "code": "stale_version"}, status=status.HTTP_409_CONFLICT)
-    if isinstance(exc, Http404):
+    if isinstance(exc, Conflict):
+        code = "stale_version" if isinstance(exc, StaleEditError) else "conflict"
+        return Response({"detail": str(exc), "code": code}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, (NotFound, Http404)):
         return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+    if isinstance(exc, NotPermitted):
+        return Response({"detail": str(exc) or "You do not have permission to perform this action."},
+                        status=status.HTTP_403_FORBIDDEN)
     return drf_exception_handler(exc, context)
 
 

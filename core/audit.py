@@ -8,16 +8,17 @@ import ipaddress
 import json
 import logging
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from core.crypto import DecryptionError, audit_keys
+from core.errors import NotFound
 from core.models import AuditEvent
 
 checkpoint_logger = logging.getLogger("sea.audit.checkpoint")
@@ -27,7 +28,15 @@ GENESIS_HASH = "0" * 64
 _CHAIN_LOCK_ID = 0x5EA_A0D1
 
 
-def client_ip(request: HttpRequest | None) -> str | None:
+@dataclass(frozen=True)
+class AuditContext:
+    """What the audit trail records about where an action came from, beside its actor: services take
+    this, never the request (`audit_context(request)` builds it at the page or API edge)."""
+
+    ip_address: str | None = None
+
+
+def client_ip(request) -> str | None:
     """The address in the canonical form the database stores, so the hash matches on re-reading."""
     if request is None or not request.META.get("REMOTE_ADDR"):
         return None
@@ -35,6 +44,11 @@ def client_ip(request: HttpRequest | None) -> str | None:
         return ipaddress.ip_address(request.META["REMOTE_ADDR"]).compressed
     except ValueError:
         return None
+
+
+def audit_context(request) -> AuditContext:
+    """The one adapter from a Django or DRF request to the audit context services take."""
+    return AuditContext(ip_address=client_ip(request))
 
 
 def event_digest(event: AuditEvent) -> str:
@@ -63,16 +77,21 @@ def audit_record(
     *,
     action: str,
     actor=None,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
+    request=None,
     obj: Any = None,
     object_type: str = "",
     object_id: str = "",
     outcome: str = AuditEvent.Outcome.SUCCESS,
     detail: dict | None = None,
 ) -> AuditEvent:
-    """Append one event. Joins the caller's transaction so the change and its audit row commit together."""
-    if actor is None and request is not None:
-        actor = getattr(request, "user", None)
+    """Append one event. Joins the caller's transaction so the change and its audit row commit together.
+
+    `request` is for the account modules that still pass theirs (the actor defaults to its user)."""
+    if request is not None:
+        if actor is None:
+            actor = getattr(request, "user", None)
+        audit = audit or audit_context(request)
     if actor is not None and not actor.is_authenticated:
         actor = None
     if obj is not None:
@@ -90,7 +109,7 @@ def audit_record(
             action=action,
             object_type=object_type,
             object_id=object_id,
-            ip_address=client_ip(request),
+            ip_address=audit.ip_address if audit else None,
             outcome=outcome,
             detail=detail or {},
             previous_hash=last or GENESIS_HASH,
@@ -103,7 +122,7 @@ def audit_record(
     return event
 
 
-def read_encrypted(obj: Any, field_name: str, *, actor=None, request: HttpRequest | None = None) -> tuple[Any, bool]:
+def read_encrypted(obj: Any, field_name: str, *, actor=None, audit: AuditContext | None = None) -> tuple[Any, bool]:
     """(value, True), or (None, False) when the stored value cannot be authenticated.
 
     A failure is audited and never rendered as text: the page says the value is unreadable.
@@ -111,7 +130,7 @@ def read_encrypted(obj: Any, field_name: str, *, actor=None, request: HttpReques
     try:
         return getattr(obj, field_name), True
     except DecryptionError:
-        audit_record(action="decryption_failed", actor=actor, request=request, obj=obj,
+        audit_record(action="decryption_failed", actor=actor, audit=audit, obj=obj,
                      outcome=AuditEvent.Outcome.FAILURE, detail={"field": field_name})
         return None, False
 
@@ -206,13 +225,14 @@ def checkpoint_mismatch(checkpoint: dict) -> str | None:
     return None
 
 
-def get_in_scope_or_404(scope, pk: Any, *, user, request: HttpRequest | None = None, for_change: bool = False):
-    """The record from a scoped queryset; anything else (absent, out of scope, malformed id) is a
-    404, and the attempt goes to the audit trail. Every `access_<thing>` function ends here."""
+def get_in_scope_or_404(scope, pk: Any, *, user, audit: AuditContext | None = None, for_change: bool = False):
+    """The record from a scoped queryset; anything else (absent, out of scope, malformed id) is
+    `NotFound` (a 404 on pages and in the API), and the attempt goes to the audit trail. Every
+    `access_<thing>` function ends here."""
     model = scope.model
     try:
         return scope.get(pk=pk)
     except (model.DoesNotExist, ValidationError, ValueError):
-        audit_record(action="access_denied", actor=user, request=request, object_type=model._meta.label_lower,
+        audit_record(action="access_denied", actor=user, audit=audit, object_type=model._meta.label_lower,
                      object_id=str(pk)[:64], outcome=AuditEvent.Outcome.DENIED, detail={"for_change": for_change})
-        raise Http404(f"No such {model._meta.verbose_name}.") from None
+        raise NotFound(f"No such {model._meta.verbose_name}.") from None

@@ -3,8 +3,10 @@
 from django.db import models
 from django.utils.translation import gettext as _
 
+from core.errors import Conflict
 
-class StaleEditError(Exception):
+
+class StaleEditError(Conflict):
     """The record changed since the form was loaded; nothing was written."""
 
 

@@ -1,5 +1,11 @@
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.handlers.exception import response_for_exception
+from django.http import Http404
+from django.shortcuts import render
 from django.utils.cache import patch_cache_control
+
+from core.errors import Conflict, NotFound, NotPermitted
 
 
 class NoStoreMiddleware:
@@ -26,3 +32,24 @@ class PermissionsPolicyMiddleware:
         if self.policy:
             response.headers.setdefault("Permissions-Policy", self.policy)
         return response
+
+
+class DomainErrorMiddleware:
+    """A refusal no view handled becomes the page it stands for: `NotFound` the 404 page,
+    `NotPermitted` the 403 page (both through Django's handlers), `Conflict` a 409. Views that keep
+    the user's input on a stale edit catch `StaleEditError` themselves; this is the fallback."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, NotFound):
+            return response_for_exception(request, Http404(str(exception)))
+        if isinstance(exception, NotPermitted):
+            return response_for_exception(request, PermissionDenied(str(exception)))
+        if isinstance(exception, Conflict):
+            return render(request, "409.html", {"message": str(exception)}, status=409)
+        return None

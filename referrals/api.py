@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from allegations.services import access_allegation
 from core.api import Pages, VersionSerializer, permission_note, validated
+from core.audit import audit_context
 from core.models import MemberState, Mission, RegionalOrganisation
 from referrals.models import (
     AuthorityResponse,
@@ -127,36 +128,36 @@ class ReferralViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk=None) -> Response:
-        return Response(self.get_serializer(access_referral(request.user, pk, request=request)).data)
+        return Response(self.get_serializer(access_referral(request.user, pk, audit=audit_context(request))).data)
 
     @action(detail=True, methods=["get"], pagination_class=None)
     def notification(self, request: Request, pk=None) -> Response:
-        referral = access_referral(request.user, pk, request=request)
-        notice = referral_preview(actor=request.user, referral=referral, request=request)
+        referral = access_referral(request.user, pk, audit=audit_context(request))
+        notice = referral_preview(actor=request.user, referral=referral, audit=audit_context(request))
         if notice.shares_identity and not can_view_identity(request.user):
             return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
         return Response(NotificationSerializer(notice).data)
 
     @action(detail=True, methods=["get"], pagination_class=None)
     def reminders(self, request: Request, pk=None) -> Response:
-        referral = access_referral(request.user, pk, request=request)
+        referral = access_referral(request.user, pk, audit=audit_context(request))
         return Response(ReminderSerializer(referral.reminders.order_by("due_date", "pk"), many=True).data)
 
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk=None) -> Response:
-        referral = access_referral(request.user, pk, request=request, for_change=True)
+        referral = access_referral(request.user, pk, audit=audit_context(request), for_change=True)
         values = validated(VersionSerializer, request.data)
         referral = referral_approve(actor=request.user, referral=referral,
-                                    expected_version=values["version"], request=request)
+                                    expected_version=values["version"], audit=audit_context(request))
         return Response(self.get_serializer(referral).data)
 
     @action(detail=True, methods=["post"])
     def answers(self, request: Request, pk=None) -> Response:
-        referral = access_referral(request.user, pk, request=request, for_change=True)
+        referral = access_referral(request.user, pk, audit=audit_context(request), for_change=True)
         values = validated(RecordSerializer, request.data)
         version, close = values.pop("version"), values.pop("close")
         referral = referral_record(actor=request.user, referral=referral, expected_version=version, values=values,
-                                   close=close, request=request)
+                                   close=close, audit=audit_context(request))
         return Response(self.get_serializer(referral).data)
 
 
@@ -167,9 +168,9 @@ class AllegationReferrals(APIView):
         "Draft a referral of a credible allegation to one Member State or one regional organisation. A colleague "
         "must approve it before it is sent.\n\n" + permission_note(required_permissions)))
     def post(self, request: Request, allegation_id) -> Response:
-        allegation = access_allegation(request.user, allegation_id, request=request, for_change=True)
+        allegation = access_allegation(request.user, allegation_id, audit=audit_context(request), for_change=True)
         values = validated(DraftSerializer, request.data)
-        referral = referral_draft(actor=request.user, allegation=allegation, request=request, **values)
+        referral = referral_draft(actor=request.user, allegation=allegation, audit=audit_context(request), **values)
         return Response(ReferralSerializer(referral).data, status=status.HTTP_201_CREATED)
 
 

@@ -14,6 +14,7 @@ class ReferralsConfig(AppConfig):
         }, personal=("referrals.approve_referral",))  # the second pair of eyes, granted person by person
 
         from allegations import hooks
+        from referrals import tasks  # noqa: F401 (registers the tasks services queue by name)
         from referrals.services import referral_deadlines_follow_children
 
         hooks.children_involved_changed.append(referral_deadlines_follow_children)

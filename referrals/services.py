@@ -10,19 +10,19 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from allegations.models import Allegation, Credibility
-from core.audit import audit_record, get_in_scope_or_404
+from core.audit import AuditContext, audit_record, get_in_scope_or_404
+from core.errors import NotFound, NotPermitted, checked
 from core.identity_parts import identity_fill, identity_part_seal
 from core.locking import lock_current_version
 from core.mail import message_id_for, send_and_record
-from core.queue import enqueue_on_commit
 from core.models import FocalPoint, MemberState, RegionalOrganisation
+from core.queue import enqueue_on_commit
 from referrals.deadlines import investigation_due, response_due
 from referrals.models import (
     AuthorityResponse,
@@ -34,10 +34,10 @@ from victims.models import ConsentScope
 from victims.querysets import can_view_identity, consent_allows
 
 
-def access_referral(user, referral_id: Any, *, request: HttpRequest | None = None, for_change: bool = False) -> Referral:
+def access_referral(user, referral_id: Any, *, audit: AuditContext | None = None, for_change: bool = False) -> Referral:
     scope = Referral.objects.editable_by(user) if for_change else Referral.objects.visible_to(user)
     return get_in_scope_or_404(scope.select_related("allegation__mission", "member_state", "regional_organisation"),
-                               referral_id, user=user, request=request, for_change=for_change)
+                               referral_id, user=user, audit=audit, for_change=for_change)
 
 
 def suggested_recipients(allegation: Allegation) -> tuple[list[MemberState], list[RegionalOrganisation]]:
@@ -85,11 +85,11 @@ def reachable(bodies):
 def referral_draft(
     *, actor, allegation: Allegation, member_state: MemberState | None = None,
     regional_organisation: RegionalOrganisation | None = None, language: str = "en",
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> Referral:
     if not (actor.has_perm("referrals.add_referral")
             and Allegation.objects.editable_by(actor).filter(pk=allegation.pk).exists()):
-        raise Http404
+        raise NotFound
     errors: dict[str, list[str]] = {}
     if allegation.credibility != Credibility.CREDIBLE:
         errors["allegation"] = [_("Only allegations assessed as credible can be referred. Record the credibility "
@@ -107,7 +107,7 @@ def referral_draft(
                                        regional_organisation=regional_organisation, language=language,
                                        drafted_by=actor)
     referral.focal_points.set(recipient_focal_points(referral.recipient))
-    audit_record(action="referral_draft", actor=actor, request=request, obj=referral,
+    audit_record(action="referral_draft", actor=actor, audit=audit, obj=referral,
                  detail={"allegation": allegation.reference, "recipient": str(referral.recipient)})
     return referral
 
@@ -180,7 +180,7 @@ def render_notification(referral: Referral, *, on: datetime.date | None = None,
     return Notification(subject=subject, text=text, html=html, shares_identity=any(v.identity_shared for v in victims))
 
 
-def referral_preview(*, actor, referral: Referral, request: HttpRequest | None = None) -> Notification:
+def referral_preview(*, actor, referral: Referral, audit: AuditContext | None = None) -> Notification:
     """The exact notice, before sending (or as sent, its quoted identity filled in from the sealed
     parts). Showing quoted identity is an audited reveal of each victim quoted."""
     if referral.status == ReferralStatus.DRAFT:
@@ -192,23 +192,31 @@ def referral_preview(*, actor, referral: Referral, request: HttpRequest | None =
         quoted = {subject_id for _type, subject_id in text.subjects | html.subjects}
         notice = Notification(subject=referral.sent_subject, text=text.text, html=html.text,
                               shares_identity=bool(quoted))
-    audit_record(action="referral_preview", actor=actor, request=request, obj=referral,
+    audit_record(action="referral_preview", actor=actor, audit=audit, obj=referral,
                  detail={"shares_identity": notice.shares_identity})
     if quoted and can_view_identity(actor):
         # Reading a notice that quotes names is a reveal of each of those victims' identity. (Callers
         # show such a notice only to those who may see identity.)
         for victim_id in sorted(quoted):
-            audit_record(action="identity_reveal", actor=actor, request=request, object_type="victims.victim",
+            audit_record(action="identity_reveal", actor=actor, audit=audit, object_type="victims.victim",
                          object_id=victim_id, detail={"via": "referral_notice", "referral": str(referral.pk)})
     return notice
 
 
-@transaction.atomic
-def referral_approve(*, actor, referral: Referral, expected_version: int, request: HttpRequest | None = None) -> Referral:
+def _referral_in_change_scope(*, actor, referral: Referral, audit: AuditContext | None = None, **_rest) -> None:
+    access_referral(actor, referral.pk, audit=audit, for_change=True)
+
+
+def _may_approve(*, actor, referral: Referral, audit: AuditContext | None = None, **_rest) -> None:
+    _referral_in_change_scope(actor=actor, referral=referral, audit=audit)
+    if not actor.has_perm("referrals.approve_referral"):
+        raise NotPermitted(_("You do not have the right to approve referrals."))
+
+
+@checked(_may_approve)
+def referral_approve(*, actor, referral: Referral, expected_version: int, audit: AuditContext | None = None) -> Referral:
     """The second person approves; sending then happens in a task (ids only), retried if SMTP is down."""
     current = lock_current_version(Referral, referral.pk, expected_version, label=str(referral))
-    if not actor.has_perm("referrals.approve_referral"):
-        raise ValidationError(_("You do not have the right to approve referrals."))
     if current.drafted_by_id == actor.pk:
         raise ValidationError(_("A referral must be approved by someone other than the person who drafted it."))
     if current.status != ReferralStatus.DRAFT:
@@ -219,10 +227,8 @@ def referral_approve(*, actor, referral: Referral, expected_version: int, reques
     current.status, current.approved_by, current.approved_at = ReferralStatus.APPROVED, actor, timezone.now()
     current.version = expected_version + 1
     current.save()
-    audit_record(action="referral_approve", actor=actor, request=request, obj=current)
-    from referrals.tasks import send_referral  # the task module imports this one
-
-    enqueue_on_commit(send_referral, str(current.pk))  # broker down: the reminder sweep sends it later
+    audit_record(action="referral_approve", actor=actor, audit=audit, obj=current)
+    enqueue_on_commit("referrals.send_referral", str(current.pk))  # broker down: the reminder sweep sends it later
     return current
 
 
@@ -263,10 +269,10 @@ RESPONSE_FIELDS = ("response", "response_on", "investigation_officer")
 OUTCOME_FIELDS = ("outcome", "outcome_on", "accountability_measures")
 
 
-@transaction.atomic
+@checked(_referral_in_change_scope)
 def referral_record(
     *, actor, referral: Referral, expected_version: int, values: dict[str, Any], close: bool = False,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> Referral:
     """Record what the authority answered and reported; optionally close the follow-up."""
     current = lock_current_version(Referral, referral.pk, expected_version, label=str(referral))
@@ -295,7 +301,7 @@ def referral_record(
         current.status, current.closed_on = ReferralStatus.CLOSED, today
     current.version = expected_version + 1
     current.save()
-    audit_record(action="referral_record", actor=actor, request=request, obj=current,
+    audit_record(action="referral_record", actor=actor, audit=audit, obj=current,
                  detail={"fields": sorted(values), "closed": close})
     return current
 

@@ -6,7 +6,7 @@ import logging
 
 from celery import shared_task
 
-from core.queue import enqueue
+from core.queue import enqueue, register_task
 from referrals.reminders import reminder_failed, reminder_send, sweep
 from referrals.services import referral_send, referrals_to_resend
 
@@ -35,6 +35,7 @@ def send_reminder(self, reminder_id: int) -> bool:
         raise self.retry(exc=exc) from exc
 
 
+@register_task("referrals.send_referral")
 @shared_task(bind=True, max_retries=10, default_retry_delay=300)
 def send_referral(self, referral_id: str) -> bool:
     try:

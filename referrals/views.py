@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from allegations.services import access_allegation
+from core.audit import audit_context
+from core.errors import NotPermitted
 from core.forms import add_service_errors
 from core.locking import StaleEditError, submitted_version
 from core.models import Mission, OutboundEmail
@@ -45,7 +47,7 @@ def pending(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def referral_new(request: HttpRequest, allegation_id) -> HttpResponse:
-    allegation = access_allegation(request.user, allegation_id, request=request, for_change=True)
+    allegation = access_allegation(request.user, allegation_id, audit=audit_context(request), for_change=True)
     if not request.user.has_perm("referrals.add_referral"):
         raise Http404
     states, organisations = suggested_recipients(allegation)
@@ -54,7 +56,7 @@ def referral_new(request: HttpRequest, allegation_id) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             referral = referral_draft(actor=request.user, allegation=allegation, language=form.cleaned_data["language"],
-                                      request=request, **form.recipient_kwargs())
+                                      audit=audit_context(request), **form.recipient_kwargs())
         except ValidationError as error:
             add_service_errors(form, None, error)
         else:
@@ -66,7 +68,7 @@ def referral_new(request: HttpRequest, allegation_id) -> HttpResponse:
 
 def _detail(request: HttpRequest, referral: Referral, *, record_form=None, status: int = 200) -> HttpResponse:
     user = request.user
-    notice = referral_preview(actor=user, referral=referral, request=request)
+    notice = referral_preview(actor=user, referral=referral, audit=audit_context(request))
     # A notice quoting identity (consent given) is shown only to those who may see identity.
     show_notice = can_view_identity(user) or not notice.shares_identity
     can_change = Referral.objects.editable_by(user).filter(pk=referral.pk).exists()
@@ -84,14 +86,14 @@ def _detail(request: HttpRequest, referral: Referral, *, record_form=None, statu
 @require_safe
 @login_required
 def referral_detail(request: HttpRequest, referral_id) -> HttpResponse:
-    return _detail(request, access_referral(request.user, referral_id, request=request))
+    return _detail(request, access_referral(request.user, referral_id, audit=audit_context(request)))
 
 
 @require_safe
 @login_required
 def referral_printable(request: HttpRequest, referral_id) -> HttpResponse:
-    referral = access_referral(request.user, referral_id, request=request)
-    notice = referral_preview(actor=request.user, referral=referral, request=request)
+    referral = access_referral(request.user, referral_id, audit=audit_context(request))
+    notice = referral_preview(actor=request.user, referral=referral, audit=audit_context(request))
     if notice.shares_identity and not can_view_identity(request.user):
         raise Http404
     return render(request, "referrals/print.html", {"referral": referral, "notice": notice})
@@ -100,12 +102,12 @@ def referral_printable(request: HttpRequest, referral_id) -> HttpResponse:
 @require_POST
 @login_required
 def referral_approve_view(request: HttpRequest, referral_id) -> HttpResponse:
-    referral = access_referral(request.user, referral_id, request=request, for_change=True)
+    referral = access_referral(request.user, referral_id, audit=audit_context(request), for_change=True)
     try:
         referral_approve(actor=request.user, referral=referral, expected_version=submitted_version(request),
-                         request=request)
-    except StaleEditError as stale:
-        messages.error(request, str(stale))
+                         audit=audit_context(request))
+    except (StaleEditError, NotPermitted) as refusal:
+        messages.error(request, str(refusal))
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -123,18 +125,18 @@ def referral_approve_view(request: HttpRequest, referral_id) -> HttpResponse:
 @require_POST
 @login_required
 def referral_record_view(request: HttpRequest, referral_id) -> HttpResponse:
-    referral = access_referral(request.user, referral_id, request=request, for_change=True)
+    referral = access_referral(request.user, referral_id, audit=audit_context(request), for_change=True)
     form = RecordForm(request.POST)
     if form.is_valid():
         data = dict(form.cleaned_data)
         close = data.pop("close")
         try:
             referral_record(actor=request.user, referral=referral, expected_version=submitted_version(request),
-                            values=data, close=close, request=request)
+                            values=data, close=close, audit=audit_context(request))
         except StaleEditError as stale:
             # Someone else recorded first: the page shows what is stored now, the form what was typed.
             messages.error(request, str(stale))
-            fresh = access_referral(request.user, referral.pk, request=request, for_change=True)
+            fresh = access_referral(request.user, referral.pk, audit=audit_context(request), for_change=True)
             return _detail(request, fresh, record_form=form, status=409)
         except ValidationError as error:
             add_service_errors(form, None, error)

@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from core.api import permission_note
+from core.audit import audit_context
 from reporting.forms import ExportForm
 from reporting.services import export_now
 
@@ -38,7 +39,7 @@ class AnnexExport(APIView):
             raise serializers.ValidationError(form.errors)
         content, content_type, name = export_now(
             user=request.user, year=form.cleaned_data["year"], fmt=form.cleaned_data["format"],
-            table=form.cleaned_data["table"], filters=form.filters(), request=request, via="api")
+            table=form.cleaned_data["table"], filters=form.filters(), audit=audit_context(request), via="api")
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response

@@ -8,3 +8,5 @@ class ReportingConfig(AppConfig):
         from core.roles import HQ_ANALYST, permissions_register
 
         permissions_register(roles={HQ_ANALYST: ["reporting.view_reports"]})
+
+        from reporting import tasks  # noqa: F401 (registers the tasks services queue by name)

@@ -9,12 +9,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Count
 from django.db.models.functions import ExtractQuarter, ExtractYear
-from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from allegations.models import Allegation, AllegationType, Status
-from core.audit import audit_record
+from core.audit import AuditContext, audit_record
 from core.queue import enqueue_on_commit
 from referrals.models import Referral
 from reporting.annex import SUMMARY_COLUMNS, Annex, AnnexFilters, annex_allegations, build_annex
@@ -37,27 +36,27 @@ def annex_file(base, *, year: int, fmt: str, table: str = "", filters: AnnexFilt
 
 
 def export_audit(*, actor, annex: Annex, year: int, fmt: str, table: str = "", filters: AnnexFilters = AnnexFilters(),
-                 via: str, request: HttpRequest | None = None, obj=None) -> None:
+                 via: str, audit: AuditContext | None = None, obj=None) -> None:
     """The one audit event of an export, whatever its format (csv, xlsx, json, print) and its way out
     (page, API, background job, command line)."""
-    audit_record(action="export", actor=actor, request=request, obj=obj,
+    audit_record(action="export", actor=actor, audit=audit, obj=obj,
                  object_type="" if obj is not None else "reporting.annex", object_id="" if obj is not None else str(year),
                  detail={"year": year, "format": fmt, "table": table, "filters": filters.as_dict(),
                          "rows": len(annex.allegations), "via": via})
 
 
-def export_now(*, user, year: int, fmt: str, table: str = "", filters: AnnexFilters, request: HttpRequest | None = None,
+def export_now(*, user, year: int, fmt: str, table: str = "", filters: AnnexFilters, audit: AuditContext | None = None,
                via: str = "page") -> tuple[bytes, str, str]:
     annex, content, content_type, name = annex_file(reports_scope(user), year=year, fmt=fmt, table=table,
                                                     filters=filters)
-    export_audit(actor=user, annex=annex, year=year, fmt=fmt, table=table, filters=filters, via=via, request=request)
+    export_audit(actor=user, annex=annex, year=year, fmt=fmt, table=table, filters=filters, via=via, audit=audit)
     return content, content_type, name
 
 
-def annex_printable(*, user, year: int, filters: AnnexFilters, request: HttpRequest | None = None) -> Annex:
+def annex_printable(*, user, year: int, filters: AnnexFilters, audit: AuditContext | None = None) -> Annex:
     """The printable annex page: what leaves on paper is an export like any file, and audited as one."""
     annex = build_annex(reports_scope(user), year=year, filters=filters)
-    export_audit(actor=user, annex=annex, year=year, fmt="print", filters=filters, via="page", request=request)
+    export_audit(actor=user, annex=annex, year=year, fmt="print", filters=filters, via="page", audit=audit)
     return annex
 
 
@@ -66,7 +65,7 @@ def export_is_large(*, user, year: int, filters: AnnexFilters) -> bool:
 
 
 def export_job_start(*, user, year: int, fmt: str, table: str, filters: AnnexFilters,
-                     request: HttpRequest | None = None) -> ExportJob:
+                     audit: AuditContext | None = None) -> ExportJob:
     job = ExportJob.objects.create(
         requested_by=user,
         # The worker has no request: the file is written in the language of the page that asked.
@@ -74,10 +73,8 @@ def export_job_start(*, user, year: int, fmt: str, table: str, filters: AnnexFil
                 "language": translation.get_language() or settings.LANGUAGE_CODE},
         expires_at=timezone.now() + datetime.timedelta(hours=settings.SEA_EXPORT_TTL_HOURS),
     )
-    audit_record(action="export_requested", actor=user, request=request, obj=job, detail=job.params)
-    from reporting.tasks import build_export  # the task module imports this one
-
-    enqueue_on_commit(build_export, str(job.pk))  # broker down: the job waits, a sweep queues it again
+    audit_record(action="export_requested", actor=user, audit=audit, obj=job, detail=job.params)
+    enqueue_on_commit("reporting.build_export", str(job.pk))  # broker down: the job waits, a sweep queues it again
     return job
 
 

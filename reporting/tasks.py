@@ -1,10 +1,11 @@
 from celery import shared_task
 
-from core.queue import enqueue
+from core.queue import enqueue, register_task
 from reporting.services import delete_expired_exports as _delete_expired
 from reporting.services import export_job_build, exports_to_requeue
 
 
+@register_task("reporting.build_export")
 @shared_task(acks_late=True)
 def build_export(job_id: str) -> None:
     export_job_build(job_id)

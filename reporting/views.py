@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from core.audit import audit_record, get_in_scope_or_404
+from core.audit import audit_context, audit_record, get_in_scope_or_404
 from reporting.annex import build_annex
 from reporting.charts import bar_chart
 from reporting.forms import AnnexFilterForm, ExportForm
@@ -53,7 +53,7 @@ def annex_preview(request: HttpRequest) -> HttpResponse:
         return render(request, "reporting/annex.html", {"form": form}, status=400)
     year, filters = form.cleaned_data["year"], form.filters()
     if request.GET.get("print"):
-        annex, template = annex_printable(user=request.user, year=year, filters=filters, request=request), \
+        annex, template = annex_printable(user=request.user, year=year, filters=filters, audit=audit_context(request)), \
             "reporting/annex_print.html"
     else:
         annex, template = build_annex(reports_scope(request.user), year=year, filters=filters), "reporting/annex.html"
@@ -70,10 +70,10 @@ def annex_download(request: HttpRequest) -> HttpResponse:
     year, fmt, table, filters = (form.cleaned_data["year"], form.cleaned_data["format"], form.cleaned_data["table"],
                                  form.filters())
     if export_is_large(user=request.user, year=year, filters=filters):
-        job = export_job_start(user=request.user, year=year, fmt=fmt, table=table, filters=filters, request=request)
+        job = export_job_start(user=request.user, year=year, fmt=fmt, table=table, filters=filters, audit=audit_context(request))
         return redirect("reporting:job", job.pk)
     content, content_type, name = export_now(user=request.user, year=year, fmt=fmt, table=table, filters=filters,
-                                             request=request)
+                                             audit=audit_context(request))
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -82,7 +82,7 @@ def annex_download(request: HttpRequest) -> HttpResponse:
 def _own_job(request: HttpRequest, job_id) -> ExportJob:
     """Only the person who asked may follow or download an export; for anyone else it does not exist."""
     return get_in_scope_or_404(ExportJob.objects.visible_to(request.user), job_id, user=request.user,
-                               request=request)
+                               audit=audit_context(request))
 
 
 @require_safe
@@ -99,5 +99,5 @@ def export_job_file(request: HttpRequest, job_id) -> HttpResponse:
     job = _own_job(request, job_id)
     if job.status != ExportJob.Status.DONE or not job.path.exists():
         raise Http404
-    audit_record(action="export_download", request=request, obj=job, detail=job.params)
+    audit_record(action="export_download", actor=request.user, audit=audit_context(request), obj=job, detail=job.params)
     return FileResponse(job.path.open("rb"), as_attachment=True, filename=job.file_name, content_type=job.content_type)

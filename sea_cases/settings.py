@@ -121,6 +121,8 @@ MIDDLEWARE = [
     "accounts.two_factor.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Pages' one mapping of the domain's refusals (core.errors) to 404, 403 and 409.
+    "core.middleware.DomainErrorMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as axes asks: turns its lockout flag into the locked page
 ]
 

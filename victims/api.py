@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from allegations.services import access_allegation
 from core.api import Pages, VersionSerializer, permission_note, validated
-from core.audit import read_encrypted
+from core.audit import audit_context, read_encrypted
 from victims.assistance import (
     access_claim,
     access_need,
@@ -159,7 +159,7 @@ class NeedSerializer(serializers.ModelSerializer):
     def get_notes(self, need: AssistanceNeed) -> str | None:
         """`null` when the stored notes cannot be decrypted (the failure is audited)."""
         request = self.context["request"]
-        return read_encrypted(need, "notes", actor=request.user, request=request)[0]
+        return read_encrypted(need, "notes", actor=request.user, audit=audit_context(request))[0]
 
 
 class NeedCreateSerializer(serializers.Serializer):
@@ -194,7 +194,7 @@ class ContactSerializer(serializers.ModelSerializer):
 
     def get_content(self, contact: VictimContact) -> str | None:
         request = self.context["request"]
-        return read_encrypted(contact, "content", actor=request.user, request=request)[0]
+        return read_encrypted(contact, "content", actor=request.user, audit=audit_context(request))[0]
 
 
 class ContactCreateSerializer(serializers.Serializer):
@@ -265,45 +265,45 @@ class VictimViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk=None) -> Response:
-        return Response(_victim_out(request, access_victim(request.user, pk, request=request)))
+        return Response(_victim_out(request, access_victim(request.user, pk, audit=audit_context(request))))
 
     def partial_update(self, request: Request, pk=None) -> Response:
-        victim = access_victim(request.user, pk, request=request, for_change=True)
+        victim = access_victim(request.user, pk, audit=audit_context(request), for_change=True)
         values = validated(VictimUpdateSerializer, request.data)
         victim = victim_update(actor=request.user, victim=victim, expected_version=values.pop("version"),
-                               values=values, request=request)
+                               values=values, audit=audit_context(request))
         return Response(_victim_out(request, victim))
 
     @action(detail=True, methods=["post"])
     def identity(self, request: Request, pk=None) -> Response:
-        victim = access_victim(request.user, pk, request=request)
-        identity = victim_reveal_identity(actor=request.user, victim=victim, request=request)
+        victim = access_victim(request.user, pk, audit=audit_context(request))
+        identity = victim_reveal_identity(actor=request.user, victim=victim, audit=audit_context(request))
         return Response(IdentitySerializer(identity).data)
 
     @action(detail=True, methods=["post"])
     def advocate(self, request: Request, pk=None) -> Response:
-        victim = access_victim(request.user, pk, request=request, for_change=True)
+        victim = access_victim(request.user, pk, audit=audit_context(request), for_change=True)
         values = validated(AdvocateSerializer, request.data)
         victim = victim_assign_advocate(actor=request.user, victim=victim,
                                         advocate=_user(values["advocate"], "advocate"),
-                                        expected_version=values["version"], request=request)
+                                        expected_version=values["version"], audit=audit_context(request))
         return Response(_victim_out(request, victim))
 
     @action(detail=True, methods=["post"])
     def safeguarding(self, request: Request, pk=None) -> Response:
-        victim = access_victim(request.user, pk, request=request, for_change=True)
+        victim = access_victim(request.user, pk, audit=audit_context(request), for_change=True)
         values = validated(SafeguardingSerializer, request.data)
         victim = child_safeguarding_update(actor=request.user, victim=victim, expected_version=values.pop("version"),
-                                           values=values, request=request)
+                                           values=values, audit=audit_context(request))
         return Response(_victim_out(request, victim))
 
     @action(detail=True, methods=["post"])
     def links(self, request: Request, pk=None) -> Response:
-        victim = access_victim(request.user, pk, request=request, for_change=True)
+        victim = access_victim(request.user, pk, audit=audit_context(request), for_change=True)
         values = validated(LinkSerializer, request.data)
-        allegation = access_allegation(request.user, values["allegation"], request=request,
+        allegation = access_allegation(request.user, values["allegation"], audit=audit_context(request),
                                        for_change=True)
-        victim_link(actor=request.user, victim=victim, allegation=allegation, request=request)
+        victim_link(actor=request.user, victim=victim, allegation=allegation, audit=audit_context(request))
         return Response(_victim_out(request, victim))
 
 
@@ -317,12 +317,12 @@ class AllegationVictims(APIView):
                     "answers 409 with their codes; repeat with `confirm_not_duplicate` once checked.\n\n"
                     + permission_note(required_permissions))
     def post(self, request: Request, allegation_id) -> Response:
-        allegation = access_allegation(request.user, allegation_id, request=request, for_change=True)
+        allegation = access_allegation(request.user, allegation_id, audit=audit_context(request), for_change=True)
         values = validated(VictimCreateSerializer, request.data)
         confirm = values.pop("confirm_not_duplicate")
         try:
             victim = victim_create(actor=request.user, allegation=allegation, values=values,
-                                   confirm_not_duplicate=confirm, request=request)
+                                   confirm_not_duplicate=confirm, audit=audit_context(request))
         except PossibleDuplicate as duplicate:
             # Which codes match would tell a user without identity rights that a name is on file.
             matches = [m.code for m in duplicate.matches] if can_view_identity(request.user) else []
@@ -337,7 +337,7 @@ class VictimConsents(APIView):
     @extend_schema(responses=ConsentSerializer(many=True), description="Every consent decision, newest first.\n\n"
                    + permission_note(required_permissions))
     def get(self, request: Request, victim_id) -> Response:
-        victim = access_victim(request.user, victim_id, request=request)
+        victim = access_victim(request.user, victim_id, audit=audit_context(request))
         consents = Consent.objects.visible_to(request.user).filter(victim=victim).order_by("-recorded_at", "-id")
         return Response(ConsentSerializer(consents, many=True).data)
 
@@ -345,9 +345,9 @@ class VictimConsents(APIView):
                    description="Record a consent decision (for a child, a guardian's).\n\n"
                    + permission_note(required_permissions))
     def post(self, request: Request, victim_id) -> Response:
-        victim = access_victim(request.user, victim_id, request=request, for_change=True)
+        victim = access_victim(request.user, victim_id, audit=audit_context(request), for_change=True)
         values = validated(ConsentSerializer, request.data)
-        consent = consent_record(actor=request.user, victim=victim, request=request, **values)
+        consent = consent_record(actor=request.user, victim=victim, audit=audit_context(request), **values)
         return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
 
 
@@ -357,17 +357,17 @@ class VictimNeeds(APIView):
     @extend_schema(responses=NeedSerializer(many=True), description="The victim's assistance needs.\n\n"
                    + permission_note(required_permissions))
     def get(self, request: Request, victim_id) -> Response:
-        victim = access_victim(request.user, victim_id, request=request)
+        victim = access_victim(request.user, victim_id, audit=audit_context(request))
         needs = AssistanceNeed.objects.visible_to(request.user).filter(victim=victim).select_related("victim")
         return Response(NeedSerializer(needs, many=True, context={"request": request}).data)
 
     @extend_schema(request=NeedCreateSerializer, responses={201: NeedSerializer},
                    description="Record an assistance need.\n\n" + permission_note(required_permissions))
     def post(self, request: Request, victim_id) -> Response:
-        victim = access_victim(request.user, victim_id, request=request, for_change=True)
+        victim = access_victim(request.user, victim_id, audit=audit_context(request), for_change=True)
         values = validated(NeedCreateSerializer, request.data)
         values["assigned_advocate"] = _user(values.get("assigned_advocate"), "assigned_advocate")
-        need = need_create(actor=request.user, victim=victim, request=request, **values)
+        need = need_create(actor=request.user, victim=victim, audit=audit_context(request), **values)
         return Response(NeedSerializer(need, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
@@ -394,27 +394,27 @@ class NeedViewSet(viewsets.GenericViewSet):
         return AssistanceNeed.objects.visible_to(self.request.user)
 
     def retrieve(self, request: Request, pk=None) -> Response:
-        return Response(self.get_serializer(access_need(request.user, pk, request=request)).data)
+        return Response(self.get_serializer(access_need(request.user, pk, audit=audit_context(request))).data)
 
     def partial_update(self, request: Request, pk=None) -> Response:
-        need = access_need(request.user, pk, request=request, for_change=True)
+        need = access_need(request.user, pk, audit=audit_context(request), for_change=True)
         values = validated(NeedUpdateSerializer, request.data)
         if "assigned_advocate" in values:
             values["assigned_advocate"] = _user(values["assigned_advocate"], "assigned_advocate")
         need = need_update(actor=request.user, need=need, expected_version=values.pop("version"), values=values,
-                           request=request)
+                           audit=audit_context(request))
         return Response(self.get_serializer(need).data)
 
     @action(detail=True, methods=["post"])
     def transition(self, request: Request, pk=None) -> Response:
-        need = access_need(request.user, pk, request=request, for_change=True)
+        need = access_need(request.user, pk, audit=audit_context(request), for_change=True)
         values = validated(NeedTransitionSerializer, request.data)
         provider = values.get("provider")
         if provider is not None and not providers_for(need.victim, request.user).filter(pk=provider.pk).exists():
             raise serializers.ValidationError({"provider": ["This provider does not work in the victim's operation."]})
         need = need_transition(actor=request.user, need=need, to_status=values["to_status"],
                                expected_version=values["version"], on=values.get("on"), provider=provider,
-                               request=request)
+                               audit=audit_context(request))
         return Response(self.get_serializer(need).data)
 
 
@@ -424,7 +424,7 @@ class VictimContacts(APIView):
     @extend_schema(responses=ContactSerializer(many=True), description="Contacts with the victim, newest first.\n\n"
                    + permission_note(required_permissions))
     def get(self, request: Request, victim_id) -> Response:
-        victim = access_victim(request.user, victim_id, request=request)
+        victim = access_victim(request.user, victim_id, audit=audit_context(request))
         contacts = victim.contacts.order_by("-contacted_on", "-created_at")
         return Response(ContactSerializer(contacts, many=True, context={"request": request}).data)
 
@@ -432,9 +432,9 @@ class VictimContacts(APIView):
                    description="Record a contact; refused unless the victim (or guardian) consented to be contacted."
                    "\n\n" + permission_note(required_permissions))
     def post(self, request: Request, victim_id) -> Response:
-        victim = access_victim(request.user, victim_id, request=request, for_change=True)
+        victim = access_victim(request.user, victim_id, audit=audit_context(request), for_change=True)
         values = validated(ContactCreateSerializer, request.data)
-        contact = contact_record(actor=request.user, victim=victim, request=request, **values)
+        contact = contact_record(actor=request.user, victim=victim, audit=audit_context(request), **values)
         return Response(ContactSerializer(contact, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
@@ -444,7 +444,7 @@ class VictimClaims(APIView):
     @extend_schema(responses=ClaimSerializer(many=True), description="Paternity claims of children born of SEA.\n\n"
                    + permission_note(required_permissions))
     def get(self, request: Request, victim_id) -> Response:
-        victim = access_victim(request.user, victim_id, request=request)
+        victim = access_victim(request.user, victim_id, audit=audit_context(request))
         claims = PaternityClaim.objects.visible_to(request.user).filter(victim=victim).order_by("claim_date", "pk")
         return Response(ClaimSerializer(claims, many=True).data)
 
@@ -452,10 +452,10 @@ class VictimClaims(APIView):
                    description="Record a paternity claim; the child gets a code, never a name.\n\n"
                    + permission_note(required_permissions))
     def post(self, request: Request, victim_id) -> Response:
-        victim = access_victim(request.user, victim_id, request=request, for_change=True)
+        victim = access_victim(request.user, victim_id, audit=audit_context(request), for_change=True)
         values = validated(ClaimSerializer, request.data)
         claim = paternity_claim_create(actor=request.user, victim=victim, values=values,
-                                       request=request)
+                                       audit=audit_context(request))
         return Response(ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
 
 
@@ -464,18 +464,18 @@ class ClaimDetail(APIView):
 
     @extend_schema(responses=ClaimSerializer, description="One paternity claim.\n\n" + permission_note(required_permissions))
     def get(self, request: Request, claim_id: int) -> Response:
-        return Response(ClaimSerializer(access_claim(request.user, claim_id, request=request)).data)
+        return Response(ClaimSerializer(access_claim(request.user, claim_id, audit=audit_context(request))).data)
 
     @extend_schema(request=ClaimSerializer, responses=ClaimSerializer,
                    description="Change the claim's follow-up. `version` required.\n\n" + permission_note(required_permissions))
     def patch(self, request: Request, claim_id: int) -> Response:
-        claim = access_claim(request.user, claim_id, request=request, for_change=True)
+        claim = access_claim(request.user, claim_id, audit=audit_context(request), for_change=True)
         incoming = ClaimSerializer(claim, data=request.data, partial=True)
         incoming.is_valid(raise_exception=True)
         VersionSerializer(data=request.data).is_valid(raise_exception=True)
         values = dict(incoming.validated_data)
         claim = paternity_claim_update(actor=request.user, claim=claim, expected_version=values.pop("version"),
-                                       values=values, request=request)
+                                       values=values, audit=audit_context(request))
         return Response(ClaimSerializer(claim).data)
 
 

@@ -8,12 +8,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from allegations.services import next_reference
-from core.audit import audit_record, get_in_scope_or_404
+from core.audit import AuditContext, audit_record, get_in_scope_or_404
+from core.errors import NotFound, checked
 from core.locking import lock_current_version
 from core.models import FocalPoint, Mission
 from core.querysets import users_with_mission_perm
@@ -30,18 +30,27 @@ from victims.models import (
     VictimContact,
 )
 from victims.querysets import can_view_identity, consent_allows
+from victims.services import victim_in_change_scope
 
 
-def access_need(user, need_id: Any, *, request: HttpRequest | None = None, for_change: bool = False) -> AssistanceNeed:
+def access_need(user, need_id: Any, *, audit: AuditContext | None = None, for_change: bool = False) -> AssistanceNeed:
     scope = AssistanceNeed.objects.editable_by(user) if for_change else AssistanceNeed.objects.visible_to(user)
     return get_in_scope_or_404(scope.select_related("victim", "provider", "assigned_advocate"), need_id, user=user,
-                               request=request, for_change=for_change)
+                               audit=audit, for_change=for_change)
 
 
-def access_claim(user, claim_id: Any, *, request: HttpRequest | None = None, for_change: bool = False) -> PaternityClaim:
+def _need_in_change_scope(*, actor, need: AssistanceNeed, audit: AuditContext | None = None, **_rest) -> None:
+    access_need(actor, need.pk, audit=audit, for_change=True)
+
+
+def _claim_in_change_scope(*, actor, claim: PaternityClaim, audit: AuditContext | None = None, **_rest) -> None:
+    access_claim(actor, claim.pk, audit=audit, for_change=True)
+
+
+def access_claim(user, claim_id: Any, *, audit: AuditContext | None = None, for_change: bool = False) -> PaternityClaim:
     """A paternity claim is in scope through its victim (and the role's claim permission)."""
     scope = PaternityClaim.objects.editable_by(user) if for_change else PaternityClaim.objects.visible_to(user)
-    return get_in_scope_or_404(scope.select_related("victim"), claim_id, user=user, request=request,
+    return get_in_scope_or_404(scope.select_related("victim"), claim_id, user=user, audit=audit,
                                for_change=for_change)
 
 
@@ -61,10 +70,11 @@ def advocates_for(victim: Victim, user=None):
     return users_with_mission_perm(_victim_missions(victim, user)).filter(groups__name=VICTIMS_RIGHTS_ADVOCATE).order_by("username")
 
 
-def _check_provider(victim: Victim, provider: ServiceProvider | None, category: str, errors: dict) -> None:
+def _check_provider(victim: Victim, provider: ServiceProvider | None, category: str, errors: dict, *, actor) -> None:
+    """The provider must work in one of the victim's operations that the actor may see."""
     if provider is None:
         return
-    if not providers_for(victim).filter(pk=provider.pk).exists():
+    if not providers_for(victim, actor).filter(pk=provider.pk).exists():
         errors.setdefault("provider", []).append(_("This provider does not work in the victim's operation."))
     elif provider.categories and category not in provider.categories:
         errors.setdefault("provider", []).append(
@@ -76,20 +86,20 @@ def _check_advocate(victim: Victim, advocate, errors: dict) -> None:
         errors.setdefault("assigned_advocate", []).append(_("This person cannot see this victim's file."))
 
 
-@transaction.atomic
+@checked(victim_in_change_scope)
 def need_create(
     *, actor, victim: Victim, category: str, identified_on: datetime.date | None = None,
     provider: ServiceProvider | None = None, assigned_advocate=None, follow_up_on: datetime.date | None = None,
-    notes: str = "", request: HttpRequest | None = None,
+    notes: str = "", audit: AuditContext | None = None,
 ) -> AssistanceNeed:
     if not actor.has_perm("victims.add_assistanceneed"):
-        raise Http404
+        raise NotFound
     errors: dict[str, list[str]] = {}
     today = timezone.localdate()
     identified_on = identified_on or today
     if identified_on > today:
         errors["identified_on"] = [_("This date cannot be in the future.")]
-    _check_provider(victim, provider, category, errors)
+    _check_provider(victim, provider, category, errors, actor=actor)
     _check_advocate(victim, assigned_advocate, errors)
     if errors:
         raise ValidationError(errors)
@@ -99,28 +109,29 @@ def need_create(
     need.full_clean()
     need.save(force_insert=True)
     AssistanceStep.objects.create(need=need, from_status="", to_status=need.status, on=identified_on, by=actor)
-    audit_record(action="assistance_need_create", actor=actor, request=request, obj=need,
+    audit_record(action="assistance_need_create", actor=actor, audit=audit, obj=need,
                  detail={"victim": victim.code, "category": category})
-    _first_advocate_follows_the_victim(actor=actor, victim=victim, advocate=assigned_advocate, request=request)
+    _first_advocate_follows_the_victim(actor=actor, victim=victim, advocate=assigned_advocate, audit=audit)
     return need
 
 
-def _first_advocate_follows_the_victim(*, actor, victim: Victim, advocate, request: HttpRequest | None) -> None:
+def _first_advocate_follows_the_victim(*, actor, victim: Victim, advocate, audit: AuditContext | None) -> None:
     """A victim nobody follows yet gets, as their advocate, the first advocate given one of their needs:
     the page and the caseload would otherwise say "nobody" while someone is working for them."""
     if advocate is not None and not Victim.objects.filter(pk=victim.pk, advocate__isnull=False).exists():
         victim_assign_advocate(actor=actor, victim=Victim.objects.get(pk=victim.pk), advocate=advocate,
-                               request=request)
+                               audit=audit)
 
 
-@transaction.atomic
+@checked(_need_in_change_scope)
 def need_update(
-    *, actor, need: AssistanceNeed, expected_version: int, values: dict[str, Any], request: HttpRequest | None = None
+    *, actor, need: AssistanceNeed, expected_version: int, values: dict[str, Any], audit: AuditContext | None = None
 ) -> AssistanceNeed:
     current = lock_current_version(AssistanceNeed, need.pk, expected_version, label=str(need))
     values = {k: v for k, v in values.items() if k in {"provider", "assigned_advocate", "follow_up_on", "notes"}}
     errors: dict[str, list[str]] = {}
-    _check_provider(current.victim, values.get("provider", current.provider), current.category, errors)
+    if "provider" in values:
+        _check_provider(current.victim, values["provider"], current.category, errors, actor=actor)
     _check_advocate(current.victim, values.get("assigned_advocate"), errors)
     if errors:
         raise ValidationError(errors)
@@ -128,17 +139,17 @@ def need_update(
         setattr(current, field, value)
     current.version = expected_version + 1
     current.save()
-    audit_record(action="assistance_need_update", actor=actor, request=request, obj=current,
+    audit_record(action="assistance_need_update", actor=actor, audit=audit, obj=current,
                  detail={"fields": sorted(values)})
     _first_advocate_follows_the_victim(actor=actor, victim=current.victim, advocate=values.get("assigned_advocate"),
-                                       request=request)
+                                       audit=audit)
     return current
 
 
-@transaction.atomic
+@checked(_need_in_change_scope)
 def need_transition(
     *, actor, need: AssistanceNeed, to_status: str, expected_version: int, on: datetime.date | None = None,
-    provider: ServiceProvider | None = None, request: HttpRequest | None = None,
+    provider: ServiceProvider | None = None, audit: AuditContext | None = None,
 ) -> AssistanceNeed:
     """identified → referred → in progress → provided | declined | not available (assistance never
     waits for the investigation)."""
@@ -158,7 +169,7 @@ def need_transition(
         if provider is None:
             raise ValidationError({"provider": [_("Choose the provider the need is referred to.")]})
         errors: dict[str, list[str]] = {}
-        _check_provider(current.victim, provider, current.category, errors)
+        _check_provider(current.victim, provider, current.category, errors, actor=actor)
         if errors:
             raise ValidationError(errors)
         current.provider, current.referred_on = provider, on
@@ -171,14 +182,14 @@ def need_transition(
     previous, current.status = current.status, to_status
     current.version = expected_version + 1
     current.save()
-    audit_record(action="assistance_need_transition", actor=actor, request=request, obj=current,
+    audit_record(action="assistance_need_transition", actor=actor, audit=audit, obj=current,
                  detail={"from": previous, "to": to_status})
     return current
 
 
-@transaction.atomic
+@checked(victim_in_change_scope)
 def victim_assign_advocate(
-    *, actor, victim: Victim, advocate, expected_version: int | None = None, request: HttpRequest | None = None
+    *, actor, victim: Victim, advocate, expected_version: int | None = None, audit: AuditContext | None = None
 ) -> Victim:
     errors: dict[str, list[str]] = {}
     _check_advocate(victim, advocate, errors)
@@ -188,7 +199,7 @@ def victim_assign_advocate(
                                   label=victim.code)
     victim.advocate, victim.version = advocate, victim.version + 1
     victim.save(update_fields=["advocate", "version", "updated_at"])
-    audit_record(action="victim_assign_advocate", actor=actor, request=request, obj=victim,
+    audit_record(action="victim_assign_advocate", actor=actor, audit=audit, obj=victim,
                  detail={"advocate": advocate.get_username() if advocate else ""})
     return victim
 
@@ -197,9 +208,9 @@ SAFEGUARDING_FIELDS = ("guardian_relationship", "best_interests_assessed_on", "c
                        "child_protection_agency")
 
 
-@transaction.atomic
+@checked(victim_in_change_scope)
 def child_safeguarding_update(
-    *, actor, victim: Victim, expected_version: int, values: dict[str, Any], request: HttpRequest | None = None
+    *, actor, victim: Victim, expected_version: int, values: dict[str, Any], audit: AuditContext | None = None
 ) -> Victim:
     current = lock_current_version(Victim, victim.pk, expected_version, label=victim.code)
     if not current.is_child:
@@ -217,7 +228,7 @@ def child_safeguarding_update(
     current.version = expected_version + 1
     current.updated_by = actor
     current.save()
-    audit_record(action="child_safeguarding_update", actor=actor, request=request, obj=current,
+    audit_record(action="child_safeguarding_update", actor=actor, audit=audit, obj=current,
                  detail={"fields": sorted(values)})
     return current
 
@@ -240,24 +251,24 @@ def _validate_claim(values: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
-@transaction.atomic
-def paternity_claim_create(*, actor, victim: Victim, values: dict[str, Any], request: HttpRequest | None = None) -> PaternityClaim:
+@checked(victim_in_change_scope)
+def paternity_claim_create(*, actor, victim: Victim, values: dict[str, Any], audit: AuditContext | None = None) -> PaternityClaim:
     if not actor.has_perm("victims.add_paternityclaim"):
-        raise Http404
+        raise NotFound
     values = {k: v for k, v in values.items() if k in CLAIM_FIELDS}
     _validate_claim(values)
     claim = PaternityClaim(victim=victim, created_by=actor, **values)
     claim.child_code = next_reference(country_code="C", year=claim.claim_date.year)
     claim.full_clean(exclude=["child_code"])
     claim.save()
-    audit_record(action="paternity_claim_create", actor=actor, request=request, obj=claim,
+    audit_record(action="paternity_claim_create", actor=actor, audit=audit, obj=claim,
                  detail={"victim": victim.code, "child": claim.child_code})
     return claim
 
 
-@transaction.atomic
+@checked(_claim_in_change_scope)
 def paternity_claim_update(
-    *, actor, claim: PaternityClaim, expected_version: int, values: dict[str, Any], request: HttpRequest | None = None
+    *, actor, claim: PaternityClaim, expected_version: int, values: dict[str, Any], audit: AuditContext | None = None
 ) -> PaternityClaim:
     current = lock_current_version(PaternityClaim, claim.pk, expected_version, label=claim.child_code)
     values = {k: v for k, v in values.items() if k in CLAIM_FIELDS}
@@ -267,18 +278,18 @@ def paternity_claim_update(
     current.version = expected_version + 1
     current.full_clean(exclude=["child_code"])
     current.save()
-    audit_record(action="paternity_claim_update", actor=actor, request=request, obj=current,
+    audit_record(action="paternity_claim_update", actor=actor, audit=audit, obj=current,
                  detail={"fields": sorted(values)})
     return current
 
 
-@transaction.atomic
+@checked(victim_in_change_scope)
 def contact_record(
-    *, actor, victim: Victim, contacted_on: datetime.date, channel: str, content: str, request: HttpRequest | None = None
+    *, actor, victim: Victim, contacted_on: datetime.date, channel: str, content: str, audit: AuditContext | None = None
 ) -> VictimContact:
     """Informing the victim about the case, only with their (or their guardian's) consent to be contacted."""
     if not actor.has_perm("victims.add_victimcontact"):
-        raise Http404
+        raise NotFound
     if not consent_allows(victim, ConsentScope.CONTACT):
         raise ValidationError(_(
             "%(code)s has not consented to be contacted (or withdrew consent). Record the consent decision "
@@ -289,6 +300,6 @@ def contact_record(
     contact = VictimContact(victim=victim, contacted_on=contacted_on, channel=channel, content=content, by=actor)
     contact.full_clean()
     contact.save(force_insert=True)
-    audit_record(action="victim_contact_record", actor=actor, request=request, obj=victim,
+    audit_record(action="victim_contact_record", actor=actor, audit=audit, obj=victim,
                  detail={"channel": channel})
     return contact

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from core.audit import read_encrypted
+from core.audit import audit_context, read_encrypted
 from core.forms import add_service_errors
 from core.locking import StaleEditError, submitted_version
 from victims.assistance import (
@@ -75,17 +75,17 @@ def _on_victim_page(request, victim, form_name, form, action, success_message):
 @require_POST
 @login_required
 def need_new(request: HttpRequest, victim_id) -> HttpResponse:
-    victim = access_victim(request.user, victim_id, request=request, for_change=True)
+    victim = access_victim(request.user, victim_id, audit=audit_context(request), for_change=True)
     form = NeedForm(request.POST, providers=providers_for(victim, request.user),
                     advocates=advocates_for(victim, request.user))
     return _on_victim_page(
         request, victim, "need_form", form,
-        lambda data: need_create(actor=request.user, victim=victim, request=request, **data),
+        lambda data: need_create(actor=request.user, victim=victim, audit=audit_context(request), **data),
         _("Assistance need recorded for %(code)s.") % {"code": victim.code})
 
 
 def _need_page(request, need, *, edit_form=None, transition_form=None, status=200):
-    notes, notes_readable = read_encrypted(need, "notes", actor=request.user, request=request)
+    notes, notes_readable = read_encrypted(need, "notes", actor=request.user, audit=audit_context(request))
     providers = providers_for(need.victim, request.user)
     can_change = request.user.has_perm("victims.change_assistanceneed")
     return render(request, "victims/need.html", {
@@ -105,18 +105,18 @@ def _need_page(request, need, *, edit_form=None, transition_form=None, status=20
 @require_safe
 @login_required
 def need_detail(request: HttpRequest, need_id) -> HttpResponse:
-    return _need_page(request, access_need(request.user, need_id, request=request))
+    return _need_page(request, access_need(request.user, need_id, audit=audit_context(request)))
 
 
 @require_POST
 @login_required
 def need_edit(request: HttpRequest, need_id) -> HttpResponse:
-    need = access_need(request.user, need_id, request=request, for_change=True)
+    need = access_need(request.user, need_id, audit=audit_context(request), for_change=True)
     form = NeedEditForm(request.POST, providers=providers_for(need.victim, request.user), advocates=advocates_for(need.victim, request.user))
     if form.is_valid():
         try:
             need_update(actor=request.user, need=need, expected_version=submitted_version(request),
-                        values=form.cleaned_data, request=request)
+                        values=form.cleaned_data, audit=audit_context(request))
         except StaleEditError as stale:
             messages.error(request, str(stale))
             return _need_page(request, need, edit_form=form, status=409)
@@ -131,12 +131,12 @@ def need_edit(request: HttpRequest, need_id) -> HttpResponse:
 @require_POST
 @login_required
 def need_transition_view(request: HttpRequest, need_id) -> HttpResponse:
-    need = access_need(request.user, need_id, request=request, for_change=True)
+    need = access_need(request.user, need_id, audit=audit_context(request), for_change=True)
     form = NeedTransitionForm(request.POST, providers=providers_for(need.victim, request.user))
     if form.is_valid():
         try:
             data = form.cleaned_data
-            need = need_transition(actor=request.user, need=need, request=request, to_status=data["to_status"],
+            need = need_transition(actor=request.user, need=need, audit=audit_context(request), to_status=data["to_status"],
                                    expected_version=data["version"], on=data["on"], provider=data["provider"])
         except StaleEditError as stale:
             messages.error(request, str(stale))
@@ -152,23 +152,23 @@ def need_transition_view(request: HttpRequest, need_id) -> HttpResponse:
 @require_POST
 @login_required
 def assign_advocate(request: HttpRequest, victim_id) -> HttpResponse:
-    victim = access_victim(request.user, victim_id, request=request, for_change=True)
+    victim = access_victim(request.user, victim_id, audit=audit_context(request), for_change=True)
     form = AssignAdvocateForm(request.POST, advocates=advocates_for(victim, request.user))
     return _on_victim_page(
         request, victim, "advocate_form", form,
         lambda data: victim_assign_advocate(actor=request.user, victim=victim, advocate=data["advocate"],
-                                            expected_version=submitted_version(request), request=request),
+                                            expected_version=submitted_version(request), audit=audit_context(request)),
         _("Advocate assigned."))
 
 
 @require_POST
 @login_required
 def safeguarding(request: HttpRequest, victim_id) -> HttpResponse:
-    victim = access_victim(request.user, victim_id, request=request, for_change=True)
+    victim = access_victim(request.user, victim_id, audit=audit_context(request), for_change=True)
     form = SafeguardingForm(request.POST, with_identity=can_view_identity(request.user))
     return _on_victim_page(
         request, victim, "safeguarding_form", form,
-        lambda data: child_safeguarding_update(actor=request.user, victim=victim, values=data, request=request,
+        lambda data: child_safeguarding_update(actor=request.user, victim=victim, values=data, audit=audit_context(request),
                                                expected_version=submitted_version(request)),
         _("Child safeguarding details saved."))
 
@@ -176,21 +176,21 @@ def safeguarding(request: HttpRequest, victim_id) -> HttpResponse:
 @require_POST
 @login_required
 def paternity_new(request: HttpRequest, victim_id) -> HttpResponse:
-    victim = access_victim(request.user, victim_id, request=request, for_change=True)
+    victim = access_victim(request.user, victim_id, audit=audit_context(request), for_change=True)
     return _on_victim_page(
         request, victim, "claim_form", PaternityClaimForm(request.POST),
-        lambda data: paternity_claim_create(actor=request.user, victim=victim, values=data, request=request),
+        lambda data: paternity_claim_create(actor=request.user, victim=victim, values=data, audit=audit_context(request)),
         _("Paternity claim recorded."))
 
 
 @login_required
 def paternity_edit(request: HttpRequest, claim_id) -> HttpResponse:
-    claim = access_claim(request.user, claim_id, request=request, for_change=True)
+    claim = access_claim(request.user, claim_id, audit=audit_context(request), for_change=True)
     victim = claim.victim
     form = PaternityClaimForm(request.POST or None, initial={f: getattr(claim, f) for f in PaternityClaimForm.base_fields})
     if request.method == "POST" and form.is_valid():
         try:
-            paternity_claim_update(actor=request.user, claim=claim, values=form.cleaned_data, request=request,
+            paternity_claim_update(actor=request.user, claim=claim, values=form.cleaned_data, audit=audit_context(request),
                                    expected_version=submitted_version(request))
         except StaleEditError as stale:
             messages.error(request, str(stale))
@@ -206,8 +206,8 @@ def paternity_edit(request: HttpRequest, claim_id) -> HttpResponse:
 @require_POST
 @login_required
 def contact_new(request: HttpRequest, victim_id) -> HttpResponse:
-    victim = access_victim(request.user, victim_id, request=request, for_change=True)
+    victim = access_victim(request.user, victim_id, audit=audit_context(request), for_change=True)
     return _on_victim_page(
         request, victim, "contact_form", ContactForm(request.POST),
-        lambda data: contact_record(actor=request.user, victim=victim, request=request, **data),
+        lambda data: contact_record(actor=request.user, victim=victim, audit=audit_context(request), **data),
         _("Contact with %(code)s recorded.") % {"code": victim.code})

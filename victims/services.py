@@ -8,14 +8,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from allegations.models import Allegation, DatePrecision
 from allegations.services import allegation_set_children_involved, next_reference
-from core.audit import audit_record, get_in_scope_or_404
+from core.audit import AuditContext, audit_record, get_in_scope_or_404
 from core.crypto import DecryptionError, blind_index, normalise_name
+from core.errors import NotFound, checked
 from core.locking import lock_current_version
 from core.models import AuditEvent
 from victims.models import (
@@ -53,9 +53,14 @@ class RevealedIdentity:
     guardian_name: str
 
 
-def access_victim(user, victim_id: Any, *, request: HttpRequest | None = None, for_change: bool = False) -> Victim:
+def access_victim(user, victim_id: Any, *, audit: AuditContext | None = None, for_change: bool = False) -> Victim:
     scope = Victim.objects.editable_by(user) if for_change else Victim.objects.visible_to(user)
-    return get_in_scope_or_404(scope, victim_id, user=user, request=request, for_change=for_change)
+    return get_in_scope_or_404(scope, victim_id, user=user, audit=audit, for_change=for_change)
+
+
+def victim_in_change_scope(*, actor, victim: Victim, audit: AuditContext | None = None, **_rest) -> None:
+    """The check of every write service on a victim's file: `NotFound` (audited) unless the actor may change it."""
+    access_victim(actor, victim.pk, audit=audit, for_change=True)
 
 
 # --- age and urgency -------------------------------------------------------------------
@@ -149,10 +154,10 @@ def _validate(values: dict[str, Any]) -> None:
 
 def victim_create(
     *, actor, allegation: Allegation, values: dict[str, Any], confirm_not_duplicate: bool = False,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> Victim:
     if not actor.has_perm("victims.add_victim") or not Allegation.objects.editable_by(actor).filter(pk=allegation.pk).exists():
-        raise Http404
+        raise NotFound
     values = {k: v for k, v in values.items() if k in IDENTITY_FIELDS + DESCRIPTIVE_FIELDS}
     _validate(values)
     if not confirm_not_duplicate:
@@ -161,7 +166,7 @@ def victim_create(
         if matches:
             # A match tells the user that someone of that name is on file: audited like a reveal
             # (outside the creation's transaction, which is not going to happen).
-            audit_record(action="duplicate_check", actor=actor, request=request, object_type="victims.victim",
+            audit_record(action="duplicate_check", actor=actor, audit=audit, object_type="victims.victim",
                          detail={"matches": [m.code for m in matches]})
             raise PossibleDuplicate(matches)
     with transaction.atomic():
@@ -172,14 +177,14 @@ def victim_create(
         victim.save(force_insert=True)
         VictimAllegation.objects.create(victim=victim, allegation=allegation, linked_by=actor)
         _refresh_age_groups(victim)
-        audit_record(action="victim_create", actor=actor, request=request, obj=victim,
+        audit_record(action="victim_create", actor=actor, audit=audit, obj=victim,
                      detail={"code": victim.code, "allegation": allegation.reference})
     return victim
 
 
-@transaction.atomic
+@checked(victim_in_change_scope)
 def victim_update(
-    *, actor, victim: Victim, expected_version: int, values: dict[str, Any], request: HttpRequest | None = None
+    *, actor, victim: Victim, expected_version: int, values: dict[str, Any], audit: AuditContext | None = None
 ) -> Victim:
     current = lock_current_version(Victim, victim.pk, expected_version)
     allowed = DESCRIPTIVE_FIELDS + (IDENTITY_FIELDS if can_view_identity(actor) else ())
@@ -195,50 +200,50 @@ def victim_update(
     current.save()
     _refresh_age_groups(current)
     # Field names only: which identity fields changed is useful, their values never go in the trail.
-    audit_record(action="victim_update", actor=actor, request=request, obj=current, detail={"fields": changed})
+    audit_record(action="victim_update", actor=actor, audit=audit, obj=current, detail={"fields": changed})
     return current
 
 
 @transaction.atomic
-def victim_link(*, actor, victim: Victim, allegation: Allegation, request: HttpRequest | None = None) -> VictimAllegation:
+def victim_link(*, actor, victim: Victim, allegation: Allegation, audit: AuditContext | None = None) -> VictimAllegation:
     """The same person in another allegation: one record, several links. Linking opens the file to
     the other operation, so it needs change scope on both sides."""
     if not Allegation.objects.editable_by(actor).filter(pk=allegation.pk).exists():
-        raise Http404
+        raise NotFound
     if not Victim.objects.editable_by(actor).filter(pk=victim.pk).exists():
-        raise Http404
+        raise NotFound
     link, created = VictimAllegation.objects.get_or_create(victim=victim, allegation=allegation,
                                                            defaults={"linked_by": actor})
     if created:
         _refresh_age_groups(victim)
-        audit_record(action="victim_link", actor=actor, request=request, obj=victim,
+        audit_record(action="victim_link", actor=actor, audit=audit, obj=victim,
                      detail={"allegation": allegation.reference})
     return link
 
 
-def victim_reveal_identity(*, actor, victim: Victim, request: HttpRequest | None = None) -> RevealedIdentity:
+def victim_reveal_identity(*, actor, victim: Victim, audit: AuditContext | None = None) -> RevealedIdentity:
     """Decrypt identity for a user allowed to see it; every reveal (and every refusal) is audited."""
     if not can_view_identity(actor):
-        audit_record(action="identity_reveal", actor=actor, request=request, obj=victim,
+        audit_record(action="identity_reveal", actor=actor, audit=audit, obj=victim,
                      outcome=AuditEvent.Outcome.DENIED)
-        raise Http404
+        raise NotFound
     try:
         identity = RevealedIdentity(**{field: getattr(victim, field) for field in ALL_IDENTITY_FIELDS})
     except DecryptionError:
-        audit_record(action="decryption_failed", actor=actor, request=request, obj=victim,
+        audit_record(action="decryption_failed", actor=actor, audit=audit, obj=victim,
                      outcome=AuditEvent.Outcome.FAILURE)
         raise
-    audit_record(action="identity_reveal", actor=actor, request=request, obj=victim)
+    audit_record(action="identity_reveal", actor=actor, audit=audit, obj=victim)
     return identity
 
 
-@transaction.atomic
+@checked(victim_in_change_scope)
 def consent_record(
     *, actor, victim: Victim, scope: str, decision: str, given_by: str, guardian_relationship: str = "",
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> Consent:
     if not actor.has_perm("victims.add_consent"):
-        raise Http404
+        raise NotFound
     errors: dict[str, list[str]] = {}
     if scope not in ConsentScope.values:
         errors["scope"] = [_("Choose what the consent is for.")]
@@ -252,6 +257,6 @@ def consent_record(
         raise ValidationError(errors)
     consent = Consent.objects.create(victim=victim, scope=scope, decision=decision, given_by=given_by,
                                      guardian_relationship=guardian_relationship.strip(), recorded_by=actor)
-    audit_record(action="consent_record", actor=actor, request=request, obj=victim,
+    audit_record(action="consent_record", actor=actor, audit=audit, obj=victim,
                  detail={"scope": scope, "decision": decision, "given_by": given_by})
     return consent

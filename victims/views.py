@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from allegations.models import Allegation
 from allegations.services import access_allegation
-from core.audit import read_encrypted
+from core.audit import audit_context, read_encrypted
 from core.crypto import DecryptionError
 from core.forms import add_service_errors
 from core.locking import StaleEditError, submitted_version
@@ -78,7 +78,7 @@ def _detail(request: HttpRequest, victim: Victim, *, status: int = 200, **overri
         "claims": PaternityClaim.objects.visible_to(user).filter(victim=victim).select_related("focal_point")
         if user.has_perm("victims.view_paternityclaim") else None,
         "claim_form": PaternityClaimForm() if user.has_perm("victims.add_paternityclaim") else None,
-        "contacts": [(c, *read_encrypted(c, "content", actor=user, request=request))
+        "contacts": [(c, *read_encrypted(c, "content", actor=user, audit=audit_context(request)))
                      for c in victim.contacts.select_related("by")]
         if user.has_perm("victims.view_victimcontact") else None,
         "contact_form": ContactForm() if user.has_perm("victims.add_victimcontact") else None,
@@ -90,16 +90,16 @@ def _detail(request: HttpRequest, victim: Victim, *, status: int = 200, **overri
 @require_safe
 @login_required
 def victim_detail(request: HttpRequest, victim_id) -> HttpResponse:
-    return _detail(request, access_victim(request.user, victim_id, request=request))
+    return _detail(request, access_victim(request.user, victim_id, audit=audit_context(request)))
 
 
 @require_POST
 @login_required
 def victim_reveal(request: HttpRequest, victim_id) -> HttpResponse:
     """A POST, so identity never sits in a URL, a history entry or a cache."""
-    victim = access_victim(request.user, victim_id, request=request)
+    victim = access_victim(request.user, victim_id, audit=audit_context(request))
     try:
-        identity = victim_reveal_identity(actor=request.user, victim=victim, request=request)
+        identity = victim_reveal_identity(actor=request.user, victim=victim, audit=audit_context(request))
     except DecryptionError:
         return _detail(request, victim, identity_error=True, status=500)
     return _detail(request, victim, identity=identity)
@@ -107,7 +107,7 @@ def victim_reveal(request: HttpRequest, victim_id) -> HttpResponse:
 
 @login_required
 def victim_new(request: HttpRequest, allegation_id) -> HttpResponse:
-    allegation = access_allegation(request.user, allegation_id, request=request, for_change=True)
+    allegation = access_allegation(request.user, allegation_id, audit=audit_context(request), for_change=True)
     form = VictimForm(request.POST or None, with_identity=True)
     context = {"form": form, "allegation": allegation}
     if request.method != "POST":
@@ -116,7 +116,7 @@ def victim_new(request: HttpRequest, allegation_id) -> HttpResponse:
         return render(request, "victims/form.html", context, status=400)
     try:
         victim = victim_create(actor=request.user, allegation=allegation, values=form.service_values(),
-                               confirm_not_duplicate=form.cleaned_data["confirm_not_duplicate"], request=request)
+                               confirm_not_duplicate=form.cleaned_data["confirm_not_duplicate"], audit=audit_context(request))
     except PossibleDuplicate as duplicate:
         return render(request, "victims/form.html", context | {
             "duplicates": duplicate.matches, "can_see_duplicates": can_view_identity(request.user)}, status=409)
@@ -130,14 +130,14 @@ def victim_new(request: HttpRequest, allegation_id) -> HttpResponse:
 
 @login_required
 def victim_edit(request: HttpRequest, victim_id) -> HttpResponse:
-    victim = access_victim(request.user, victim_id, request=request, for_change=True)
+    victim = access_victim(request.user, victim_id, audit=audit_context(request), for_change=True)
     with_identity = can_view_identity(request.user)
     if request.method != "POST":
         initial = {"sex": victim.sex, "age_at_incident": victim.age_at_incident}
         if with_identity:
             # Pre-filling the form shows identity: it is a reveal like any other.
             try:
-                identity = victim_reveal_identity(actor=request.user, victim=victim, request=request)
+                identity = victim_reveal_identity(actor=request.user, victim=victim, audit=audit_context(request))
             except DecryptionError:
                 messages.error(request, _("This identity cannot be decrypted, so it cannot be edited. "
                                           "The failure has been recorded; tell your administrator."))
@@ -152,7 +152,7 @@ def victim_edit(request: HttpRequest, victim_id) -> HttpResponse:
         return render(request, "victims/form.html", context, status=400)
     try:
         victim = victim_update(actor=request.user, victim=victim, expected_version=version,
-                               values=form.service_values(), request=request)
+                               values=form.service_values(), audit=audit_context(request))
     except StaleEditError as stale:
         messages.error(request, str(stale))
         return render(request, "victims/form.html", context, status=409)
@@ -166,9 +166,9 @@ def victim_edit(request: HttpRequest, victim_id) -> HttpResponse:
 @require_POST
 @login_required
 def victim_link_view(request: HttpRequest, victim_id, allegation_id) -> HttpResponse:
-    victim = access_victim(request.user, victim_id, request=request, for_change=True)
-    allegation = access_allegation(request.user, allegation_id, request=request, for_change=True)
-    victim_link(actor=request.user, victim=victim, allegation=allegation, request=request)
+    victim = access_victim(request.user, victim_id, audit=audit_context(request), for_change=True)
+    allegation = access_allegation(request.user, allegation_id, audit=audit_context(request), for_change=True)
+    victim_link(actor=request.user, victim=victim, allegation=allegation, audit=audit_context(request))
     messages.success(request, _("%(code)s is now linked to %(reference)s.") % {"code": victim.code,
                                                                                  "reference": allegation.reference})
     return redirect("allegations:detail", allegation.pk)
@@ -177,11 +177,11 @@ def victim_link_view(request: HttpRequest, victim_id, allegation_id) -> HttpResp
 @require_POST
 @login_required
 def consent_new(request: HttpRequest, victim_id) -> HttpResponse:
-    victim = access_victim(request.user, victim_id, request=request, for_change=True)
+    victim = access_victim(request.user, victim_id, audit=audit_context(request), for_change=True)
     form = ConsentForm(request.POST)
     if form.is_valid():
         try:
-            consent_record(actor=request.user, victim=victim, request=request, **form.cleaned_data)
+            consent_record(actor=request.user, victim=victim, audit=audit_context(request), **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, None, error)
     if form.errors:

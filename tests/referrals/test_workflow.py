@@ -5,6 +5,7 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 
+from core.errors import NotPermitted
 from core.models import AuditEvent, OutboundEmail
 from referrals.models import Referral, ReferralStatus
 from referrals.services import (
@@ -59,7 +60,7 @@ def test_the_drafter_cannot_approve_their_own_referral(officer, credible, france
 
 def test_a_colleague_without_the_approval_right_cannot_approve(officer, teammate, credible, france):
     referral = referral_draft(actor=officer, allegation=credible, member_state=france)
-    with pytest.raises(ValidationError, match="do not have the right"):
+    with pytest.raises(NotPermitted, match="do not have the right"):
         referral_approve(actor=teammate, referral=referral, expected_version=1)
 
 

@@ -1,0 +1,51 @@
+"""The domain's refusals, raised by services and selectors and mapped to answers in one place per
+interface: pages by `core.middleware.DomainErrorMiddleware`, the API by `core.api.exception_handler`.
+
+- `NotFound`: absent, or not the actor's to see or change: outside their operations, or of a kind
+  their role may not change (`<Model>.objects.editable_by`); the two are not told apart: 404.
+- `NotPermitted`: the record is the actor's to change, but the action needs a right of its own
+  that they lack (approving a referral): 403.
+- `Conflict`: the record's state does not allow it now (`core.locking.StaleEditError`): 409.
+- Invalid input stays Django's `ValidationError` (messages per field, shown by forms through
+  `core.forms.add_service_errors`, 400 in the API).
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.db import transaction
+
+
+class DomainError(Exception):
+    """Base of the refusals below; the message is safe to show."""
+
+
+class NotFound(DomainError):
+    """No such record for this actor."""
+
+
+class NotPermitted(DomainError):
+    """The actor may see the record but not do this."""
+
+
+class Conflict(DomainError):
+    """The record changed, or is in a state that does not allow this."""
+
+
+def checked(check):
+    """Decorate a write service: `check(**kwargs)` (the actor's scope and rights, raising the errors
+    above) runs first, outside the transaction, so the audit row of a refused access is kept; then
+    the service runs in one transaction."""
+
+    def decorate(service):
+        in_transaction = transaction.atomic(service)
+
+        @functools.wraps(service)
+        def run(**kwargs):
+            check(**kwargs)
+            return in_transaction(**kwargs)
+
+        return run
+
+    return decorate
