@@ -8,10 +8,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from core.queue import enqueue
-from victims.digests import advocate_digest_send, advocates_with_overdue_follow_ups, overdue_needs_for, week_of
-
-__all__ = ["erase_expired_identities", "overdue_needs_for", "send_advocate_digest", "send_assistance_digests",
-           "week_of"]
+from victims.digests import advocate_digest_send, advocates_with_overdue_follow_ups, week_of
 
 logger = logging.getLogger(__name__)
 

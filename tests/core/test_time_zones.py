@@ -100,7 +100,8 @@ def test_assistance_follow_ups_fall_due_on_the_operations_date(officer, advocate
     from tests.factories import AllegationFactory, make_victim
     from victims.assistance import need_create
     from victims.caseload import CaseloadFilters, caseload_for
-    from victims.tasks import overdue_needs_for, send_assistance_digests
+    from victims.digests import overdue_needs_for
+    from victims.tasks import send_assistance_digests
 
     advocate.email = "advocate@example.org"
     advocate.save()

@@ -9,7 +9,8 @@ from django.utils import timezone
 from tests.factories import AllegationFactory, make_user, make_victim
 from victims.assistance import need_create
 from victims.models import AdvocateDigest
-from victims.tasks import send_advocate_digest, send_assistance_digests, week_of
+from victims.digests import week_of
+from victims.tasks import send_advocate_digest, send_assistance_digests
 
 pytestmark = pytest.mark.django_db
 CANARY = "Yolande Canaryfield"
