@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from allegations.models import Allegation, Attachment
+from allegations.services import allegation_in_change_scope
 from core.audit import AuditContext, audit_record, get_in_scope_or_404
 from core.crypto import keyring
 
@@ -118,10 +119,9 @@ def _read_checked(uploaded: UploadedFile) -> tuple[bytes, str, str]:
 
 def attachment_add(*, actor, allegation: Allegation, uploaded: UploadedFile, description: str = "",
                    audit: AuditContext | None = None) -> Attachment:
-    """Refused unless the actor may change the allegation. The sealed file is written before the
-    row commits and removed again if the row does not."""
-    if not Allegation.objects.editable_by(actor).filter(pk=allegation.pk).exists():
-        raise ValidationError({"file": [_("You cannot add files to this allegation.")]})
+    """Refused (`NotFound`, audited) unless the actor may change the allegation. The sealed file is
+    written before the row commits and removed again if the row does not."""
+    allegation_in_change_scope(actor=actor, allegation=allegation, audit=audit)
     if len(description) > 300:
         raise ValidationError({"description": [_("At most 300 characters.")]})
     data, content_type, extension = _read_checked(uploaded)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from allegations import hooks
@@ -23,7 +23,7 @@ from allegations.models import (
     Status,
     StatusChange,
 )
-from core.audit import AuditContext, audit_record, get_in_scope_or_404
+from core.audit import AuditContext, audit_record, get_in_scope_or_404, require_permission
 from core.errors import checked
 from core.locking import lock_current_version
 from core.models import Mission
@@ -150,7 +150,13 @@ def _normalise_incident_date(values: dict[str, Any]) -> None:
         values["incident_date"] = values["incident_date"].replace(day=1)
 
 
-@transaction.atomic
+def _may_record_allegation(*, actor, mission: Mission, audit: AuditContext | None = None, **_rest) -> None:
+    # Which operations are the actor's is a choice on the form (a field error below); the right to
+    # record at all is not.
+    require_permission(actor, "allegations.add_allegation", audit=audit, obj=mission)
+
+
+@checked(_may_record_allegation)
 def allegation_create(
     *, actor, mission: Mission, values: dict[str, Any], perpetrators: list[dict[str, Any]], audit: AuditContext | None = None
 ) -> Allegation:
@@ -180,11 +186,24 @@ def _save_perpetrator(allegation: Allegation, row: dict[str, Any]) -> None:
     perpetrator.save()
 
 
-def _allegation_in_change_scope(*, actor, allegation: Allegation, audit: AuditContext | None = None, **_rest) -> None:
+def allegation_in_change_scope(*, actor, allegation: Allegation, audit: AuditContext | None = None, **_rest) -> None:
+    """The check of every write on an allegation or on what hangs from it (files, victims, referrals):
+    `NotFound` (audited) unless the actor may change it."""
     access_allegation(actor, allegation.pk, audit=audit, for_change=True)
 
 
-@checked(_allegation_in_change_scope)
+def allegation_in_change_scope_with(permission: str) -> Callable[..., None]:
+    """The check of a service that adds to an allegation (a victim, a referral): change scope on it,
+    and `permission`."""
+
+    def check(*, actor, allegation: Allegation, audit: AuditContext | None = None, **_rest) -> None:
+        allegation_in_change_scope(actor=actor, allegation=allegation, audit=audit)
+        require_permission(actor, permission, audit=audit, obj=allegation)
+
+    return check
+
+
+@checked(allegation_in_change_scope)
 def allegation_update(
     *,
     actor,
@@ -236,7 +255,7 @@ def allegation_update(
     return current
 
 
-@checked(_allegation_in_change_scope)
+@checked(allegation_in_change_scope)
 def allegation_transition(
     *, actor, allegation: Allegation, to_status: str, expected_version: int, note: str = "", audit: AuditContext | None = None
 ) -> Allegation:

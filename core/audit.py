@@ -236,3 +236,12 @@ def get_in_scope_or_404(scope, pk: Any, *, user, audit: AuditContext | None = No
         audit_record(action="access_denied", actor=user, audit=audit, object_type=model._meta.label_lower,
                      object_id=str(pk)[:64], outcome=AuditEvent.Outcome.DENIED, detail={"for_change": for_change})
         raise NotFound(f"No such {model._meta.verbose_name}.") from None
+
+
+def require_permission(actor, permission: str, *, audit: AuditContext | None = None, obj: Any) -> None:
+    """A write of a kind the actor's role may not make is refused like one outside their scope
+    (`NotFound`, audited): the answer does not tell the record exists."""
+    if not actor.has_perm(permission):
+        audit_record(action="access_denied", actor=actor, audit=audit, obj=obj, outcome=AuditEvent.Outcome.DENIED,
+                     detail={"for_change": True, "permission": permission})
+        raise NotFound(f"No such {obj._meta.verbose_name}.")

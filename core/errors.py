@@ -33,18 +33,19 @@ class Conflict(DomainError):
     """The record changed, or is in a state that does not allow this."""
 
 
-def checked(check):
+def checked(check, *, atomic: bool = True):
     """Decorate a write service: `check(**kwargs)` (the actor's scope and rights, raising the errors
     above) runs first, outside the transaction, so the audit row of a refused access is kept; then
-    the service runs in one transaction."""
+    the service runs in one transaction (`atomic=False` for a service that opens its own, because
+    something it audits before refusing must survive the refusal)."""
 
     def decorate(service):
-        in_transaction = transaction.atomic(service)
+        body = transaction.atomic(service) if atomic else service
 
         @functools.wraps(service)
         def run(**kwargs):
             check(**kwargs)
-            return in_transaction(**kwargs)
+            return body(**kwargs)
 
         return run
 

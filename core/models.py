@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from core.choices import AccessKind, AccessRequestStatus, AuditOutcome, FocalPointRole, OutboundEmailStatus
 from core.fields import EncryptedTextField
 from core.names import french_or_english, state_name
 from core.querysets import MissionQuerySet
@@ -47,11 +48,7 @@ class RegionalOrganisation(models.Model):
 class FocalPoint(models.Model):
     """A person at a Member State or regional organisation whom referrals and reminders go to."""
 
-    class Role(models.TextChoices):
-        GENERAL = "general", _("General focal point for SEA")
-        INVESTIGATION = "investigation", _("National investigation focal point")
-        PERMANENT_MISSION = "permanent_mission", _("Permanent Mission to the UN")
-        PATERNITY = "paternity", _("Paternity and child-support focal point")
+    Role = FocalPointRole
 
     member_state = models.ForeignKey(
         MemberState, null=True, blank=True, on_delete=models.CASCADE, related_name="focal_points"
@@ -162,10 +159,7 @@ class MissionGroupObjectPermission(GroupObjectPermissionBase):
 class AuditEvent(models.Model):
     """Append-only, hash-chained record of sensitive actions. Survives user deletion."""
 
-    class Outcome(models.TextChoices):
-        SUCCESS = "success", _("success")
-        DENIED = "denied", _("denied")
-        FAILURE = "failure", _("failure")
+    Outcome = AuditOutcome
 
     created_at = models.DateTimeField(_("time"), db_index=True)
     # No constraint and no cascade: deleting a user must neither fail nor rewrite history.
@@ -198,9 +192,7 @@ class OutboundEmail(models.Model):
     """Every e-mail the application sends, as sent. The body may quote a referral notification
     (which can carry identity when consent allows), so it is stored encrypted."""
 
-    class Status(models.TextChoices):
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
+    Status = OutboundEmailStatus
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     message_id = models.CharField(max_length=200, unique=True)
@@ -229,16 +221,9 @@ class AccessRequest(models.Model):
     One administrator asks, another (neither the asker nor the person concerned) approves; only then
     is the role, operation scope or personal permission applied. See `core.access`."""
 
-    class Kind(models.TextChoices):
-        ROLE = "role", _("role")
-        SCOPE = "scope", _("operation scope")
-        PERMISSION = "permission", _("personal permission")
-        EMAIL = "email", _("e-mail address (where password-reset links go)")
+    Kind = AccessKind
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("waiting for a second administrator")
-        APPROVED = "approved", _("approved and applied")
-        REJECTED = "rejected", _("rejected")
+    Status = AccessRequestStatus
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_requests",
                              verbose_name=_("for user"))

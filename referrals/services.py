@@ -16,8 +16,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from allegations.models import Allegation, Credibility
+from allegations.services import allegation_in_change_scope_with
 from core.audit import AuditContext, audit_record, get_in_scope_or_404
-from core.errors import NotFound, NotPermitted, checked
+from core.choices import NOT_NOTIFIED_ROLES
+from core.errors import NotPermitted, checked
 from core.identity_parts import identity_fill, identity_part_seal
 from core.locking import lock_current_version
 from core.mail import message_id_for, send_and_record
@@ -67,8 +69,7 @@ def current_recipients(referral: Referral) -> list[str]:
 def sendable_focal_points():
     """Focal points a notification goes to: the active ones, except those kept for paternity claims
     and for escalations (the Permanent Mission)."""
-    return FocalPoint.objects.filter(active=True).exclude(
-        role__in=[FocalPoint.Role.PATERNITY, FocalPoint.Role.PERMANENT_MISSION])
+    return FocalPoint.objects.filter(active=True).exclude(role__in=NOT_NOTIFIED_ROLES)
 
 
 def recipient_focal_points(recipient: MemberState | RegionalOrganisation):
@@ -81,15 +82,12 @@ def reachable(bodies):
     return bodies.filter(focal_points__in=sendable_focal_points()).distinct()
 
 
-@transaction.atomic
+@checked(allegation_in_change_scope_with("referrals.add_referral"))
 def referral_draft(
     *, actor, allegation: Allegation, member_state: MemberState | None = None,
     regional_organisation: RegionalOrganisation | None = None, language: str = "en",
     audit: AuditContext | None = None,
 ) -> Referral:
-    if not (actor.has_perm("referrals.add_referral")
-            and Allegation.objects.editable_by(actor).filter(pk=allegation.pk).exists()):
-        raise NotFound
     errors: dict[str, list[str]] = {}
     if allegation.credibility != Credibility.CREDIBLE:
         errors["allegation"] = [_("Only allegations assessed as credible can be referred. Record the credibility "

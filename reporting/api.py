@@ -9,22 +9,22 @@ from rest_framework.views import APIView
 
 from core.api import permission_note
 from core.audit import audit_context
+from reporting.choices import CONTENT_TYPES, AnnexTable, ExportFormat
 from reporting.forms import ExportForm
 from reporting.services import export_now
 
 PERMISSIONS = {"GET": "reporting.view_reports"}
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class AnnexQuery(serializers.Serializer):
     year = serializers.IntegerField(min_value=1990, max_value=2100)
-    format = serializers.ChoiceField(choices=["csv", "xlsx", "json"])
-    table = serializers.ChoiceField(choices=["", "allegations", "summary"], required=False, default="")
+    format = serializers.ChoiceField(choices=ExportFormat.choices)
+    table = serializers.ChoiceField(choices=[("", ""), *AnnexTable.choices], required=False, default="")
 
 
 @extend_schema(parameters=[AnnexQuery], responses={(200, "text/csv"): OpenApiTypes.BINARY,
                                                    (200, "application/json"): OpenApiTypes.OBJECT,
-                                                   (200, XLSX): OpenApiTypes.BINARY},
+                                                   (200, CONTENT_TYPES[ExportFormat.XLSX]): OpenApiTypes.BINARY},
                description="The annex tables for one year (counted by date received), as the Reports page "
                            "exports them. Never contains a victim's identity; every export is audited.\n\n"
                            + permission_note(PERMISSIONS))

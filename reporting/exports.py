@@ -10,14 +10,9 @@ import zipfile
 import xlsxwriter
 
 from reporting.annex import TABLE_NOTES, Annex
+from reporting.choices import CONTENT_TYPES, ZIP, AnnexTable, ExportFormat
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "zip": "application/zip",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-}
 
 
 def safe_cell(value):
@@ -89,13 +84,13 @@ def to_json(annex: Annex) -> bytes:
 
 def render(annex: Annex, fmt: str, table: str = "") -> tuple[bytes, str, str]:
     """(content, content type, file name) for one export."""
-    if fmt == "xlsx":
-        return to_xlsx(annex), CONTENT_TYPES["xlsx"], f"annex-{annex.year}.xlsx"
-    if fmt == "json":
-        return to_json(annex), CONTENT_TYPES["json"], f"annex-{annex.year}.json"
-    if fmt == "csv" and table in ("allegations", "summary"):
+    if fmt == ExportFormat.XLSX:
+        return to_xlsx(annex), CONTENT_TYPES[fmt], f"annex-{annex.year}.xlsx"
+    if fmt == ExportFormat.JSON:
+        return to_json(annex), CONTENT_TYPES[fmt], f"annex-{annex.year}.json"
+    if fmt == ExportFormat.CSV and table in AnnexTable.values:
         sheet = next(s for s in annex.sheets() if s.name == table.capitalize())
-        return to_csv(sheet.headings, sheet.rows, sheet.notes), CONTENT_TYPES["csv"], f"annex-{annex.year}-{table}.csv"
-    if fmt in ("csv", "zip"):
-        return to_zip(annex), CONTENT_TYPES["zip"], f"annex-{annex.year}-csv.zip"
+        return to_csv(sheet.headings, sheet.rows, sheet.notes), CONTENT_TYPES[fmt], f"annex-{annex.year}-{table}.csv"
+    if fmt in (ExportFormat.CSV, ZIP):
+        return to_zip(annex), CONTENT_TYPES[ZIP], f"annex-{annex.year}-csv.zip"
     raise ValueError(f"unknown format {fmt!r}")

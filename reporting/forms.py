@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from allegations.models import AllegationType, Status
 from core.models import Force, MemberState
 from reporting.annex import AnnexFilters
+from reporting.choices import AnnexTable, ExportFormat
 
 
 class AnnexFilterForm(forms.Form):
@@ -37,5 +38,5 @@ class AnnexFilterForm(forms.Form):
 
 
 class ExportForm(AnnexFilterForm):
-    format = forms.ChoiceField(choices=[("xlsx", "XLSX"), ("csv", "CSV"), ("json", "JSON")])
-    table = forms.ChoiceField(required=False, choices=[("", ""), ("allegations", "allegations"), ("summary", "summary")])
+    format = forms.ChoiceField(choices=ExportFormat.choices)
+    table = forms.ChoiceField(required=False, choices=[("", ""), *AnnexTable.choices])

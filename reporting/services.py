@@ -17,6 +17,7 @@ from core.audit import AuditContext, audit_record
 from core.queue import enqueue_on_commit
 from referrals.models import Referral
 from reporting.annex import SUMMARY_COLUMNS, Annex, AnnexFilters, annex_allegations, build_annex
+from reporting.choices import PRINT, ExportFormat
 from reporting.exports import render
 from reporting.models import ExportJob
 
@@ -30,7 +31,7 @@ def annex_file(base, *, year: int, fmt: str, table: str = "", filters: AnnexFilt
                language: str | None = None) -> tuple[Annex, bytes, str, str]:
     """Build and write one export: (annex, content, content type, file name). CSV and XLSX are in
     `language` (default: the active one); JSON always in English, keys and values, for programs."""
-    with translation.override("en" if fmt == "json" else language or translation.get_language()):
+    with translation.override("en" if fmt == ExportFormat.JSON else language or translation.get_language()):
         annex = build_annex(base, year=year, filters=filters)
         return (annex, *render(annex, fmt, table))
 
@@ -56,7 +57,7 @@ def export_now(*, user, year: int, fmt: str, table: str = "", filters: AnnexFilt
 def annex_printable(*, user, year: int, filters: AnnexFilters, audit: AuditContext | None = None) -> Annex:
     """The printable annex page: what leaves on paper is an export like any file, and audited as one."""
     annex = build_annex(reports_scope(user), year=year, filters=filters)
-    export_audit(actor=user, annex=annex, year=year, fmt="print", filters=filters, via="page", audit=audit)
+    export_audit(actor=user, annex=annex, year=year, fmt=PRINT, filters=filters, via="page", audit=audit)
     return annex
 
 

@@ -7,13 +7,12 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from allegations.services import next_reference
 from core.audit import AuditContext, audit_record, get_in_scope_or_404
-from core.errors import NotFound, checked
+from core.errors import checked
 from core.locking import lock_current_version
 from core.models import FocalPoint, Mission
 from core.querysets import users_with_mission_perm
@@ -30,7 +29,7 @@ from victims.models import (
     VictimContact,
 )
 from victims.querysets import can_view_identity, consent_allows
-from victims.services import victim_in_change_scope
+from victims.services import victim_in_change_scope, victim_in_change_scope_with
 
 
 def access_need(user, need_id: Any, *, audit: AuditContext | None = None, for_change: bool = False) -> AssistanceNeed:
@@ -86,14 +85,12 @@ def _check_advocate(victim: Victim, advocate, errors: dict) -> None:
         errors.setdefault("assigned_advocate", []).append(_("This person cannot see this victim's file."))
 
 
-@checked(victim_in_change_scope)
+@checked(victim_in_change_scope_with("victims.add_assistanceneed"))
 def need_create(
     *, actor, victim: Victim, category: str, identified_on: datetime.date | None = None,
     provider: ServiceProvider | None = None, assigned_advocate=None, follow_up_on: datetime.date | None = None,
     notes: str = "", audit: AuditContext | None = None,
 ) -> AssistanceNeed:
-    if not actor.has_perm("victims.add_assistanceneed"):
-        raise NotFound
     errors: dict[str, list[str]] = {}
     today = timezone.localdate()
     identified_on = identified_on or today
@@ -251,10 +248,8 @@ def _validate_claim(values: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
-@checked(victim_in_change_scope)
+@checked(victim_in_change_scope_with("victims.add_paternityclaim"))
 def paternity_claim_create(*, actor, victim: Victim, values: dict[str, Any], audit: AuditContext | None = None) -> PaternityClaim:
-    if not actor.has_perm("victims.add_paternityclaim"):
-        raise NotFound
     values = {k: v for k, v in values.items() if k in CLAIM_FIELDS}
     _validate_claim(values)
     claim = PaternityClaim(victim=victim, created_by=actor, **values)
@@ -283,13 +278,11 @@ def paternity_claim_update(
     return current
 
 
-@checked(victim_in_change_scope)
+@checked(victim_in_change_scope_with("victims.add_victimcontact"))
 def contact_record(
     *, actor, victim: Victim, contacted_on: datetime.date, channel: str, content: str, audit: AuditContext | None = None
 ) -> VictimContact:
     """Informing the victim about the case, only with their (or their guardian's) consent to be contacted."""
-    if not actor.has_perm("victims.add_victimcontact"):
-        raise NotFound
     if not consent_allows(victim, ConsentScope.CONTACT):
         raise ValidationError(_(
             "%(code)s has not consented to be contacted (or withdrew consent). Record the consent decision "

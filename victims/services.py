@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,8 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from allegations.models import Allegation, DatePrecision
-from allegations.services import allegation_set_children_involved, next_reference
-from core.audit import AuditContext, audit_record, get_in_scope_or_404
+from allegations.services import (
+    allegation_in_change_scope,
+    allegation_in_change_scope_with,
+    allegation_set_children_involved,
+    next_reference,
+)
+from core.audit import AuditContext, audit_record, get_in_scope_or_404, require_permission
 from core.crypto import DecryptionError, blind_index, normalise_name
 from core.errors import NotFound, checked
 from core.locking import lock_current_version
@@ -61,6 +67,16 @@ def access_victim(user, victim_id: Any, *, audit: AuditContext | None = None, fo
 def victim_in_change_scope(*, actor, victim: Victim, audit: AuditContext | None = None, **_rest) -> None:
     """The check of every write service on a victim's file: `NotFound` (audited) unless the actor may change it."""
     access_victim(actor, victim.pk, audit=audit, for_change=True)
+
+
+def victim_in_change_scope_with(permission: str) -> Callable[..., None]:
+    """The check of a service that adds to a victim's file: change scope on it, and `permission`."""
+
+    def check(*, actor, victim: Victim, audit: AuditContext | None = None, **_rest) -> None:
+        victim_in_change_scope(actor=actor, victim=victim, audit=audit)
+        require_permission(actor, permission, audit=audit, obj=victim)
+
+    return check
 
 
 # --- age and urgency -------------------------------------------------------------------
@@ -152,12 +168,11 @@ def _validate(values: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
+@checked(allegation_in_change_scope_with("victims.add_victim"), atomic=False)
 def victim_create(
     *, actor, allegation: Allegation, values: dict[str, Any], confirm_not_duplicate: bool = False,
     audit: AuditContext | None = None,
 ) -> Victim:
-    if not actor.has_perm("victims.add_victim") or not Allegation.objects.editable_by(actor).filter(pk=allegation.pk).exists():
-        raise NotFound
     values = {k: v for k, v in values.items() if k in IDENTITY_FIELDS + DESCRIPTIVE_FIELDS}
     _validate(values)
     if not confirm_not_duplicate:
@@ -204,14 +219,15 @@ def victim_update(
     return current
 
 
-@transaction.atomic
+def _may_link(*, actor, victim: Victim, allegation: Allegation, audit: AuditContext | None = None, **_rest) -> None:
+    allegation_in_change_scope(actor=actor, allegation=allegation, audit=audit)
+    victim_in_change_scope(actor=actor, victim=victim, audit=audit)
+
+
+@checked(_may_link)
 def victim_link(*, actor, victim: Victim, allegation: Allegation, audit: AuditContext | None = None) -> VictimAllegation:
     """The same person in another allegation: one record, several links. Linking opens the file to
     the other operation, so it needs change scope on both sides."""
-    if not Allegation.objects.editable_by(actor).filter(pk=allegation.pk).exists():
-        raise NotFound
-    if not Victim.objects.editable_by(actor).filter(pk=victim.pk).exists():
-        raise NotFound
     link, created = VictimAllegation.objects.get_or_create(victim=victim, allegation=allegation,
                                                            defaults={"linked_by": actor})
     if created:
@@ -237,13 +253,11 @@ def victim_reveal_identity(*, actor, victim: Victim, audit: AuditContext | None 
     return identity
 
 
-@checked(victim_in_change_scope)
+@checked(victim_in_change_scope_with("victims.add_consent"))
 def consent_record(
     *, actor, victim: Victim, scope: str, decision: str, given_by: str, guardian_relationship: str = "",
     audit: AuditContext | None = None,
 ) -> Consent:
-    if not actor.has_perm("victims.add_consent"):
-        raise NotFound
     errors: dict[str, list[str]] = {}
     if scope not in ConsentScope.values:
         errors["scope"] = [_("Choose what the consent is for.")]

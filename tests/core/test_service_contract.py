@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 from django.urls import include, path
 from rest_framework.permissions import AllowAny
@@ -18,12 +19,15 @@ from core.errors import Conflict, NotFound, NotPermitted
 from core.locking import StaleEditError
 from core.models import AuditEvent
 from core.roles import HQ_ANALYST, VICTIMS_RIGHTS_ADVOCATE
+from allegations.attachments import attachment_add
+from allegations.models import Allegation, Attachment
+from allegations.services import allegation_create
 from referrals.models import Referral
 from referrals.services import referral_approve, referral_draft
 from tests.factories import AllegationFactory, make_provider, make_user, make_victim
-from victims.assistance import need_create, need_transition, need_update
-from victims.models import VictimAllegation
-from victims.services import victim_update
+from victims.assistance import contact_record, need_create, need_transition, need_update, paternity_claim_create
+from victims.models import AssistanceNeed, Consent, PaternityClaim, Victim, VictimAllegation, VictimContact
+from victims.services import consent_record, victim_create, victim_link, victim_update
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ("allegations", "victims", "referrals", "reporting", "core")
@@ -157,6 +161,55 @@ def test_it_refuses_need_update_to_a_role_without_the_change_permission(need, vi
     assert denied(viewer_with_change_scope, need)
     need.refresh_from_db()
     assert need.version == 1
+
+
+# What each service that adds to a file would add, refused before anything is written.
+CREATING_SERVICES = {
+    "allegation_create": lambda actor, victim, allegation: allegation_create(
+        actor=actor, mission=allegation.mission, values={}, perpetrators=[]),
+    "victim_create": lambda actor, victim, allegation: victim_create(
+        actor=actor, allegation=allegation, values={"sex": "female"}, confirm_not_duplicate=True),
+    "victim_link": lambda actor, victim, allegation: victim_link(actor=actor, victim=victim, allegation=allegation),
+    "referral_draft": lambda actor, victim, allegation: referral_draft(actor=actor, allegation=allegation),
+    "attachment_add": lambda actor, victim, allegation: attachment_add(
+        actor=actor, allegation=allegation, uploaded=SimpleUploadedFile("note.txt", b"a note", "text/plain")),
+    "consent_record": lambda actor, victim, allegation: consent_record(
+        actor=actor, victim=victim, scope="contact", decision="given", given_by="victim"),
+    "need_create": lambda actor, victim, allegation: need_create(actor=actor, victim=victim, category="medical"),
+    "paternity_claim_create": lambda actor, victim, allegation: paternity_claim_create(
+        actor=actor, victim=victim, values={"claim_date": datetime.date(2016, 6, 1)}),
+    "contact_record": lambda actor, victim, allegation: contact_record(
+        actor=actor, victim=victim, contacted_on=datetime.date(2016, 6, 1), channel="phone", content="x"),
+}
+
+
+def rows() -> dict[str, int]:
+    return {model._meta.label: model.objects.count() for model in (Allegation, Victim, VictimAllegation, Referral,
+                                                                   Attachment, Consent, AssistanceNeed,
+                                                                   PaternityClaim, VictimContact)}
+
+
+# (An operation outside the actor's scope is a field error of the intake form: tests/allegations/test_intake.py.)
+@pytest.mark.parametrize("service", sorted(set(CREATING_SERVICES) - {"allegation_create"}))
+def test_it_refuses_each_creating_service_outside_the_actors_change_scope_and_audits_it(service, victim, outsider):
+    allegation = victim.allegations.get()
+    before = rows()
+    with pytest.raises(NotFound):
+        CREATING_SERVICES[service](outsider, victim, allegation)
+    assert rows() == before
+    assert AuditEvent.objects.filter(action="access_denied", actor=outsider, outcome=AuditEvent.Outcome.DENIED).exists()
+
+
+@pytest.mark.parametrize("service", CREATING_SERVICES)
+def test_it_refuses_each_creating_service_to_a_role_without_the_right_and_audits_it(service, victim,
+                                                                                   viewer_with_change_scope):
+    allegation = victim.allegations.get()
+    before = rows()
+    with pytest.raises(NotFound):
+        CREATING_SERVICES[service](viewer_with_change_scope, victim, allegation)
+    assert rows() == before
+    assert AuditEvent.objects.filter(action="access_denied", actor=viewer_with_change_scope,
+                                     outcome=AuditEvent.Outcome.DENIED).exists()
 
 
 @pytest.fixture

@@ -1,0 +1,43 @@
+"""The reporting app's vocabulary: export formats, the annex tables a CSV can hold, export job states.
+Below the models: imports nothing of the project."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ExportFormat(models.TextChoices):
+    XLSX = "xlsx", "XLSX"
+    CSV = "csv", "CSV"
+    JSON = "json", "JSON"
+
+
+# Not a choice anyone makes: the file several CSV tables arrive in, and the printed page's audit label.
+ZIP = "zip"
+PRINT = "print"
+
+CONTENT_TYPES = {
+    ExportFormat.CSV: "text/csv; charset=utf-8",
+    ZIP: "application/zip",
+    ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ExportFormat.JSON: "application/json",
+}
+
+
+class AnnexTable(models.TextChoices):
+    """One table alone in a CSV; none chosen means both, in a zip."""
+
+    ALLEGATIONS = "allegations", "allegations"
+    SUMMARY = "summary", "summary"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being prepared")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+# A job in these states is still being worked on: its page refreshes itself.
+IN_PROGRESS_STATUSES = frozenset({ExportStatus.QUEUED, ExportStatus.RUNNING})
