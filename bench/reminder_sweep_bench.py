@@ -23,7 +23,7 @@ from django.utils import timezone  # noqa: E402
 from allegations.models import Allegation, AllegationType, Source, Subtype  # noqa: E402
 from core.models import FocalPoint, MemberState, Mission  # noqa: E402
 from referrals import reminders  # noqa: E402
-from referrals.deadlines import holidays  # noqa: E402
+from core.working_days import holidays  # noqa: E402
 from referrals.models import Referral, Reminder  # noqa: E402
 
 

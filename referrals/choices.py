@@ -9,6 +9,7 @@ class ReferralStatus(models.TextChoices):
     APPROVED = "approved", _("Approved, being sent")
     SENT = "sent", _("Sent, in follow-up")
     CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn before sending")
 
 
 class AuthorityResponse(models.TextChoices):

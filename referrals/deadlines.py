@@ -1,4 +1,4 @@
-"""Working days and the deadlines of a referral."""
+"""The deadlines of a referral (working days are counted by `core.working_days`)."""
 
 from __future__ import annotations
 
@@ -6,21 +6,7 @@ import datetime
 
 from django.conf import settings
 
-
-def holidays() -> frozenset[datetime.date]:
-    return frozenset(datetime.date.fromisoformat(d) for d in settings.SEA_HOLIDAYS)
-
-
-def add_working_days(start: datetime.date, days: int, closed: frozenset[datetime.date] | None = None) -> datetime.date:
-    """`days` working days after `start` (Saturdays, Sundays and the configured holidays skipped)."""
-    closed = holidays() if closed is None else closed
-    current = start
-    remaining = days
-    while remaining > 0:
-        current += datetime.timedelta(days=1)
-        if current.weekday() < 5 and current not in closed:
-            remaining -= 1
-    return current
+from core.working_days import add_working_days
 
 
 def response_due(sent_on: datetime.date) -> datetime.date:

@@ -32,6 +32,12 @@ class Referral(models.Model):
                               default=ReferralStatus.DRAFT, editable=False)
     drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     drafted_at = models.DateTimeField(auto_now_add=True)
+    # A draft the approver sent back: it stays a draft, on its drafter's queue, until edited (which
+    # clears these) or withdrawn.
+    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    returned_at = models.DateTimeField(null=True, blank=True)
+    return_comment = models.TextField(_("why it was returned"), blank=True)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
     sent_on = models.DateField(_("sent on"), null=True, blank=True, db_index=True)

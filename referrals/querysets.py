@@ -31,6 +31,14 @@ class ReferralQuerySet(models.QuerySet):
         """Open and past a deadline: see `overdue_condition`."""
         return self.open().filter(overdue_condition(today))
 
+    def awaiting_approval(self) -> ReferralQuerySet:
+        """Drafts waiting for an approver: not returned to their drafter."""
+        return self.filter(status=ReferralStatus.DRAFT, returned_at__isnull=True)
+
+    def returned(self) -> ReferralQuerySet:
+        """Drafts an approver sent back to their drafter, waiting to be edited or withdrawn."""
+        return self.filter(status=ReferralStatus.DRAFT, returned_at__isnull=False)
+
     def with_list_data(self) -> ReferralQuerySet:
         reminders = apps.get_model("referrals", "Reminder")
         return self.select_related("allegation__mission", "member_state", "regional_organisation").annotate(

@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from core.mail import message_id_for, send_and_record
 from core.models import FocalPoint
 from core.time import zones_by_local_date
-from referrals.deadlines import add_working_days, holidays
+from core.working_days import add_working_days, holidays
 from referrals.models import (
     AuthorityResponse,
     InvestigationOutcome,

@@ -1,8 +1,15 @@
 import datetime
 
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import ngettext, pgettext
+
+from core.working_days import working_days_until
 
 register = template.Library()
+
+# Within this many working days a deadline is "soon": it goes on the work queues and turns amber.
+SOON_WORKING_DAYS = 3
 
 
 @register.filter
@@ -11,3 +18,31 @@ def days_after(later: datetime.date | None, earlier: datetime.date | None) -> in
     if later is None or earlier is None:
         return ""
     return (later - earlier).days
+
+
+def deadline_words(due: datetime.date, today: datetime.date) -> tuple[str, str]:
+    """(words, urgency): "5 days overdue" / "due today" / "due in 3 working days", and one of
+    overdue, soon, later. Overdue counts calendar days (how late it is); ahead counts working days
+    (how much time is left to act)."""
+    if due < today:
+        late = (today - due).days
+        return ngettext("%(days)d day overdue", "%(days)d days overdue", late) % {"days": late}, "overdue"
+    if due == today:
+        return pgettext("deadline", "due today"), "soon"
+    left = working_days_until(today, due)
+    if left == 0:  # due on a weekend or holiday before the next working day
+        days = (due - today).days
+        return ngettext("due in %(days)d day", "due in %(days)d days", days) % {"days": days}, "soon"
+    words = ngettext("due in %(days)d working day", "due in %(days)d working days", left) % {"days": left}
+    return words, "soon" if left <= SOON_WORKING_DAYS else "later"
+
+
+@register.simple_tag
+def deadline(due: datetime.date | None, today: datetime.date | None) -> str:
+    """`{% deadline referral.response_due referral.local_today %}`: the deadline in words, in a badge
+    whose colour repeats what the words say (colour is never the only signal). The date itself is
+    in the title, for those who want it."""
+    if due is None or today is None:
+        return ""
+    words, urgency = deadline_words(due, today)
+    return format_html('<span class="deadline deadline-{}" title="{}">{}</span>', urgency, due.isoformat(), words)

@@ -27,7 +27,7 @@ from playwright.sync_api import expect
 from allegations.models import Allegation
 from core.models import FocalPoint
 from core.roles import ADMINISTRATOR, FIELD_OFFICER, HQ_ANALYST, VICTIMS_RIGHTS_ADVOCATE
-from referrals.deadlines import add_working_days
+from core.working_days import add_working_days
 from referrals.models import Referral, Reminder
 from referrals.tasks import sweep_due_reminders
 from tests.browser.intake import fill_intake

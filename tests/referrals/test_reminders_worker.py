@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from core.mail import message_id_for
 from core.models import OutboundEmail
-from referrals.deadlines import add_working_days, holidays
+from core.working_days import add_working_days, holidays
 from referrals.models import Referral, Reminder, ReminderKind
 from referrals.tasks import sweep_due_reminders
 from tests.conftest import TEST_AUDIT_KEYS, TEST_BLIND_KEY, TEST_FIELD_KEYS
