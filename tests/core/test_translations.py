@@ -48,7 +48,7 @@ def parse_po(path: Path) -> list[dict]:
             continue  # the header
         forms = [joined[k] for k in sorted(joined) if k.startswith("msgstr")]
         entries.append({"msgid": joined["msgid"], "plural": joined.get("msgid_plural"), "msgstr": forms,
-                        "flags": flags})
+                        "flags": flags, "context": joined.get("msgctxt")})
     return entries
 
 
@@ -97,7 +97,9 @@ def test_it_serves_what_the_po_says_so_the_committed_mo_is_up_to_date():
     # Read back through Django's own catalogue loading: a stale .mo shows up as a mismatch.
     with translation.override("fr"):
         for entry in parse_po(PO):
-            if entry["plural"] is None:
+            if entry["context"] is not None:
+                assert translation.pgettext(entry["context"], entry["msgid"]) == entry["msgstr"][0]
+            elif entry["plural"] is None:
                 assert translation.gettext(entry["msgid"]) == entry["msgstr"][0], "run manage.py compilemessages"
             else:
                 assert translation.ngettext(entry["msgid"], entry["plural"], 1) == entry["msgstr"][0]
