@@ -316,3 +316,70 @@ def referral_deadlines_follow_children(allegation_id, children_involved: bool) -
         referral.save(update_fields=["investigation_due"])
         audit_record(action="referral_deadline_changed", obj=referral,
                      detail={"investigation_due": [str(previous), str(due)], "children_involved": children_involved})
+
+
+def _may_edit_draft(*, actor, referral: Referral, audit: AuditContext | None = None, **_rest) -> None:
+    """The drafter, or anyone with change scope (the check is the scope; the drafter has it too)."""
+    _referral_in_change_scope(actor=actor, referral=referral, audit=audit)
+
+
+def _only_drafts(current: Referral) -> None:
+    if current.status != ReferralStatus.DRAFT:
+        raise ValidationError(_("Only a draft can be changed; this referral was already approved or withdrawn."))
+
+
+@checked(_may_approve)
+def referral_return(*, actor, referral: Referral, expected_version: int, comment: str,
+                    audit: AuditContext | None = None) -> Referral:
+    """The approver sends the draft back to its drafter, saying why: it leaves the approval queue."""
+    current = lock_current_version(Referral, referral.pk, expected_version, label=str(referral))
+    _only_drafts(current)
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": [_("Say what the drafter should change.")]})
+    current.returned_by, current.returned_at, current.return_comment = actor, timezone.now(), comment
+    current.version = expected_version + 1
+    current.save()
+    audit_record(action="referral_return", actor=actor, audit=audit, obj=current)
+    return current
+
+
+@checked(_may_edit_draft)
+def referral_edit(*, actor, referral: Referral, expected_version: int, member_state: MemberState | None = None,
+                  regional_organisation: RegionalOrganisation | None = None, language: str = "en",
+                  audit: AuditContext | None = None) -> Referral:
+    """Change a draft's recipient or language; it goes back to the approval queue (the return is cleared)."""
+    current = lock_current_version(Referral, referral.pk, expected_version, label=str(referral))
+    _only_drafts(current)
+    errors: dict[str, list[str]] = {}
+    if (member_state is None) == (regional_organisation is None):
+        errors["recipient"] = [_("Choose one Member State or one regional organisation.")]
+    elif not recipient_focal_points(member_state or regional_organisation).exists():
+        errors["recipient"] = [_("%(recipient)s has no active focal point to send to. An administrator must add "
+                                 "one first.") % {"recipient": member_state or regional_organisation}]
+    if language not in dict(settings.LANGUAGES):
+        errors["language"] = [_("Choose English or French.")]
+    if errors:
+        raise ValidationError(errors)
+    current.member_state, current.regional_organisation, current.language = member_state, regional_organisation, language
+    current.returned_by, current.returned_at, current.return_comment = None, None, ""
+    current.version = expected_version + 1
+    current.save()
+    current.focal_points.set(recipient_focal_points(current.recipient))
+    audit_record(action="referral_edit", actor=actor, audit=audit, obj=current,
+                 detail={"recipient": str(current.recipient), "language": language})
+    return current
+
+
+@checked(_may_edit_draft)
+def referral_withdraw(*, actor, referral: Referral, expected_version: int, reason: str = "",
+                      audit: AuditContext | None = None) -> Referral:
+    """The draft will not be sent: it leaves every queue and the allegation shows it as withdrawn."""
+    current = lock_current_version(Referral, referral.pk, expected_version, label=str(referral))
+    _only_drafts(current)
+    current.status = ReferralStatus.WITHDRAWN
+    current.version = expected_version + 1
+    current.save()
+    audit_record(action="referral_withdraw", actor=actor, audit=audit, obj=current,
+                 detail={"reason_given": bool((reason or "").strip())})
+    return current
