@@ -62,3 +62,13 @@ class PendingFilterForm(forms.Form):
     def __init__(self, *args: Any, user, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["mission"].queryset = Mission.objects.visible_to(user)
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(label=_("What the drafter should change"), max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Why it is withdrawn (optional)"), max_length=2000, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))

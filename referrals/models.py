@@ -85,6 +85,18 @@ class Referral(models.Model):
         return self.member_state or self.regional_organisation
 
     @property
+    def is_draft(self) -> bool:
+        return self.status == ReferralStatus.DRAFT
+
+    @property
+    def is_returned(self) -> bool:
+        return self.is_draft and self.returned_at is not None
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == ReferralStatus.WITHDRAWN
+
+    @property
     def awaiting_response(self) -> bool:
         return self.status == ReferralStatus.SENT and self.response == AuthorityResponse.NONE_YET
 

@@ -10,5 +10,8 @@ urlpatterns = [
     path("<uuid:referral_id>/", views.referral_detail, name="detail"),
     path("<uuid:referral_id>/print/", views.referral_printable, name="print"),
     path("<uuid:referral_id>/approve/", views.referral_approve_view, name="approve"),
+    path("<uuid:referral_id>/return/", views.referral_return_view, name="return"),
+    path("<uuid:referral_id>/edit/", views.referral_edit_view, name="edit"),
+    path("<uuid:referral_id>/withdraw/", views.referral_withdraw_view, name="withdraw"),
     path("<uuid:referral_id>/record/", views.referral_record_view, name="record"),
 ]

@@ -14,15 +14,18 @@ from core.forms import add_service_errors
 from core.locking import StaleEditError, submitted_version
 from core.models import Mission, OutboundEmail
 from core.paging import paginate
-from referrals.forms import DraftForm, PendingFilterForm, RecordForm
+from referrals.forms import DraftForm, PendingFilterForm, RecordForm, ReturnForm, WithdrawForm
 from referrals.models import Referral, ReferralStatus
 from referrals.querysets import pending_referrals
 from referrals.services import (
     access_referral,
     referral_approve,
     referral_draft,
+    referral_edit,
     referral_preview,
     referral_record,
+    referral_return,
+    referral_withdraw,
     suggested_recipients,
 )
 from victims.querysets import can_view_identity
@@ -66,7 +69,8 @@ def referral_new(request: HttpRequest, allegation_id) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
-def _detail(request: HttpRequest, referral: Referral, *, record_form=None, status: int = 200) -> HttpResponse:
+def _detail(request: HttpRequest, referral: Referral, *, record_form=None, return_form=None, withdraw_form=None,
+            status: int = 200) -> HttpResponse:
     user = request.user
     notice = referral_preview(actor=user, referral=referral, audit=audit_context(request))
     # A notice quoting identity (consent given) is shown only to those who may see identity.
@@ -77,6 +81,9 @@ def _detail(request: HttpRequest, referral: Referral, *, record_form=None, statu
         "notice": notice if show_notice else None,
         "can_change": can_change,
         "can_approve": can_change and user.has_perm("referrals.approve_referral") and referral.drafted_by_id != user.pk,
+        "is_drafter": referral.drafted_by_id == user.pk,
+        "return_form": return_form or ReturnForm(),
+        "withdraw_form": withdraw_form or WithdrawForm(),
         "reminders": referral.reminders.all(),
         "record_form": record_form or RecordForm(initial={
             f: getattr(referral, f) for f in RecordForm.base_fields if f != "close"}),
@@ -155,3 +162,78 @@ def outbox(request: HttpRequest) -> HttpResponse:
     emails = OutboundEmail.objects.filter(mission__in=Mission.objects.visible_to(request.user)).select_related("mission")
     return render(request, "referrals/outbox.html", paginate(request, emails))
 
+
+
+def _refused(request: HttpRequest, referral: Referral, form, refusal: Exception, **forms_kwargs) -> HttpResponse:
+    """A stale or refused change: the page shows what is stored now, the form keeps what was typed."""
+    messages.error(request, str(refusal))
+    fresh = access_referral(request.user, referral.pk, audit=audit_context(request), for_change=True)
+    return _detail(request, fresh, **forms_kwargs, status=409 if isinstance(refusal, StaleEditError) else 403)
+
+
+@require_POST
+@login_required
+def referral_return_view(request: HttpRequest, referral_id) -> HttpResponse:
+    referral = access_referral(request.user, referral_id, audit=audit_context(request), for_change=True)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            referral_return(actor=request.user, referral=referral, expected_version=submitted_version(request),
+                            comment=form.cleaned_data["comment"], audit=audit_context(request))
+        except (StaleEditError, NotPermitted) as refusal:
+            return _refused(request, referral, form, refusal, return_form=form)
+        except ValidationError as error:
+            add_service_errors(form, None, error)
+    if form.errors:
+        return _detail(request, referral, return_form=form, status=400)
+    messages.success(request, _("Returned to the drafter with your comment."))
+    return redirect("referrals:detail", referral.pk)
+
+
+@require_POST
+@login_required
+def referral_withdraw_view(request: HttpRequest, referral_id) -> HttpResponse:
+    referral = access_referral(request.user, referral_id, audit=audit_context(request), for_change=True)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            referral_withdraw(actor=request.user, referral=referral, expected_version=submitted_version(request),
+                              reason=form.cleaned_data["reason"], audit=audit_context(request))
+        except StaleEditError as refusal:
+            return _refused(request, referral, form, refusal, withdraw_form=form)
+        except ValidationError as error:
+            add_service_errors(form, None, error)
+    if form.errors:
+        return _detail(request, referral, withdraw_form=form, status=400)
+    messages.success(request, _("Draft withdrawn: it will not be sent."))
+    return redirect("referrals:detail", referral.pk)
+
+
+@login_required
+def referral_edit_view(request: HttpRequest, referral_id) -> HttpResponse:
+    referral = access_referral(request.user, referral_id, audit=audit_context(request), for_change=True)
+    if referral.status != ReferralStatus.DRAFT:
+        raise Http404
+    states, organisations = suggested_recipients(referral.allegation)
+    current = f"ms:{referral.member_state_id}" if referral.member_state_id else f"ro:{referral.regional_organisation_id}"
+    form = DraftForm(request.POST or None, suggested_states=states, suggested_organisations=organisations,
+                     initial={"language": referral.language, "recipient": current})
+    version = submitted_version(request) if request.method == "POST" else referral.version
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral_edit(actor=request.user, referral=referral, expected_version=version,
+                          language=form.cleaned_data["language"], audit=audit_context(request),
+                          **form.recipient_kwargs())
+        except StaleEditError as stale:
+            messages.error(request, str(stale))
+            status, version = 409, Referral.objects.get(pk=referral.pk).version
+        except ValidationError as error:
+            add_service_errors(form, None, error)
+        else:
+            messages.success(request, _("Draft changed. It waits for approval again."))
+            return redirect("referrals:detail", referral.pk)
+    if form.errors:
+        status = 400
+    return render(request, "referrals/edit.html", {"form": form, "referral": referral, "version": version},
+                  status=status)
