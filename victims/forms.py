@@ -55,13 +55,32 @@ class VictimForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
-    scope = forms.ChoiceField(label=_("Consent to"), choices=ConsentScope.choices)
-    decision = forms.ChoiceField(label=_("Decision"), choices=ConsentDecision.choices, widget=forms.RadioSelect)
+    """All four purposes on one form, as they are asked at one meeting: each given, refused,
+    withdrawn or not asked now (empty); one decider for all of them."""
+
     given_by = forms.ChoiceField(label=_("Decided by"), choices=ConsentGiver.choices)
     guardian_relationship = forms.CharField(
         label=_("Guardian's relationship to the child"), max_length=60, required=False,
         help_text=_("For example “mother” or “legal guardian”. No names."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Ids of their own: the safeguarding form on the same page has a guardian_relationship too.
+        kwargs.setdefault("auto_id", "id_consent_%s")
+        super().__init__(*args, **kwargs)
+        choices = [("", _("Not asked now")), *ConsentDecision.choices]
+        scopes = {scope.value: forms.ChoiceField(label=scope.label, choices=choices, required=False,
+                                                 widget=forms.RadioSelect, initial="")
+                  for scope in ConsentScope}
+        self.fields = {**scopes, **self.fields}
+
+    def scope_fields(self):
+        return [self[scope] for scope in ConsentScope.values]
+
+    def service_values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {"decisions": {scope: data.get(scope, "") for scope in ConsentScope.values},
+                "given_by": data["given_by"], "guardian_relationship": data.get("guardian_relationship", "")}
 
 
 class NeedForm(forms.Form):

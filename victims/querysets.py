@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from allegations.models import Allegation
 from core.models import Mission
 from core.roles import HQ_ANALYST, user_roles
 from core.time import per_local_date
-from victims.choices import OPEN_ASSISTANCE, AgeGroup, ConsentDecision, ConsentGiver
+from victims.choices import OPEN_ASSISTANCE, AgeGroup, ConsentDecision, ConsentGiver, ConsentScope
 
 
 class VictimQuerySet(models.QuerySet):
@@ -80,10 +85,66 @@ def consent_allows(victim, scope: str) -> bool:
     """The one question other parts ask: does the latest decision for this scope say yes? For a
     child, or a victim whose age is unknown, only a guardian's decision counts (a "yes" the victim
     gave herself, e.g. before her age was corrected, is not enough)."""
-    latest = victim.consents.filter(scope=scope).order_by("-recorded_at", "-id").first()
+    return decision_allows(victim, victim.consents.filter(scope=scope).order_by("-recorded_at", "-id").first())
+
+
+def decision_allows(victim, latest) -> bool:
+    """consent_allows on a latest decision already read (None: never asked), for pages that read
+    all scopes in one query."""
     if latest is None or latest.decision != ConsentDecision.GIVEN:
         return False
     return victim.age_group == AgeGroup.ADULT or latest.given_by == ConsentGiver.GUARDIAN
+
+
+# What the panel "What you may do now" asks of each scope, in the order officers meet them.
+ALLOWANCE_QUESTIONS = (
+    (ConsentScope.CONTACT, gettext_lazy("Contact the victim?")),
+    (ConsentScope.SHARE_WITH_MEMBER_STATE, gettext_lazy("Name the victim in a notice to the Member State?")),
+    (ConsentScope.SHARE_WITH_UN_PARTNERS, gettext_lazy("Share the identity with UN partners?")),
+    (ConsentScope.ASSISTANCE, gettext_lazy("Refer the victim to a service provider?")),
+)
+
+
+@dataclass(frozen=True)
+class Allowance:
+    scope: str
+    question: str
+    allowed: bool
+    asked: bool
+    reason: str
+
+    @property
+    def state(self) -> str:
+        """For the CSS class only: the words of `reason` carry the answer too."""
+        return "yes" if self.allowed else ("no" if self.asked else "unasked")
+
+
+def what_may_be_done(victim, latest: dict[str, object] | None = None) -> list[Allowance]:
+    """The latest decision of each scope read as yes/no with its reason, by the rule of
+    consent_allows. `latest` (scope -> Consent, from latest_per_scope) saves the query."""
+    if latest is None:
+        latest = victim.consents.all().latest_per_scope()
+    return [_allowance(victim, scope, question, latest.get(scope)) for scope, question in ALLOWANCE_QUESTIONS]
+
+
+def _allowance(victim, scope: str, question, consent) -> Allowance:
+    if consent is None:
+        return Allowance(scope, str(question), False, False,
+                         _("Not asked yet: record a decision first. Until then the answer is no."))
+    day = date_format(timezone.localtime(consent.recorded_at).date(), "j F Y")
+    allowed = decision_allows(victim, consent)
+    if allowed:
+        reason = (_("Yes: consent given by the guardian on %(date)s.") if consent.given_by == ConsentGiver.GUARDIAN
+                  else _("Yes: consent given by the victim on %(date)s."))
+    elif consent.decision == ConsentDecision.REFUSED:
+        reason = _("No: consent refused on %(date)s.")
+    elif consent.decision == ConsentDecision.WITHDRAWN:
+        reason = _("No: consent withdrawn on %(date)s.")
+    else:
+        # Given by the victim herself, but a child's (or an unknown age's) decision is the guardian's.
+        reason = _("No: the victim consented on %(date)s, but for a child or a victim of unknown age "
+                   "only a parent's or guardian's consent counts. Record the guardian's decision.")
+    return Allowance(scope, str(question), allowed, True, reason % {"date": day})
 
 
 class AssistanceNeedQuerySet(models.QuerySet):

@@ -274,3 +274,39 @@ def consent_record(
     audit_record(action="consent_record", actor=actor, audit=audit, obj=victim,
                  detail={"scope": scope, "decision": decision, "given_by": given_by})
     return consent
+
+
+@checked(victim_in_change_scope_with("victims.add_consent"))
+def consent_record_many(
+    *, actor, victim: Victim, decisions: dict[str, str], given_by: str, guardian_relationship: str = "",
+    audit: AuditContext | None = None,
+) -> list[Consent]:
+    """Several scopes decided at one meeting: one Consent row (and one audit row) per scope decided,
+    all or none (one transaction). Same checks as consent_record; a scope left out is not asked now."""
+    errors: dict[str, list[str]] = {}
+    decided = {scope: decision for scope, decision in decisions.items() if decision}
+    for scope, decision in decided.items():
+        if scope not in ConsentScope.values:
+            errors.setdefault("__all__", []).append(_("Choose what the consent is for."))
+        elif decision not in ConsentDecision.values:
+            errors[scope] = [_("Choose given, refused or withdrawn.")]
+    if not decided:
+        errors.setdefault("__all__", []).append(_("Record a decision for at least one purpose."))
+    if victim.is_child and given_by != ConsentGiver.GUARDIAN:
+        errors["given_by"] = [_("For a child, consent is given by a parent or guardian.")]
+    if given_by not in ConsentGiver.values:
+        errors["given_by"] = [_("Say who decided.")]
+    if given_by == ConsentGiver.GUARDIAN and not guardian_relationship.strip():
+        errors["guardian_relationship"] = [_("Say who the guardian is to the child (no names).")]
+    if errors:
+        raise ValidationError(errors)
+    consents = []
+    for scope in ConsentScope.values:  # the vocabulary's order, whatever the caller's
+        if scope not in decided:
+            continue
+        consents.append(Consent.objects.create(
+            victim=victim, scope=scope, decision=decided[scope], given_by=given_by,
+            guardian_relationship=guardian_relationship.strip(), recorded_by=actor))
+        audit_record(action="consent_record", actor=actor, audit=audit, obj=victim,
+                     detail={"scope": scope, "decision": decided[scope], "given_by": given_by})
+    return consents

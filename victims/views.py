@@ -24,11 +24,11 @@ from victims.forms import (
     VictimForm,
 )
 from victims.models import IDENTITY_FIELDS, AgeGroup, Consent, ConsentGiver, ConsentScope, PaternityClaim, Victim
-from victims.querysets import can_view_identity, consent_allows, victim_list
+from victims.querysets import can_view_identity, consent_allows, victim_list, what_may_be_done
 from victims.services import (
     PossibleDuplicate,
     access_victim,
-    consent_record,
+    consent_record_many,
     victim_create,
     victim_link,
     victim_reveal_identity,
@@ -62,8 +62,11 @@ def _detail(request: HttpRequest, victim: Victim, *, status: int = 200, **overri
         "can_view_consent": user.has_perm("victims.view_consent"),
         "consent_rows": [(scope, latest.get(scope.value)) for scope in ConsentScope],
         "consent_history": consents,
+        # A child's decision is the guardian's; with the age unknown, only a guardian's counts too.
+        "guardian_decides": victim.age_group != AgeGroup.ADULT,
         "consent_form": ConsentForm(
-            initial={"given_by": ConsentGiver.GUARDIAN if victim.is_child else ConsentGiver.VICTIM}),
+            initial={"given_by": ConsentGiver.VICTIM if victim.age_group == AgeGroup.ADULT else ConsentGiver.GUARDIAN}),
+        "allowances": what_may_be_done(victim, latest) if user.has_perm("victims.view_consent") else None,
         "can_reveal": can_view_identity(user),
         "can_change": can_change,
         "can_record_consent": user.has_perm("victims.add_consent"),
@@ -181,7 +184,8 @@ def consent_new(request: HttpRequest, victim_id) -> HttpResponse:
     form = ConsentForm(request.POST)
     if form.is_valid():
         try:
-            consent_record(actor=request.user, victim=victim, audit=audit_context(request), **form.cleaned_data)
+            consent_record_many(actor=request.user, victim=victim, audit=audit_context(request),
+                                **form.service_values())
         except ValidationError as error:
             add_service_errors(form, None, error)
     if form.errors:

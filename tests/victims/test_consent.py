@@ -53,7 +53,7 @@ def test_a_childs_consent_comes_from_a_guardian(officer, child):
 
 def test_the_consent_form_shows_errors_and_records_nothing(client, officer, child):
     client.force_login(officer)
-    response = client.post(f"/victims/{child.pk}/consents/", {"scope": SHARE, "decision": "given", "given_by": "victim"})
+    response = client.post(f"/victims/{child.pk}/consents/", {SHARE: "given", "given_by": "victim"})
     assert response.status_code == 400
     assert "For a child, consent is given by a parent or guardian." in response.content.decode()
     assert not Consent.objects.exists()
@@ -61,7 +61,7 @@ def test_the_consent_form_shows_errors_and_records_nothing(client, officer, chil
 
 def test_an_advocate_records_consent_in_the_browser(client, advocate, adult):
     client.force_login(advocate)
-    response = client.post(f"/victims/{adult.pk}/consents/", {"scope": "contact", "decision": "refused",
+    response = client.post(f"/victims/{adult.pk}/consents/", {"contact": "refused",
                                                                "given_by": "victim"}, follow=True)
     assert "Consent decision recorded" in response.content.decode()
     assert Consent.objects.get().recorded_by == advocate
@@ -69,6 +69,6 @@ def test_an_advocate_records_consent_in_the_browser(client, advocate, adult):
 
 def test_an_analyst_cannot_record_consent(client, analyst, adult):
     client.force_login(analyst)
-    assert client.post(f"/victims/{adult.pk}/consents/", {"scope": "contact", "decision": "given",
+    assert client.post(f"/victims/{adult.pk}/consents/", {"contact": "given",
                                                            "given_by": "victim"}).status_code == 404
     assert not Consent.objects.exists()

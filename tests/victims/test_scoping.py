@@ -101,7 +101,7 @@ def test_view_scope_alone_never_writes_to_a_victim(client, victim, car):
     viewer = make_user("viewer", VICTIMS_RIGHTS_ADVOCATE, view=[car])
     client.force_login(viewer)
     assert client.get(f"/victims/{victim.pk}/").status_code == 200
-    for url, data in [(f"/victims/{victim.pk}/consents/", {"scope": "contact", "decision": "given", "given_by": "victim"}),
+    for url, data in [(f"/victims/{victim.pk}/consents/", {"contact": "given", "given_by": "victim"}),
                       (f"/victims/{victim.pk}/needs/", {"category": "medical"}),
                       (f"/victims/{victim.pk}/contacts/", {"contacted_on": "2026-01-01", "channel": "phone", "content": "x"}),
                       (f"/victims/{victim.pk}/edit/", {"version": 1, "sex": "male"})]:

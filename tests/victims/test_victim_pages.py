@@ -100,6 +100,6 @@ def test_every_label_on_a_childs_page_points_at_its_own_field(client, chief, car
     page = client.get(f"/victims/{victim.pk}/").content.decode()
     ids = collections.Counter(re.findall(r'\sid="([^"]+)"', page))
     assert [i for i, n in ids.items() if n > 1] == []
-    assert 'for="id_safeguarding_guardian_relationship"' in page and 'for="id_guardian_relationship"' in page
-    assert re.findall(r'<label for="">', page) == []  # the consent decision is a fieldset with a legend instead
-    assert re.search(r'<fieldset class="inline"[^>]*><legend>Decision <span class="req"', page)
+    assert 'for="id_safeguarding_guardian_relationship"' in page and 'for="id_consent_guardian_relationship"' in page
+    assert re.findall(r'<label for="">', page) == []  # each purpose's decision is a fieldset with a legend instead
+    assert re.search(r'<fieldset class="inline"[^>]*><legend>Be contacted about the case</legend>', page)
