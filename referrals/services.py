@@ -23,7 +23,7 @@ from core.errors import NotPermitted, checked
 from core.identity_parts import identity_fill, identity_part_seal
 from core.locking import lock_current_version
 from core.mail import message_id_for, send_and_record
-from core.models import FocalPoint, MemberState, RegionalOrganisation
+from core.models import AuditEvent, FocalPoint, MemberState, RegionalOrganisation
 from core.queue import enqueue_on_commit
 from referrals.deadlines import investigation_due, response_due
 from referrals.models import (
@@ -208,6 +208,9 @@ def _referral_in_change_scope(*, actor, referral: Referral, audit: AuditContext 
 def _may_approve(*, actor, referral: Referral, audit: AuditContext | None = None, **_rest) -> None:
     _referral_in_change_scope(actor=actor, referral=referral, audit=audit)
     if not actor.has_perm("referrals.approve_referral"):
+        # Audited: the check runs outside the service's transaction, so the row stays.
+        audit_record(action="access_denied", actor=actor, audit=audit, obj=referral, outcome=AuditEvent.Outcome.DENIED,
+                     detail={"for_change": True, "permission": "referrals.approve_referral"})
         raise NotPermitted(_("You do not have the right to approve referrals."))
 
 
