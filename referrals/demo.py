@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils import timezone
+
 from allegations.models import Allegation, Credibility, Status
 from referrals.deadlines import investigation_due, response_due
 from referrals.models import AuthorityResponse, InvestigationOutcome, Referral
@@ -11,6 +13,7 @@ from referrals.services import (
     referral_approve,
     referral_draft,
     referral_record,
+    referral_return,
     referral_send,
     suggested_recipients,
 )
@@ -32,7 +35,13 @@ def seed_referrals(users: dict) -> int:
         referral = referral_draft(actor=drafter, allegation=allegation, **recipient)
         count += 1
         if n == 0:
-            continue  # one draft left waiting for approval
+            continue  # one draft left waiting for approval (drafted today)
+        if n == 1:
+            # One draft the approver sent back yesterday: on the drafter's queue.
+            referral_return(actor=approver, referral=referral, expected_version=referral.version,
+                            comment="Please send it in French, the language of the force's lead body (demo).")
+            Referral.objects.filter(pk=referral.pk).update(returned_at=timezone.now() - datetime.timedelta(days=1))
+            continue
         referral = referral_approve(actor=approver, referral=referral, expected_version=referral.version)
         referral_send(referral_id=referral.pk)  # the task would, once the seeding transaction commits
         # The demo's cases date from 2016-2017: place the sending a month after receipt.
