@@ -152,13 +152,11 @@ def test_it_follows_one_case_through_five_journeys(browser, live_server, chromiu
     officer.get_by_role("link", name=victim_code).click()
     victim_url = officer.url
     expect(officer.get_by_text("15 years old at the incident")).to_be_visible()
-    officer.get_by_text("Record a consent decision").click()
+    officer.locator("#consent summary").click()
     consent = officer.locator("section[aria-labelledby=h-consent] form")
-    consent.get_by_role("combobox", name="Consent to").select_option("share_identity_with_member_state")
-    consent.get_by_role("radio", name="Refused").check()
-    consent.get_by_role("combobox", name="Decided by").select_option("guardian")
-    # By name: the safeguarding form above uses the same field id, so the label points there.
-    consent.locator("input[name=guardian_relationship]").fill("mother")
+    consent.get_by_role("group", name="Share identity with the Member State").get_by_role("radio", name="Refused").check()
+    expect(consent.get_by_role("combobox", name="Decided by")).to_have_value("guardian")  # a child: the default
+    consent.get_by_role("textbox", name="Guardian's relationship to the child").fill("mother")
     shot(officer, "a-06-consent-form")
     consent.get_by_role("button", name="Record decision").click()
     expect(officer.get_by_text(f"Consent decision recorded for {victim_code}.")).to_be_visible()
