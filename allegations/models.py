@@ -105,6 +105,11 @@ class Allegation(models.Model):
         return self.children_involved
 
     @property
+    def is_credible(self) -> bool:
+        """Assessed as credible: only then may it be referred to the responsible authority."""
+        return self.credibility == Credibility.CREDIBLE
+
+    @property
     def incident_date_known(self) -> bool:
         return self.incident_date is not None and self.incident_date_precision != DatePrecision.UNKNOWN
 

@@ -97,6 +97,16 @@ class Referral(models.Model):
         return self.status == ReferralStatus.WITHDRAWN
 
     @property
+    def is_approved(self) -> bool:
+        """Approved and being sent: not yet in follow-up."""
+        return self.status == ReferralStatus.APPROVED
+
+    @property
+    def is_sent(self) -> bool:
+        """Sent and in follow-up: the authority's answer and outcome can be recorded."""
+        return self.status == ReferralStatus.SENT
+
+    @property
     def awaiting_response(self) -> bool:
         return self.status == ReferralStatus.SENT and self.response == AuthorityResponse.NONE_YET
 
@@ -145,3 +155,16 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.due_date})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_escalation(self) -> bool:
+        return self.kind == ReminderKind.ESCALATION
+
+    @property
+    def chases_response(self) -> bool:
+        """The deadline it chases is the authority's answer (else the investigation's outcome)."""
+        return self.about == ReminderKind.RESPONSE_OVERDUE

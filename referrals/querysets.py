@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable
+
 from django.apps import apps
 from django.db import models
 
@@ -62,19 +65,39 @@ def pending_referrals(*, user, mission=None, authority: str = "", overdue: bool 
                                      | models.Q(regional_organisation__acronym__iexact=authority))
     if overdue:
         referrals = referrals.overdue()
+    # Which deadline is missed, from the same conditions as `overdue()`: the page flags each one.
+    referrals = referrals.annotate(
+        answer_overdue=models.ExpressionWrapper(as_of(answer_overdue_on), output_field=models.BooleanField()),
+        investigation_overdue=models.ExpressionWrapper(as_of(investigation_overdue_on),
+                                                       output_field=models.BooleanField()),
+    )
     return referrals.order_by("response_due", "pk")
 
 
+def answer_overdue_on(today) -> models.Q:
+    """Past the answer deadline without an answer."""
+    return models.Q(response=AuthorityResponse.NONE_YET, response_due__lt=today)
+
+
+def investigation_overdue_on(today) -> models.Q:
+    """Past the investigation deadline without an outcome (unless the authority declined to investigate)."""
+    return ~models.Q(response=AuthorityResponse.DECLINES) & models.Q(outcome=InvestigationOutcome.PENDING,
+                                                                      investigation_due__lt=today)
+
+
 def overdue_on(today) -> models.Q:
-    """Past the answer deadline without an answer, or past the investigation deadline without an outcome."""
-    return (models.Q(response=AuthorityResponse.NONE_YET, response_due__lt=today)
-            | (~models.Q(response=AuthorityResponse.DECLINES)
-               & models.Q(outcome=InvestigationOutcome.PENDING, investigation_due__lt=today)))
+    """Past either deadline: the answer's or the investigation's."""
+    return answer_overdue_on(today) | investigation_overdue_on(today)
+
+
+def as_of(condition: Callable[[datetime.date], models.Q], today=None, *, prefix: str = "") -> models.Q:
+    """`condition` as of `today`, or (default) as of each referral's operation's local date."""
+    if today is not None:
+        return condition(today)
+    return per_local_date(condition, zone_field=f"{prefix}allegation__mission__time_zone")
 
 
 def overdue_condition(today=None, *, prefix: str = "") -> models.Q:
     """Overdue as of `today`, or (default) as of each referral's operation's local date."""
-    if today is not None:
-        return overdue_on(today)
-    return per_local_date(overdue_on, zone_field=f"{prefix}allegation__mission__time_zone")
+    return as_of(overdue_on, today, prefix=prefix)
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from reporting.choices import ExportStatus
+from reporting.choices import IN_PROGRESS_STATUSES, ExportStatus
 from reporting.querysets import ExportJobQuerySet
 
 
@@ -29,6 +29,19 @@ class ExportJob(models.Model):
     class Meta:
         ordering = ["-created_at"]
         permissions = [("view_reports", _("Can see the dashboards and export the annex tables"))]
+
+    @property
+    def in_progress(self) -> bool:
+        """Queued or running: the job page refreshes itself until it is done or failed."""
+        return self.status in IN_PROGRESS_STATUSES
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE
+
+    @property
+    def has_failed(self) -> bool:
+        return self.status == self.Status.FAILED
 
     @property
     def path(self):

@@ -1,6 +1,9 @@
 """The victims app's vocabulary: choices and the sets its rules use, below the models (querysets, services, forms and templates name these, never bare strings)."""
 
+from typing import NamedTuple
+
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -78,6 +81,23 @@ ASSISTANCE_TRANSITIONS: dict[str, frozenset[str]] = {
     AssistanceStatus.PROVIDED: frozenset(),
     AssistanceStatus.DECLINED: frozenset(),
     AssistanceStatus.NOT_AVAILABLE: frozenset(),
+}
+
+
+class AssistanceAction(NamedTuple):
+    """How the need page offers a move to a status: the button's words, and whether it is the usual next step."""
+
+    label: Promise
+    primary: bool
+
+
+# Every status a need can move to (all but IDENTIFIED); referring and providing are the usual steps.
+ASSISTANCE_ACTIONS: dict[str, AssistanceAction] = {
+    AssistanceStatus.REFERRED: AssistanceAction(_("Refer to provider"), primary=True),
+    AssistanceStatus.IN_PROGRESS: AssistanceAction(_("Mark in progress"), primary=False),
+    AssistanceStatus.PROVIDED: AssistanceAction(_("Mark provided"), primary=True),
+    AssistanceStatus.DECLINED: AssistanceAction(_("Declined by the victim"), primary=False),
+    AssistanceStatus.NOT_AVAILABLE: AssistanceAction(_("Not available"), primary=False),
 }
 
 

@@ -19,6 +19,8 @@ from victims.choices import (  # noqa: F401 (re-exported: the app's vocabulary, 
     AssistanceStatus,
     OPEN_ASSISTANCE,
     ASSISTANCE_TRANSITIONS,
+    ASSISTANCE_ACTIONS,
+    AssistanceAction,
     ContactChannel,
 )
 from victims.querysets import (
@@ -96,6 +98,11 @@ class VictimAllegation(models.Model):
     class Meta:
         ordering = ["linked_at", "id"]
         constraints = [models.UniqueConstraint(fields=["victim", "allegation"], name="victim_once_per_allegation")]
+
+    @property
+    def is_child(self) -> bool:
+        """A child at this incident (the victim's age group may differ at another)."""
+        return self.age_group == AgeGroup.CHILD
 
 
 class Consent(models.Model):
@@ -195,6 +202,16 @@ class AssistanceNeed(models.Model):
     @property
     def allowed_transitions(self) -> list[AssistanceStatus]:
         return [AssistanceStatus(s) for s in AssistanceStatus.values if s in ASSISTANCE_TRANSITIONS[self.status]]
+
+    @property
+    def is_identified(self) -> bool:
+        """Not yet referred: the next step chooses the provider."""
+        return self.status == AssistanceStatus.IDENTIFIED
+
+    @property
+    def transition_actions(self) -> list[tuple[AssistanceStatus, AssistanceAction]]:
+        """The next-step buttons, in the order of `allowed_transitions`."""
+        return [(status, ASSISTANCE_ACTIONS[status]) for status in self.allowed_transitions]
 
 
 class AssistanceStep(models.Model):
