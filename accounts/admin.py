@@ -76,7 +76,7 @@ class AuditedUserAdmin(UserAdmin):
                   permissions=["change"])
     def reset_two_factor(self, request, queryset):
         for user in queryset:
-            two_factor_reset(actor=request.user, user=user, request=request)
+            two_factor_reset(actor=request.user, user=user, audit=audit_context(request))
         self.message_user(request, _("Two-factor authentication reset for %(n)d account(s).") % {"n": len(queryset)})
 
     @admin.action(description=_("Unlock sign-in (clear failed attempts)"), permissions=["change"])
@@ -151,7 +151,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     @admin.action(description="Revoke the selected tokens")
     def revoke(self, request, queryset) -> None:
         for token in queryset.select_related("user"):
-            api_token_revoke(actor=request.user, token=token, request=request)
+            api_token_revoke(actor=request.user, token=token, audit=audit_context(request))
 
 
 # django-otp's own admin would show each user's TOTP secret (and its QR code) to staff: devices

@@ -8,7 +8,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.permissions import BasePermission
 
 from accounts.tokens import api_token_user
-from core.audit import audit_record
+from core.audit import audit_context, audit_record
 from core.models import AuditEvent
 
 
@@ -25,7 +25,9 @@ class TokenAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed("Invalid token header.")
         user = api_token_user(parts[1].decode("latin-1"))
         if user is None:
-            audit_record(action="api_token_refused", request=request._request, outcome=AuditEvent.Outcome.DENIED)
+            # The actor is the session's user, if a signed-in browser sent the token (request.user would recurse here).
+            audit_record(action="api_token_refused", actor=getattr(request._request, "user", None),
+                         audit=audit_context(request), outcome=AuditEvent.Outcome.DENIED)
             raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
         return user, None
 

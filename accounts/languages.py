@@ -8,30 +8,29 @@ from django.http import HttpRequest
 from django.utils import translation
 
 from accounts.models import UserPreference
-from core.audit import audit_record
+from core.audit import AuditContext, audit_record
 
 # (user id, language code) cached in the session so the preference costs one query per session, not per page.
 SESSION_KEY = "sea_user_language"
 
 
-def user_set_language(*, user, language: str, request: HttpRequest | None = None) -> bool:
-    """Store `language` as `user`'s interface language. Returns False (and stores nothing) for an unknown code."""
+def user_set_language(*, actor, language: str, audit: AuditContext | None = None) -> bool:
+    """Store `language` as the actor's interface language. Returns False (and stores nothing) for an
+    unknown code; the page then copies the choice into its session (`remember_language_in_session`)."""
     if language not in dict(settings.LANGUAGES):
         return False
     with transaction.atomic():
-        pref, _created = UserPreference.objects.select_for_update().get_or_create(user=user)
+        pref, _created = UserPreference.objects.select_for_update().get_or_create(user=actor)
         if pref.language != language:
             pref.language = language
             pref.save(update_fields=["language"])
-            audit_record(action="language_change", actor=user, request=request, obj=user,
+            audit_record(action="language_change", actor=actor, audit=audit, obj=actor,
                          detail={"language": language})
-    if request is not None and hasattr(request, "session"):
-        request.session[SESSION_KEY] = [user.pk, language]
     return True
 
 
 def remember_language_in_session(request: HttpRequest, user) -> None:
-    """Called at sign-in: copies the stored choice into the new session."""
+    """Copies the stored choice into the session: at sign-in, and when the user changes it."""
     language = UserPreference.objects.filter(user=user).values_list("language", flat=True).first() or ""
     request.session[SESSION_KEY] = [user.pk, language]
 

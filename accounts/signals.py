@@ -10,20 +10,20 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from accounts.languages import remember_language_in_session
-from core.audit import audit_record
+from core.audit import audit_context, audit_record
 from core.models import AuditEvent
 
 
 @receiver(user_logged_in)
 def _audit_login(sender, request, user, **kwargs) -> None:
-    audit_record(action="login", actor=user, request=request)
+    audit_record(action="login", actor=user, audit=audit_context(request))
     if request is not None and hasattr(request, "session"):
         remember_language_in_session(request, user)  # once per sign-in, so pages need no query for it
 
 
 @receiver(user_logged_out)
 def _audit_logout(sender, request, user, **kwargs) -> None:
-    audit_record(action="logout", actor=user, request=request)
+    audit_record(action="logout", actor=user, audit=audit_context(request))
 
 
 @receiver(user_login_failed)
@@ -31,8 +31,8 @@ def _audit_failed_login(sender, credentials, request=None, **kwargs) -> None:
     # Django has already masked the password; keep only the attempted username.
     audit_record(
         action="login_failed",
-        request=request,
         actor=None,
+        audit=audit_context(request),
         outcome=AuditEvent.Outcome.FAILURE,
         detail={"username": str(credentials.get("username", ""))[:150]},
     )

@@ -9,12 +9,11 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import ApiToken
-from core.audit import audit_record
+from core.audit import AuditContext, audit_record
 
 # Writing last_used_at on every request would turn each API read into a write.
 _LAST_USED_RESOLUTION = datetime.timedelta(minutes=5)
@@ -25,8 +24,9 @@ def _digest(key: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, user, name: str, days: int | None = None, request: HttpRequest | None = None) -> tuple[ApiToken, str]:
-    """The new token and its secret, which is returned this once and never stored."""
+def api_token_create(*, actor, name: str, days: int | None = None,
+                     audit: AuditContext | None = None) -> tuple[ApiToken, str]:
+    """The actor's new token and its secret, which is returned this once and never stored."""
     days = settings.SEA_API_TOKEN_DAYS if days is None else days
     errors: dict[str, list[str]] = {}
     if not name.strip():
@@ -36,29 +36,29 @@ def api_token_create(*, user, name: str, days: int | None = None, request: HttpR
     if errors:
         raise ValidationError(errors)
     key = secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name.strip()[:80], prefix=key[:8], key_hash=_digest(key),
+    token = ApiToken.objects.create(user=actor, name=name.strip()[:80], prefix=key[:8], key_hash=_digest(key),
                                     expires_at=timezone.now() + datetime.timedelta(days=days))
-    audit_record(action="api_token_create", actor=user, request=request, obj=token,
+    audit_record(action="api_token_create", actor=actor, audit=audit, obj=token,
                  detail={"prefix": token.prefix, "expires": token.expires_at.isoformat()})
     return token, key
 
 
 @transaction.atomic
-def api_token_revoke(*, actor, token: ApiToken, request: HttpRequest | None = None) -> ApiToken:
+def api_token_revoke(*, actor, token: ApiToken, audit: AuditContext | None = None) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_record(action="api_token_revoke", actor=actor, request=request, obj=token,
+        audit_record(action="api_token_revoke", actor=actor, audit=audit, obj=token,
                      detail={"prefix": token.prefix, "owner": token.user.get_username()})
     return token
 
 
-def api_tokens_revoke_all(*, actor, user, reason: str, request: HttpRequest | None = None) -> int:
+def api_tokens_revoke_all(*, actor, user, reason: str, audit: AuditContext | None = None) -> int:
     """A lost phone or a changed password may mean a stolen credential: the tokens made with it go too."""
     live = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
     count = live.update(revoked_at=timezone.now())
     if count:
-        audit_record(action="api_tokens_revoke_all", actor=actor, request=request, obj=user,
+        audit_record(action="api_tokens_revoke_all", actor=actor, audit=audit, obj=user,
                      detail={"tokens": count, "reason": reason})
     return count
 

@@ -19,12 +19,13 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authentication import BasicAuthentication, SessionAuthentication
 from rest_framework.permissions import BasePermission
 
-from core.audit import audit_record
+from core.audit import AuditContext, audit_record
 from core.models import AuditEvent
 
 TOTP_NAME = "Authenticator app"
@@ -81,67 +82,64 @@ def totp_device_pending(*, user: AbstractBaseUser) -> TOTPDevice:
     return device or TOTPDevice.objects.create(user=user, name=TOTP_NAME, confirmed=False)
 
 
-def backup_codes_generate(*, user: AbstractBaseUser, request: HttpRequest | None = None) -> list[str]:
-    """A fresh set of one-time codes, replacing any earlier set; returned once for display."""
+def backup_codes_generate(*, actor: AbstractBaseUser, audit: AuditContext | None = None) -> list[str]:
+    """A fresh set of the actor's one-time codes, replacing any earlier set; returned once for display."""
     with transaction.atomic():
-        device, _ = StaticDevice.objects.get_or_create(user=user, name=BACKUP_NAME, defaults={"confirmed": True})
+        device, _ = StaticDevice.objects.get_or_create(user=actor, name=BACKUP_NAME, defaults={"confirmed": True})
         device.token_set.all().delete()
         # 16 base32 characters = 80 random bits each (django-otp's default is 40).
         codes = [(StaticToken.random_token() + StaticToken.random_token()) for _ in range(settings.SEA_BACKUP_CODES)]
         StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
-        audit_record(action="2fa_backup_codes", actor=user, request=request, obj=user,
+        audit_record(action="2fa_backup_codes", actor=actor, audit=audit, obj=actor,
                      detail={"count": len(codes)})
     return codes
 
 
-def totp_device_confirm(*, request: HttpRequest, device: TOTPDevice, code: str) -> list[str] | None:
-    """Confirm an enrolment with a first code: the session is then verified and the backup
-    codes are returned (shown once). None when the code is wrong."""
-    user = request.user
+def totp_device_confirm(*, actor: AbstractBaseUser, device: TOTPDevice, code: str,
+                        audit: AuditContext | None = None) -> list[str] | None:
+    """Confirm the actor's enrolment with a first code and return the backup codes (shown once);
+    None when the code is wrong. The caller then marks its session verified (`session_mark_verified`)."""
     with transaction.atomic():
-        device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
+        device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=actor, confirmed=False)
         if not device.verify_token(normalise_code(code)):
-            audit_record(action="2fa_enrol", actor=user, request=request, obj=user,
+            audit_record(action="2fa_enrol", actor=actor, audit=audit, obj=actor,
                          outcome=AuditEvent.Outcome.FAILURE)
             return None
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         # Only one authenticator per account: an older one (if any) goes.
-        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-        audit_record(action="2fa_enrol", actor=user, request=request, obj=user)
-        codes = backup_codes_generate(user=user, request=request)
-    _mark_verified(request, device)
-    return codes
+        TOTPDevice.objects.filter(user=actor).exclude(pk=device.pk).delete()
+        audit_record(action="2fa_enrol", actor=actor, audit=audit, obj=actor)
+        return backup_codes_generate(actor=actor, audit=audit)
 
 
-def two_factor_verify(*, request: HttpRequest, code: str) -> bool:
-    """Check a TOTP or backup code for the signed-in user; on success the session is verified.
+def two_factor_verify(*, actor: AbstractBaseUser, code: str, audit: AuditContext | None = None) -> Device | None:
+    """The actor's device that accepts a TOTP or backup code, or None; the caller then marks its
+    session verified with it (`session_mark_verified`).
 
     A TOTP code is accepted once (the device's last_t), a backup code is deleted when used,
     and each device slows down repeated failures (django-otp throttling)."""
-    user = request.user
     token = normalise_code(code)
     with transaction.atomic():
         device = None
         if token:
             # Locked rows: two requests racing with the same code cannot both succeed.
-            for candidate in django_otp.devices_for_user(user, confirmed=True, for_verify=True):
+            for candidate in django_otp.devices_for_user(actor, confirmed=True, for_verify=True):
                 if candidate.verify_token(token):
                     device = candidate
                     break
         if device is None:
-            audit_record(action="2fa_verify", actor=user, request=request, obj=user,
+            audit_record(action="2fa_verify", actor=actor, audit=audit, obj=actor,
                          outcome=AuditEvent.Outcome.FAILURE)
-            return False
+            return None
         detail = {"method": "backup_code" if isinstance(device, StaticDevice) else "totp"}
         if isinstance(device, StaticDevice):
             detail["backup_codes_left"] = device.token_set.count()
-        audit_record(action="2fa_verify", actor=user, request=request, obj=user, detail=detail)
-    _mark_verified(request, device)
-    return True
+        audit_record(action="2fa_verify", actor=actor, audit=audit, obj=actor, detail=detail)
+    return device
 
 
-def two_factor_reset(*, actor: AbstractBaseUser, user: AbstractBaseUser, request: HttpRequest | None = None) -> None:
+def two_factor_reset(*, actor: AbstractBaseUser, user: AbstractBaseUser, audit: AuditContext | None = None) -> None:
     """An administrator removes a user's devices (lost phone): the user enrols again at next sign-in."""
     from accounts.session_security import user_sessions_end
     from accounts.tokens import api_tokens_revoke_all
@@ -149,13 +147,16 @@ def two_factor_reset(*, actor: AbstractBaseUser, user: AbstractBaseUser, request
     with transaction.atomic():
         removed = sum(model.objects.filter(user=user).delete()[1].get(model._meta.label, 0)
                       for model in (TOTPDevice, StaticDevice))
-        audit_record(action="2fa_reset", actor=actor, request=request, obj=user, detail={"devices_removed": removed})
-        api_tokens_revoke_all(actor=actor, user=user, reason="2fa_reset", request=request)
+        audit_record(action="2fa_reset", actor=actor, audit=audit, obj=user, detail={"devices_removed": removed})
+        api_tokens_revoke_all(actor=actor, user=user, reason="2fa_reset", audit=audit)
     # A session verified with the old device must not outlive the reset.
     user_sessions_end(user=user)
 
 
-def _mark_verified(request: HttpRequest, device) -> None:
+# --- the session (the page's part, after a service above accepted a code) -------------------
+
+def session_mark_verified(request: HttpRequest, device: Device) -> None:
+    """This session passed the second factor with `device`."""
     # New session key at the privilege change, as at sign-in (session fixation).
     request.session.cycle_key()
     django_otp.login(request, device)

@@ -17,13 +17,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
-from accounts.languages import user_set_language
+from accounts.languages import remember_language_in_session, user_set_language
 from accounts.tokens import api_token_create, api_token_revoke, api_tokens_revoke_all, tokens_of
 from accounts.two_factor import (
     backup_codes_generate,
     backup_codes_left,
     has_confirmed_totp,
     is_verified,
+    session_mark_verified,
     totp_device_confirm,
     totp_device_pending,
     totp_qr_svg,
@@ -70,8 +71,10 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     device = totp_device_pending(user=request.user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = totp_device_confirm(request=request, device=device, code=form.cleaned_data["code"])
+        codes = totp_device_confirm(actor=request.user, device=device, code=form.cleaned_data["code"],
+                                    audit=audit_context(request))
         if codes is not None:
+            session_mark_verified(request, device)
             messages.success(request, _("Two-factor authentication is on for your account."))
             return _show_codes_once(request, codes)
         form.add_error("code", _("That code is not valid. Check the time on your phone and try the newest code."))
@@ -89,7 +92,9 @@ def two_factor_verify_view(request: HttpRequest) -> HttpResponse:
         return redirect("two_factor_setup")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if two_factor_verify(request=request, code=form.cleaned_data["code"]):
+        device = two_factor_verify(actor=request.user, code=form.cleaned_data["code"], audit=audit_context(request))
+        if device is not None:
+            session_mark_verified(request, device)
             return redirect(_next_url(request))
         form.add_error("code", _("That code is not valid, or was already used. Wait for a new code and try again."))
     return render(request, "core/two_factor_verify.html", {"form": form, "next": _next_url(request)})
@@ -101,7 +106,7 @@ def two_factor_backup_codes(request: HttpRequest) -> HttpResponse:
     if not is_verified(request.user):
         return redirect("two_factor_verify")
     if request.method == "POST":  # a new set replaces the old one
-        return _show_codes_once(request, backup_codes_generate(user=request.user, request=request))
+        return _show_codes_once(request, backup_codes_generate(actor=request.user, audit=audit_context(request)))
     codes = request.session.pop(BACKUP_CODES_SESSION_KEY, None)
     if codes is None:
         return redirect("two_factor_setup")
@@ -115,9 +120,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)  # keeps this session, ends the others (new hash)
-        audit_record(action="password_change", request=self.request, obj=self.request.user)
-        api_tokens_revoke_all(actor=self.request.user, user=self.request.user, reason="password_change",
-                              request=self.request)
+        user, audit = self.request.user, audit_context(self.request)
+        audit_record(action="password_change", actor=user, audit=audit, obj=user)
+        api_tokens_revoke_all(actor=user, user=user, reason="password_change", audit=audit)
         messages.success(self.request, _("Your password has been changed."))
         return response
 
@@ -127,7 +132,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 def language_switch(request: HttpRequest) -> HttpResponse:
     """The top bar's language switch for a signed-in user: kept on the account, then Django's
     set_language sets the cookie and goes back to `next`."""
-    user_set_language(user=request.user, language=request.POST.get("language", ""), request=request)
+    language = request.POST.get("language", "")
+    if user_set_language(actor=request.user, language=language, audit=audit_context(request)):
+        remember_language_in_session(request, request.user)
     return set_language(request)
 
 
@@ -140,8 +147,9 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        audit_record(action="password_reset_done", request=self.request, actor=form.user, obj=form.user)
-        api_tokens_revoke_all(actor=form.user, user=form.user, reason="password_reset", request=self.request)
+        audit = audit_context(self.request)
+        audit_record(action="password_reset_done", actor=form.user, audit=audit, obj=form.user)
+        api_tokens_revoke_all(actor=form.user, user=form.user, reason="password_reset", audit=audit)
         messages.success(self.request, _("Your password is set. Sign in with it."))
         return response
 
@@ -160,8 +168,8 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     created_key = None
     if request.method == "POST" and form.is_valid():
         try:
-            _token, created_key = api_token_create(user=request.user, name=form.cleaned_data["name"],
-                                                   days=form.cleaned_data["days"], request=request)
+            _token, created_key = api_token_create(actor=request.user, name=form.cleaned_data["name"],
+                                                   days=form.cleaned_data["days"], audit=audit_context(request))
         except ValidationError as error:
             add_service_errors(form, None, error)
         else:
@@ -174,7 +182,8 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def api_token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
-    token = get_in_scope_or_404(tokens_of(request.user), token_id, user=request.user, audit=audit_context(request))
-    api_token_revoke(actor=request.user, token=token, request=request)
+    audit = audit_context(request)
+    token = get_in_scope_or_404(tokens_of(request.user), token_id, user=request.user, audit=audit)
+    api_token_revoke(actor=request.user, token=token, audit=audit)
     messages.success(request, _("Token %(prefix)s… revoked: it no longer works.") % {"prefix": token.prefix})
     return redirect("api_tokens")

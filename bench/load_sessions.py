@@ -51,7 +51,7 @@ def main(out: Path, sessions: int) -> None:
     officer = users["load.officer"]
     credentials = {
         "sessions": {name: [verified_session(users[name]) for _ in range(sessions)] for name in PERSONAS},
-        "tokens": {name: api_token_create(user=users[name], name="load test", days=1)[1] for name in PERSONAS},
+        "tokens": {name: api_token_create(actor=users[name], name="load test", days=1)[1] for name in PERSONAS},
         # The forces operating in the officer's operation (the intake form lists every active force;
         # one from another operation is rightly refused).
         "intake_forces": [str(pk) for pk in Force.objects.filter(missions__in=Mission.objects.editable_by(officer))

@@ -78,20 +78,13 @@ def audit_record(
     action: str,
     actor=None,
     audit: AuditContext | None = None,
-    request=None,
     obj: Any = None,
     object_type: str = "",
     object_id: str = "",
     outcome: str = AuditEvent.Outcome.SUCCESS,
     detail: dict | None = None,
 ) -> AuditEvent:
-    """Append one event. Joins the caller's transaction so the change and its audit row commit together.
-
-    `request` is for the account modules that still pass theirs (the actor defaults to its user)."""
-    if request is not None:
-        if actor is None:
-            actor = getattr(request, "user", None)
-        audit = audit or audit_context(request)
+    """Append one event. Joins the caller's transaction so the change and its audit row commit together."""
     if actor is not None and not actor.is_authenticated:
         actor = None
     if obj is not None:

@@ -249,7 +249,7 @@ def api():
 
     def client_for(user):
         client = APIClient()
-        _token, key = api_token_create(user=user, name="test")
+        _token, key = api_token_create(actor=user, name="test")
         client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         return client
 

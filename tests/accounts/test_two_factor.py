@@ -164,7 +164,7 @@ def test_a_backup_code_works_once(client, officer):
     from accounts.two_factor import backup_codes_generate
 
     enrolled(officer)
-    code = backup_codes_generate(user=officer)[0]
+    code = backup_codes_generate(actor=officer)[0]
     sign_in(client, officer)
     grouped = " ".join(code[i:i + 4] for i in range(0, 16, 4))
     assert client.post("/accounts/2fa/verify/", {"code": grouped.upper()}).status_code == 302
@@ -181,7 +181,7 @@ def test_a_verified_user_can_replace_the_backup_codes(client, officer):
     from accounts.two_factor import backup_codes_generate
 
     device = enrolled(officer)
-    old = backup_codes_generate(user=officer)
+    old = backup_codes_generate(actor=officer)
     sign_in(client, officer)
     client.post("/accounts/2fa/verify/", {"code": current_code(device)})
     assert "10 unused backup codes" in client.get("/accounts/2fa/setup/").content.decode()

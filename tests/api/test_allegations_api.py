@@ -103,13 +103,13 @@ def test_it_refuses_a_revoked_or_expired_token(officer, car, time_machine):
 
     from accounts.tokens import api_token_create, api_token_revoke
 
-    token, key = api_token_create(user=officer, name="script", days=1)
+    token, key = api_token_create(actor=officer, name="script", days=1)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get("/api/v1/allegations/").status_code == 200
     time_machine.move_to(datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(days=2))
     assert client.get("/api/v1/allegations/").status_code == 401
-    token2, key2 = api_token_create(user=officer, name="other")
+    token2, key2 = api_token_create(actor=officer, name="other")
     api_token_revoke(actor=officer, token=token2)
     client.credentials(HTTP_AUTHORIZATION=f"Token {key2}")
     assert client.get("/api/v1/allegations/").status_code == 401

@@ -25,7 +25,7 @@ def test_the_live_api_has_no_server_error_and_matches_its_schema(persona, postgr
     world = build_world()
     world.users["chief"] = make_approver("chief", Mission.objects.get(name="Central African Republic"))
     assign_perm("victims.view_identity", world.users["chief"])
-    _token, key = api_token_create(user=type(world.users[persona]).objects.get(pk=world.users[persona].pk),
+    _token, key = api_token_create(actor=type(world.users[persona]).objects.get(pk=world.users[persona].pk),
                                    name="schemathesis")
     schemathesis = Path(sys.executable).with_name("schemathesis")
     result = subprocess.run(  # noqa: S603 (our own tool, fixed arguments)

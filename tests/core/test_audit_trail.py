@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
-from core.audit import audit_record
+from core.audit import audit_context, audit_record
 from core.models import AuditEvent
 from tests.factories import AllegationFactory, make_victim
 
@@ -111,7 +111,7 @@ def test_the_audit_page_is_not_found_for_other_roles(client, officer):
 
 def test_a_non_canonical_ipv6_address_does_not_break_the_chain(rf):
     request = rf.get("/", REMOTE_ADDR="2001:DB8:0:0:0:0:0:1")
-    audit_record(action="login", request=request)
+    audit_record(action="login", audit=audit_context(request))
     assert AuditEvent.objects.get().ip_address == "2001:db8::1"
     call_command("verify_audit", stdout=io.StringIO())
 

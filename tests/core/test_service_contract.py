@@ -32,6 +32,9 @@ from victims.services import consent_record, victim_create, victim_link, victim_
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ("allegations", "victims", "referrals", "reporting", "core")
 SERVICE_MODULES = ("services.py", "assistance.py", "attachments.py", "access.py", "digests.py")
+# accounts keeps its services beside the middleware and session helpers of the same feature, so these
+# modules may import django.http; their functions that write to the audit trail are services all the same.
+ACCOUNT_SERVICE_MODULES = ("two_factor.py", "tokens.py", "languages.py")
 
 REFUSALS = {
     "not_found": NotFound("No such victim."),
@@ -277,4 +280,31 @@ def test_it_finds_no_service_module_importing_django_http_or_a_task_module():
         for name in imported_modules(module):
             if name == "django.http" or name.startswith("django.http.") or name.split(".")[-1] == "tasks":
                 offenders.append(f"{module.relative_to(ROOT)} imports {name}")
+    assert offenders == []
+
+
+def audited_functions(module: Path) -> list[ast.FunctionDef]:
+    """The module's top-level functions that write to the audit trail themselves: its services."""
+    return [node for node in ast.parse(module.read_text(), str(module)).body
+            if isinstance(node, ast.FunctionDef)
+            and any(isinstance(call, ast.Call) and getattr(call.func, "id", None) == "audit_record"
+                    for call in ast.walk(node))]
+
+
+def test_it_finds_no_service_taking_the_request_and_every_actors_service_taking_an_audit_context():
+    modules = service_modules() + [ROOT / "accounts" / name for name in ACCOUNT_SERVICE_MODULES]
+    services = {f"{module.relative_to(ROOT)}:{function.name}": function
+                for module in modules for function in audited_functions(module)}
+    assert {"accounts/two_factor.py:two_factor_verify", "accounts/tokens.py:api_token_create",
+            "accounts/languages.py:user_set_language"} <= set(services)  # the walk reached accounts
+    offenders = []
+    for name, function in services.items():
+        arguments = function.args.posonlyargs + function.args.args + function.args.kwonlyargs
+        keyword_only = {argument.arg for argument in function.args.kwonlyargs}
+        for argument in arguments:
+            annotation = ast.unparse(argument.annotation) if argument.annotation else ""
+            if argument.arg == "request" or "HttpRequest" in annotation:
+                offenders.append(f"{name} takes {argument.arg}")
+        if "actor" in keyword_only and "audit" not in keyword_only:
+            offenders.append(f"{name} takes an actor but no audit context")
     assert offenders == []

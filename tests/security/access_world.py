@@ -64,7 +64,7 @@ def build_world() -> World:
     claim = paternity_claim_create(actor=users["advocate"], victim=victim,
                                    values={"claim_date": datetime.date(2017, 1, 5)})
     referral = referral_draft(actor=officer, allegation=allegation, member_state=france)
-    token, _key = api_token_create(user=officer, name="matrix")
+    token, _key = api_token_create(actor=officer, name="matrix")
     attachment = attachment_add(actor=officer, allegation=allegation,
                                 uploaded=SimpleUploadedFile("report.pdf", b"%PDF-1.4 canary evidence"))
     job = ExportJob.objects.create(requested_by=users["analyst"], params={"year": 2016, "format": "csv"},
