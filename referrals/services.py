@@ -82,6 +82,20 @@ def reachable(bodies):
     return bodies.filter(focal_points__in=sendable_focal_points()).distinct()
 
 
+def _recipient_errors(*, member_state: MemberState | None, regional_organisation: RegionalOrganisation | None,
+                      language: str) -> dict[str, list[str]]:
+    """What is wrong with a draft's recipient and language, at drafting and at editing alike."""
+    errors: dict[str, list[str]] = {}
+    if (member_state is None) == (regional_organisation is None):
+        errors["recipient"] = [_("Choose one Member State or one regional organisation.")]
+    elif not recipient_focal_points(member_state or regional_organisation).exists():
+        errors["recipient"] = [_("%(recipient)s has no active focal point to send to. An administrator must add "
+                                 "one first.") % {"recipient": member_state or regional_organisation}]
+    if language not in dict(settings.LANGUAGES):
+        errors["language"] = [_("Choose English or French.")]
+    return errors
+
+
 @checked(allegation_in_change_scope_with("referrals.add_referral"))
 def referral_draft(
     *, actor, allegation: Allegation, member_state: MemberState | None = None,
@@ -92,13 +106,8 @@ def referral_draft(
     if allegation.credibility != Credibility.CREDIBLE:
         errors["allegation"] = [_("Only allegations assessed as credible can be referred. Record the credibility "
                                   "assessment on the allegation first.")]
-    if (member_state is None) == (regional_organisation is None):
-        errors["recipient"] = [_("Choose one Member State or one regional organisation.")]
-    elif not recipient_focal_points(member_state or regional_organisation).exists():
-        errors["recipient"] = [_("%(recipient)s has no active focal point to send to. An administrator must add "
-                                 "one first.") % {"recipient": member_state or regional_organisation}]
-    if language not in dict(settings.LANGUAGES):
-        errors["language"] = [_("Choose English or French.")]
+    errors.update(_recipient_errors(member_state=member_state, regional_organisation=regional_organisation,
+                                    language=language))
     if errors:
         raise ValidationError(errors)
     referral = Referral.objects.create(allegation=allegation, member_state=member_state,
@@ -355,13 +364,8 @@ def referral_edit(*, actor, referral: Referral, expected_version: int, member_st
     current = lock_current_version(Referral, referral.pk, expected_version, label=str(referral))
     _only_drafts(current)
     errors: dict[str, list[str]] = {}
-    if (member_state is None) == (regional_organisation is None):
-        errors["recipient"] = [_("Choose one Member State or one regional organisation.")]
-    elif not recipient_focal_points(member_state or regional_organisation).exists():
-        errors["recipient"] = [_("%(recipient)s has no active focal point to send to. An administrator must add "
-                                 "one first.") % {"recipient": member_state or regional_organisation}]
-    if language not in dict(settings.LANGUAGES):
-        errors["language"] = [_("Choose English or French.")]
+    errors.update(_recipient_errors(member_state=member_state, regional_organisation=regional_organisation,
+                                    language=language))
     if errors:
         raise ValidationError(errors)
     current.member_state, current.regional_organisation, current.language = member_state, regional_organisation, language
