@@ -104,3 +104,16 @@ class FinalAction(models.TextChoices):
     DISMISSAL = "dismissal", _("Dismissal / separation")
     NO_ACTION = "no_action", _("No action taken")
     OTHER = "other", _("Other")
+
+
+# A case still in preliminary assessment after this many working days from receipt is late: it goes
+# on the field officer's queue.
+PRELIMINARY_ASSESSMENT_WORKING_DAYS = 10
+
+
+class Attention(models.TextChoices):
+    """What a list can be narrowed to because someone has to act on it (the home page's queues)."""
+
+    ASSESSMENT_OVERDUE = "assessment_overdue", _("In preliminary assessment for more than 10 working days")
+    NO_INCIDENT_DATE = "no_incident_date", _("No incident date")
+    NATIONALITY_UNKNOWN = "nationality_unknown", _("A perpetrator of unknown nationality")

@@ -19,6 +19,7 @@ from allegations.models import (
     Subtype,
     format_incident_date,
 )
+from allegations.choices import Attention
 from allegations.services import PERPETRATOR_FIELDS, allegation_problems
 from accounts.drafts import mark_draft_fields
 from core.models import Force, MemberState, Mission
@@ -360,6 +361,8 @@ class AllegationFilterForm(forms.Form):
     )
     year = forms.IntegerField(label=_("Year received"), required=False, min_value=1990, max_value=2100)
     children = forms.BooleanField(label=_("Children involved only"), required=False)
+    attention = forms.ChoiceField(label=_("Needing attention"), required=False,
+                                  choices=[("", _("All"))] + Attention.choices)
 
     def __init__(self, *args: Any, user, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

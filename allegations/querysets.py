@@ -6,8 +6,16 @@ from django.apps import apps
 from django.db import models
 from django.db.models.functions import Coalesce
 
-from allegations.choices import CLOSED_STATUSES, OPEN_STATUSES
+from allegations.choices import (
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    PRELIMINARY_ASSESSMENT_WORKING_DAYS,
+    Attention,
+    Status,
+)
 from core.models import Mission
+from core.time import per_local_date
+from core.working_days import add_working_days
 
 # "Open" and "closed" as conditions, for counts that filter inside one aggregate.
 IS_OPEN = models.Q(status__in=OPEN_STATUSES)
@@ -58,6 +66,31 @@ class AllegationQuerySet(models.QuerySet):
     def closed(self) -> AllegationQuerySet:
         return self.filter(IS_CLOSED)
 
+    def assessment_overdue(self) -> AllegationQuerySet:
+        """Still in preliminary assessment more than 10 working days after receipt, counted to the
+        operation's own today."""
+        def received_too_long_ago(today):
+            return models.Q(date_received__lt=add_working_days(today, -PRELIMINARY_ASSESSMENT_WORKING_DAYS))
+        return self.filter(status=Status.PRELIMINARY_ASSESSMENT).filter(
+            per_local_date(received_too_long_ago, zone_field="mission__time_zone"))
+
+    def without_incident_date(self) -> AllegationQuerySet:
+        return self.filter(incident_date__isnull=True)
+
+    def with_unknown_nationality(self) -> AllegationQuerySet:
+        """At least one alleged perpetrator whose nationality is not recorded (the annex counts by it)."""
+        unknown = apps.get_model("allegations", "AllegedPerpetrator").objects.filter(
+            allegation=models.OuterRef("pk"), nationality__isnull=True)
+        return self.filter(models.Exists(unknown))
+
+    def needing(self, attention: str) -> AllegationQuerySet:
+        """The list filter behind each home-page queue (`Attention`)."""
+        return {
+            Attention.ASSESSMENT_OVERDUE: self.assessment_overdue,
+            Attention.NO_INCIDENT_DATE: self.without_incident_date,
+            Attention.NATIONALITY_UNKNOWN: self.with_unknown_nationality,
+        }[Attention(attention)]()
+
     def with_list_data(self) -> AllegationQuerySet:
         """What a list row shows, in one query whatever the page size.
 
@@ -90,6 +123,7 @@ def allegation_list(
     allegation_type: str = "",
     year: int | None = None,
     children: bool = False,
+    attention: str = "",
 ) -> AllegationQuerySet:
     """The allegations `user` may see, narrowed by the list filters (shared by pages, API and exports)."""
     allegations = apps.get_model("allegations", "Allegation").objects.visible_to(user)
@@ -105,6 +139,8 @@ def allegation_list(
         allegations = allegations.filter(date_received__year=year)
     if children:
         allegations = allegations.filter(children_involved=True)
+    if attention:
+        allegations = allegations.needing(attention)
     return allegations
 
 

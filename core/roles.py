@@ -69,3 +69,9 @@ def ensure_roles() -> dict[str, Group]:
 
 def user_roles(user) -> set[str]:
     return {g.name for g in user.groups.all()} if user.is_authenticated else set()
+
+
+def at_headquarters(user) -> bool:
+    """Headquarters roles hold the global `view_mission`: every operation, pseudonymised. Their home
+    page asks for what the annex needs, not for casework."""
+    return user.is_authenticated and user.has_perm("core.view_mission")

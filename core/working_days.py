@@ -8,6 +8,9 @@ import datetime
 
 from django.conf import settings
 
+# Within this many working days a deadline is "soon": it goes on the work queues and turns amber.
+SOON_WORKING_DAYS = 3
+
 
 def holidays() -> frozenset[datetime.date]:
     return frozenset(datetime.date.fromisoformat(d) for d in settings.SEA_HOLIDAYS)

@@ -8,10 +8,10 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core.templatetags.sea import SOON_WORKING_DAYS
+from core.roles import at_headquarters
 from core.time import per_local_date
 from core.work import ENTRIES_SHOWN, WorkEntry, WorkItem
-from core.working_days import add_working_days
+from core.working_days import SOON_WORKING_DAYS, add_working_days
 from referrals.choices import AuthorityResponse
 from referrals.models import Referral
 from referrals.querysets import overdue_condition
@@ -55,7 +55,7 @@ def work_items(user) -> list[WorkItem]:
         due = editable.open().filter(per_local_date(_answer_soon, zone_field="allegation__mission__time_zone"))
         items.append(_item("referral_answers_due", _("Referral answers due within 3 working days or overdue"),
                            due.order_by("response_due", "pk"), pending, urgent=True))
-    else:
+    elif at_headquarters(user):
         # Headquarters: overdue referrals per Member State, one aggregate query.
         overdue = (Referral.objects.visible_to(user).open().filter(overdue_condition(), member_state__isnull=False)
                    .values("member_state__name").annotate(n=Count("pk")).order_by("-n", "member_state__name"))

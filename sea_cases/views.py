@@ -16,8 +16,8 @@ from core.models import Mission
 from core.roles import ADMINISTRATOR, user_roles
 from core.tasks import heartbeat_age
 from referrals.models import Referral
+from sea_cases.work import work_queue
 from victims.models import AgeGroup, AssistanceNeed, Victim
-
 
 
 @require_safe
@@ -34,6 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "home.html",
         {
+            "work": work_queue(request.user),
             "counts": counts,
             "status_counts": [(s, counts[s.value]) for s in Status],
             "missions": Mission.objects.visible_to(request.user).select_related("country"),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from victims.querysets import follow_up_this_week_condition, overdue_follow_up_condition
+from victims.querysets import NOT_REFERRED, follow_up_this_week_condition, overdue_follow_up_condition
 from victims.models import (
     BEST_INTERESTS_DEADLINE_DAYS,
     OPEN_ASSISTANCE,
@@ -40,11 +40,8 @@ class Caseload:
 
 def children_needing_assessment(victims: QuerySet, *, now: datetime.datetime) -> QuerySet:
     """Child victims registered more than 14 days ago with no best-interests assessment."""
-    return victims.filter(
-        age_group=AgeGroup.CHILD,
-        best_interests_assessed_on__isnull=True,
-        created_at__lte=now - datetime.timedelta(days=BEST_INTERESTS_DEADLINE_DAYS),
-    )
+    return victims.children_without_assessment().filter(
+        created_at__lte=now - datetime.timedelta(days=BEST_INTERESTS_DEADLINE_DAYS))
 
 
 def caseload_for(*, user, filters: CaseloadFilters) -> Caseload:
@@ -63,7 +60,7 @@ def caseload_for(*, user, filters: CaseloadFilters) -> Caseload:
         needs = needs.filter(category=filters.category)
 
     open_needs = Q(status__in=OPEN_ASSISTANCE)
-    not_referred = Q(status=AssistanceStatus.IDENTIFIED)
+    not_referred = NOT_REFERRED
     due = follow_up_this_week_condition()
     overdue = overdue_follow_up_condition()
     flagged = children_needing_assessment(victims, now=now)

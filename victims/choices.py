@@ -106,3 +106,8 @@ class ContactChannel(models.TextChoices):
     PHONE = "phone", _("Phone")
     PARTNER = "partner", _("Through a partner organisation")
     OTHER = "other", _("Other")
+
+
+# Every next step with a victim asks one of these first (a call asks for contact, a referral to a
+# provider for assistance): a victim with no decision on either is on the field officer's queue.
+NEXT_STEP_SCOPES = (ConsentScope.CONTACT, ConsentScope.ASSISTANCE)

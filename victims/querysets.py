@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
 from django.apps import apps
 from django.db import models
@@ -18,7 +20,8 @@ from allegations.models import Allegation
 from core.models import Mission
 from core.roles import HQ_ANALYST, user_roles
 from core.time import per_local_date
-from victims.choices import OPEN_ASSISTANCE, AgeGroup, ConsentDecision, ConsentGiver, ConsentScope
+from core.working_days import SOON_WORKING_DAYS, add_working_days
+from victims.choices import OPEN_ASSISTANCE, AgeGroup, AssistanceStatus, ConsentDecision, ConsentGiver, ConsentScope
 
 
 class VictimQuerySet(models.QuerySet):
@@ -40,15 +43,33 @@ class VictimQuerySet(models.QuerySet):
         )
         return self.filter(pk__in=links.values("victim"))
 
+    def without_decision_on(self, scopes) -> VictimQuerySet:
+        """Victims (identity not erased) with no consent decision recorded for at least one of `scopes`,
+        each annotated `decided_<scope>` (True/False) so a page can say which is missing."""
+        consents = apps.get_model("victims", "Consent").objects
+        decided = {f"decided_{scope}": models.Exists(consents.filter(victim=OuterRef("pk"), scope=scope))
+                   for scope in scopes}
+        missing = reduce(operator.or_, (Q(**{name: False}) for name in decided))
+        return self.filter(identity_erased_at__isnull=True).annotate(**decided).filter(missing)
+
+    def children_without_assessment(self) -> VictimQuerySet:
+        return self.filter(age_group=AgeGroup.CHILD, best_interests_assessed_on__isnull=True)
+
+    def without_advocate(self) -> VictimQuerySet:
+        return self.filter(advocate__isnull=True)
+
     def with_list_data(self, user) -> VictimQuerySet:
         return self.prefetch_related(visible_links(user)).order_by("-created_at", "code")
 
 
-def victim_list(*, user, q: str = "", age_group: str = "") -> VictimQuerySet:
-    """The victims `user` may see, by code and age group (shared by the page and the API)."""
+def victim_list(*, user, q: str = "", age_group: str = "", no_advocate: bool = False) -> VictimQuerySet:
+    """The victims `user` may see, by code, age group and whether an advocate follows them (shared by
+    the page and the API)."""
     victims = apps.get_model("victims", "Victim").objects.visible_to(user).with_list_data(user)
     if age_group:
         victims = victims.filter(age_group=age_group)
+    if no_advocate:
+        victims = victims.without_advocate()
     # A NUL can never be part of a code, and PostgreSQL refuses it in a query: drop it.
     q = q.replace("\x00", "").strip()
     return victims.filter(code__icontains=q) if q else victims
@@ -147,6 +168,10 @@ def _allowance(victim, scope: str, question, consent) -> Allowance:
     return Allowance(scope, str(question), allowed, True, reason % {"date": day})
 
 
+# Identified, and not yet referred to a provider (a condition, for counts inside one aggregate).
+NOT_REFERRED = Q(status=AssistanceStatus.IDENTIFIED)
+
+
 class AssistanceNeedQuerySet(models.QuerySet):
     def visible_to(self, user) -> AssistanceNeedQuerySet:
         if not user.has_perm("victims.view_assistanceneed"):
@@ -168,6 +193,16 @@ class AssistanceNeedQuerySet(models.QuerySet):
     def follow_up_overdue(self) -> AssistanceNeedQuerySet:
         """The one rule for caseloads, the home page and the advocates' digest."""
         return self.with_local_zone().filter(overdue_follow_up_condition())
+
+    def follow_up_due_soon_or_overdue(self) -> AssistanceNeedQuerySet:
+        """Open, with a follow-up due within SOON_WORKING_DAYS working days of the operation's today,
+        or already past: the advocate's home queue."""
+        return self.with_local_zone().filter(
+            Q(status__in=OPEN_ASSISTANCE) & per_local_date(
+                lambda today: Q(follow_up_on__lte=add_working_days(today, SOON_WORKING_DAYS)), zone_field="local_zone"))
+
+    def not_referred(self) -> AssistanceNeedQuerySet:
+        return self.filter(NOT_REFERRED)
 
 
 class ServiceProviderQuerySet(models.QuerySet):

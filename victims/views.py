@@ -42,9 +42,11 @@ def victim_index(request: HttpRequest) -> HttpResponse:
     age_group = request.GET.get("age_group", "")
     age_group = age_group if age_group in AgeGroup.values else ""
     code = request.GET.get("q", "").strip()
-    victims = victim_list(user=request.user, q=code, age_group=age_group)
+    no_advocate = request.GET.get("no_advocate") == "on"
+    victims = victim_list(user=request.user, q=code, age_group=age_group, no_advocate=no_advocate)
     return render(request, "victims/list.html", {
-        "age_groups": AgeGroup.choices, "age_group": age_group, "q": code, "filtered": bool(age_group or code),
+        "age_groups": AgeGroup.choices, "age_group": age_group, "q": code, "no_advocate": no_advocate,
+        "filtered": bool(age_group or code or no_advocate),
         **paginate(request, victims),
     })
 

@@ -4,12 +4,9 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import ngettext, pgettext
 
-from core.working_days import working_days_until
+from core.working_days import SOON_WORKING_DAYS, working_days_until
 
 register = template.Library()
-
-# Within this many working days a deadline is "soon": it goes on the work queues and turns amber.
-SOON_WORKING_DAYS = 3
 
 
 @register.filter

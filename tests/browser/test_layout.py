@@ -73,6 +73,9 @@ def test_it_lays_out_the_main_pages_without_sideways_scrolling(width, browser, l
         visit(page, base, width, "officer-home-fr", "/", problems)
         visit(page, base, width, "intake-form-fr", "/allegations/new/", problems)
         context.clear_cookies()
+        sign_in(page, base, "chief.car")
+        visit(page, base, width, "approver-home", "/", problems)
+        context.clear_cookies()
         sign_in(page, base, "advocate.car")
         visit(page, base, width, "advocate-home", "/", problems)
         visit(page, base, width, "caseload", "/victims/caseload/", problems)
@@ -84,6 +87,7 @@ def test_it_lays_out_the_main_pages_without_sideways_scrolling(width, browser, l
         visit(page, base, width, "annex", "/reports/annex/?year=2016", problems)
         context.clear_cookies()
         sign_in(page, base, "admin")
+        visit(page, base, width, "admin-home", "/", problems)
         visit(page, base, width, "audit-log", "/audit/", problems)
     finally:
         context.close()
