@@ -89,6 +89,8 @@ def allegation_new(request: HttpRequest) -> HttpResponse:
         return render(request, "allegations/form.html", _intake_context(form, formset), status=400)
     messages.success(request, _("Allegation %(reference)s recorded.") % {"reference": allegation.reference})
     draft_saved(request)  # the browser may drop its local draft of this form
+    if request.POST.get("then") == "add_victim" and request.user.has_perm("victims.add_victim"):
+        return redirect("victims:new", allegation.pk)  # the usual next step, one page load saved
     return redirect("allegations:detail", allegation.pk)
 
 

@@ -75,3 +75,30 @@ def test_it_records_an_allegation_and_uses_the_main_pages_without_javascript(
 
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/accounts/login/")
+
+
+def test_it_records_an_allegation_with_a_child_victim_in_four_page_loads(no_js_page, live_server, officer, car,
+                                                                          sangaris):
+    from victims.models import Victim
+
+    page = no_js_page
+    MemberStateFactory(iso3="FRA", iso2="FR", name="France")
+    sign_in(page, live_server, officer)
+    loads = [page.url]  # the home page is the first
+    page.on("load", lambda: loads.append(page.url))
+    page.get_by_role("link", name="Record an allegation").first.click()
+    fill_intake(page, location="Sibut, Kemo", incident="2016-03-14", source="victim", kind="SA",
+                subtype="sexual_assault", narrative="Account given at the site.")
+    page.get_by_role("button", name="Record and add a victim").click()
+    page.get_by_role("textbox", name="Full name").fill("Browser Canary")
+    page.get_by_role("combobox", name="Sex").select_option("female")
+    page.get_by_role("spinbutton", name="Age at the incident (years)").fill("15")
+    page.get_by_role("button", name="Add victim").click()
+    page.wait_for_load_state()
+
+    allegation = Allegation.objects.get()
+    victim = Victim.objects.get()
+    assert allegation.perpetrators.count() == 1 and allegation.children_involved
+    assert victim.is_child and page.url.endswith(f"/allegations/{allegation.pk}/")
+    expect(page.get_by_role("link", name=victim.code)).to_be_visible()
+    assert len(loads) <= 4, loads
