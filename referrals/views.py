@@ -171,42 +171,44 @@ def _refused(request: HttpRequest, referral: Referral, form, refusal: Exception,
     return _detail(request, fresh, **forms_kwargs, status=409 if isinstance(refusal, StaleEditError) else 403)
 
 
-@require_POST
-@login_required
-def referral_return_view(request: HttpRequest, referral_id) -> HttpResponse:
+def _decide_on_draft(request: HttpRequest, referral_id, *, form_class, form_key: str, act, done: str) -> HttpResponse:
+    """Return or withdraw a draft: the form, the service (`act(referral, cleaned_data)`), and on a
+    refusal the referral's page again with the form and its reasons kept."""
     referral = access_referral(request.user, referral_id, audit=audit_context(request), for_change=True)
-    form = ReturnForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            referral_return(actor=request.user, referral=referral, expected_version=submitted_version(request),
-                            comment=form.cleaned_data["comment"], audit=audit_context(request))
+            act(referral, form.cleaned_data)
         except (StaleEditError, NotPermitted) as refusal:
-            return _refused(request, referral, form, refusal, return_form=form)
+            return _refused(request, referral, form, refusal, **{form_key: form})
         except ValidationError as error:
             add_service_errors(form, None, error)
     if form.errors:
-        return _detail(request, referral, return_form=form, status=400)
-    messages.success(request, _("Returned to the drafter with your comment."))
+        return _detail(request, referral, status=400, **{form_key: form})
+    messages.success(request, done)
     return redirect("referrals:detail", referral.pk)
+
+
+@require_POST
+@login_required
+def referral_return_view(request: HttpRequest, referral_id) -> HttpResponse:
+    return _decide_on_draft(
+        request, referral_id, form_class=ReturnForm, form_key="return_form",
+        act=lambda referral, data: referral_return(actor=request.user, referral=referral, comment=data["comment"],
+                                                   expected_version=submitted_version(request),
+                                                   audit=audit_context(request)),
+        done=_("Returned to the drafter with your comment."))
 
 
 @require_POST
 @login_required
 def referral_withdraw_view(request: HttpRequest, referral_id) -> HttpResponse:
-    referral = access_referral(request.user, referral_id, audit=audit_context(request), for_change=True)
-    form = WithdrawForm(request.POST)
-    if form.is_valid():
-        try:
-            referral_withdraw(actor=request.user, referral=referral, expected_version=submitted_version(request),
-                              reason=form.cleaned_data["reason"], audit=audit_context(request))
-        except StaleEditError as refusal:
-            return _refused(request, referral, form, refusal, withdraw_form=form)
-        except ValidationError as error:
-            add_service_errors(form, None, error)
-    if form.errors:
-        return _detail(request, referral, withdraw_form=form, status=400)
-    messages.success(request, _("Draft withdrawn: it will not be sent."))
-    return redirect("referrals:detail", referral.pk)
+    return _decide_on_draft(
+        request, referral_id, form_class=WithdrawForm, form_key="withdraw_form",
+        act=lambda referral, data: referral_withdraw(actor=request.user, referral=referral, reason=data["reason"],
+                                                     expected_version=submitted_version(request),
+                                                     audit=audit_context(request)),
+        done=_("Draft withdrawn: it will not be sent."))
 
 
 @login_required

@@ -129,6 +129,8 @@ def test_it_finds_no_violations_for_a_field_officer(page, base, site):
         ("referrals pending", "/referrals/"),
         ("referral detail", f"/referrals/{site.referral_sent.pk}/", submit("Save")),
         ("referral new", f"/referrals/new/{a.pk}/", submit("Save draft and preview")),
+        ("referral draft", f"/referrals/{site.referral_draft.pk}/"),
+        ("referral draft edit", f"/referrals/{site.referral_draft.pk}/edit/"),
         ("outbox", "/referrals/outbox/"),
         ("api tokens", "/accounts/tokens/", submit("Create token")),
         ("two-factor setup", "/accounts/2fa/setup/", submit("Confirm and turn on")),
