@@ -75,7 +75,9 @@ def _sort_key(event: ClockEvent) -> tuple[datetime.date, int]:
 
 def clock_referrals(allegation: Allegation) -> models.QuerySet[Referral]:
     """The referrals the clock shows (sent ones: a draft has no dates yet) with their reminders: two queries."""
-    reminders = Reminder.objects.order_by("due_date", "id")
+    # Reminders that went out or are about to; one cancelled (answered meanwhile) or superseded (a later
+    # one went out instead) never reached anyone: the referral's page lists those.
+    reminders = Reminder.objects.filter(status__in=(Reminder.Status.SENT, Reminder.Status.PENDING)).order_by("due_date", "id")
     return (Referral.objects.filter(allegation=allegation, sent_on__isnull=False)
             .select_related("member_state", "regional_organisation")
             .prefetch_related(Prefetch("reminders", queryset=reminders))
@@ -155,7 +157,7 @@ def _referral_events(referral: Referral, *, today: datetime.date, zone: zoneinfo
 
 
 def _reminder_event(reminder: Reminder, *, to: dict, zone: zoneinfo.ZoneInfo) -> ClockEvent:
-    """A reminder or escalation: on the day it went out (the operation's date), else on its due date with its status."""
+    """A reminder or escalation: on the day it went out (the operation's date), else (pending) on its due date."""
     about = _("about the answer") if reminder.chases_response else _("about the investigation")
     if reminder.is_escalation:
         label = _("Escalation to headquarters and the Permanent Mission (%(recipient)s)") % to
@@ -165,7 +167,7 @@ def _reminder_event(reminder: Reminder, *, to: dict, zone: zoneinfo.ZoneInfo) ->
         kind = ClockKind.REMINDER
     if reminder.sent_at:
         return ClockEvent(timezone.localtime(reminder.sent_at, zone).date(), kind, label, detail=about)
-    return ClockEvent(reminder.due_date, kind, label, detail=f"{about} · {reminder.get_status_display()}")
+    return ClockEvent(reminder.due_date, kind, label, detail=_("%(about)s · not sent yet") % {"about": about})
 
 
 # --- the compact clock of a list row: annotations only ------------------------------------------

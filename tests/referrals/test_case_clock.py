@@ -102,13 +102,14 @@ def test_it_marks_every_reminder_and_escalation(sent, credible, settings):
     assert answer_due.is_deadline and answer_due.is_overdue
 
 
-def test_it_shows_a_reminder_not_sent_yet_on_its_due_date_with_its_status(sent, credible):
-    Reminder.objects.create(referral=sent, kind=ReminderKind.RESPONSE_OVERDUE, about=ReminderKind.RESPONSE_OVERDUE,
-                            due_date=datetime.date(2026, 3, 17))
-    with time_machine.travel("2026-03-17 09:00", tick=False):
+def test_it_shows_a_reminder_not_sent_yet_on_its_due_date_and_leaves_out_those_never_sent(sent, credible):
+    for day, status in ((17, Reminder.Status.SUPERSEDED), (18, Reminder.Status.CANCELLED), (19, Reminder.Status.PENDING)):
+        Reminder.objects.create(referral=sent, kind=ReminderKind.RESPONSE_OVERDUE, about=ReminderKind.RESPONSE_OVERDUE,
+                                due_date=datetime.date(2026, 3, day), status=status)
+    with time_machine.travel("2026-03-19 09:00", tick=False):
         (reminder,) = [e for e in case_clock(fresh(credible)) if e.is_reminder]
-    assert reminder.date == datetime.date(2026, 3, 17)
-    assert reminder.detail == "about the answer · Pending"
+    assert reminder.date == datetime.date(2026, 3, 19)
+    assert reminder.detail == "about the answer · not sent yet"
 
 
 def test_it_tells_a_deadline_still_ahead_from_an_overdue_one(client, officer, sent, credible):
