@@ -236,7 +236,7 @@ def test_it_annotates_list_rows_for_the_compact_clock_in_one_query(officer, car,
     referred = [line for line in lines if "referred" in line]
     assert len(referred) == count // 2
     assert all("answer due in 3 working days" in line and "1 reminder" in line for line in referred)
-    assert all(line.startswith("received ✓") for line in lines)
+    assert all(line.startswith("allegation received ✓") for line in lines)
 
 
 def test_the_compact_clock_follows_the_case_from_answer_to_outcome(officer, credible, france):
@@ -257,4 +257,4 @@ def test_the_compact_clock_follows_the_case_from_answer_to_outcome(officer, cred
         Referral.objects.filter(pk=referral.pk).update(outcome=InvestigationOutcome.SUBSTANTIATED,
                                                        outcome_on=datetime.date(2026, 4, 1))
         line = compact(row(), officer)
-        assert "outcome" in line and "investigation due" not in line
+        assert "outcome reported ✓" in line and "investigation due" not in line
