@@ -9,3 +9,18 @@ from collections.abc import Callable
 incident_date_changed: list[Callable[[object], None]] = []
 # Called with the allegation's id and the new value when "children involved" turns on or off.
 children_involved_changed: list[Callable[[object, bool], None]] = []
+
+
+def _no_clock(allegation, user) -> list:
+    return []
+
+
+def _rows_unchanged(allegations):
+    return allegations
+
+
+# The case clock: most of its dates are the referrals', so the referrals app sets these in its ready().
+# Called by the allegation page with (allegation, reader): the timeline's events, in order.
+case_clock: Callable[[object, object], list] = _no_clock
+# Called by `Allegation.objects.with_clock()`: the list rows' compact clock as annotations.
+with_clock: Callable[[object], object] = _rows_unchanged

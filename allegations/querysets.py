@@ -6,6 +6,7 @@ from django.apps import apps
 from django.db import models
 from django.db.models.functions import Coalesce
 
+from allegations import hooks
 from allegations.choices import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
@@ -106,6 +107,11 @@ class AllegationQuerySet(models.QuerySet):
         return self.select_related("mission", "country").defer("narrative").annotate(
             perpetrator_count=Coalesce(models.Subquery(perpetrators), 0)
         ).order_by("-date_received", "-reference")
+
+    def with_clock(self) -> AllegationQuerySet:
+        """The annotations of the compact case clock (`includes/case_clock_compact.html`): one query
+        whatever the page size. The referrals app, which holds those dates, provides them (`hooks.with_clock`)."""
+        return hooks.with_clock(self)
 
 
 class AllegedPerpetratorQuerySet(models.QuerySet):

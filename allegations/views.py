@@ -7,6 +7,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from allegations import hooks
 from allegations.attachments import (
     access_attachment,
     attachment_add,
@@ -110,6 +111,8 @@ def _detail(request: HttpRequest, allegation: Allegation, *, status: int = 200, 
         "allegation": allegation,
         "perpetrators": allegation.perpetrators.select_related("force", "nationality"),
         "history": allegation.status_changes.select_related("changed_by"),
+        # Its referrals' dates belong to a higher app, which provides the timeline through the hook.
+        "clock": hooks.case_clock(allegation, request.user),
         # Victims belong to a higher app: reached through the reverse relation, never imported.
         "victim_links": allegation.victim_links.select_related("victim"),
         "referrals": allegation.referrals.select_related("member_state", "regional_organisation")

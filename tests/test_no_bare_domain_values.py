@@ -18,7 +18,7 @@ from django.db import models
 BASE = Path(settings.BASE_DIR)
 APPS = ("allegations", "victims", "referrals", "reporting")
 # Where rules are applied to data: the querysets, the services and the selectors (lists, caseloads, work items).
-PYTHON_MODULES = ("querysets.py", "services.py", "caseload.py", "work.py")
+PYTHON_MODULES = ("querysets.py", "services.py", "selectors.py", "caseload.py", "work.py")
 # `x == "value"`, `x != "value"`, `x in "value"` in a template tag, either quote.
 TEMPLATE_COMPARISON = re.compile(r"""(?:==|!=|\bin)\s*(["'])([A-Za-z_]+)\1""")
 
