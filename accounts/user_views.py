@@ -130,7 +130,8 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
 @login_required
 def user_new(request: HttpRequest) -> HttpResponse:
     _administrators_only(request)
-    form = UserCreateForm(request.POST or None, missions=list(Mission.objects.order_by("name")))
+    form = UserCreateForm(request.POST if request.method == "POST" else None,
+                          missions=list(Mission.objects.order_by("name")))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
