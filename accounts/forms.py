@@ -39,7 +39,7 @@ class AccessForm(forms.Form):
 
     roles = forms.MultipleChoiceField(label=_("Roles"), widget=forms.CheckboxSelectMultiple)
     every = forms.ChoiceField(label=_("Every operation (headquarters)"), choices=ScopeLevel.choices,
-                              initial=ScopeLevel.NONE,
+                              initial=ScopeLevel.NONE, required=False,
                               help_text=_("For headquarters staff. Each operation below is for field staff."))
     seen = forms.CharField(widget=forms.HiddenInput, required=False)
 
