@@ -155,14 +155,25 @@ def user_create(*, actor, username: str, first_name: str, last_name: str, email:
     return user, filed
 
 
+def access_change_refusal(*, actor, target) -> str | None:
+    """Why nobody may change the target's roles and operations from the actor's hands, if so (the
+    page then offers no form)."""
+    if actor.pk == target.pk:
+        return _("You cannot change your own roles or operations: ask another administrator.")
+    if target.is_superuser:
+        return _("Superuser accounts are not managed here.")
+    return None
+
+
 @checked(_administrators_only)
 def user_access_change(*, actor, target, roles, scope: Scope, seen: str,
                        audit: AuditContext | None = None) -> list[AccessRequest]:
     """Change the target's roles and operations to `roles` and `scope`; `seen` is the state the
     form was rendered with (`Scope.fingerprint`): if another administrator changed it since, nothing
     is written (StaleEditError)."""
-    _not_yourself(actor, target, _("You cannot change your own roles or operations: ask another administrator."))
-    _not_superuser(target)
+    refusal = access_change_refusal(actor=actor, target=target)
+    if refusal:
+        raise ValidationError(refusal)
     target = User.objects.select_for_update().get(pk=target.pk)  # two administrators at once: one waits
     held_roles = set(target.groups.values_list("name", flat=True))
     held = scope_of(target)

@@ -28,6 +28,7 @@ from accounts.querysets import (
     with_account_state,
 )
 from accounts.services import (
+    access_change_refusal,
     user_access_change,
     user_create,
     user_password_link_send,
@@ -91,7 +92,7 @@ def _detail(request: HttpRequest, target, *, access_form: AccessForm | None = No
     roles = set(target.groups.values_list("name", flat=True))
     scope = scope_of(target)
     state = with_account_state(User.objects.filter(pk=target.pk)).values("is_locked", "has_two_factor").get()
-    manageable = target.pk != request.user.pk and not target.is_superuser
+    manageable = access_change_refusal(actor=request.user, target=target) is None
     if access_form is None and manageable:
         access_form = AccessForm(missions=missions, roles=roles, scope=scope)
     return render(request, "accounts/user_detail.html", {
@@ -152,6 +153,8 @@ def user_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def user_access(request: HttpRequest, user_id: int) -> HttpResponse:
     target = access_user(request.user, user_id, audit=audit_context(request))
+    if refusal := access_change_refusal(actor=request.user, target=target):
+        return _refused(request, target, ValidationError(refusal))  # their page has no access form
     form = AccessForm(request.POST, missions=list(Mission.objects.order_by("name")))
     if form.is_valid():
         try:
@@ -162,8 +165,6 @@ def user_access(request: HttpRequest, user_id: int) -> HttpResponse:
             messages.error(request, str(stale))
             return _detail(request, target, status=409)  # the current state, to decide again on it
         except ValidationError as error:
-            if target.pk == request.user.pk or target.is_superuser:
-                return _refused(request, target, error)  # their page has no access form to show it in
             add_service_errors(form, None, error)
         else:
             messages.success(request, _("Roles and operations of %(username)s saved.")
