@@ -1,21 +1,19 @@
 """Administration of accounts: users (roles, scope and e-mail addresses through `core.access`;
 two-factor reset; sign-in unlock) and personal API tokens."""
 
-from axes.utils import reset as axes_reset
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import ApiToken
 from accounts.tokens import api_token_revoke
-from accounts.two_factor import two_factor_reset
+from accounts.services import user_two_factor_reset, user_unlock
 from core.access import AccessChangeRefused, access_grant, access_revoke, holds_identity_access, password_reset_link_send
 from core.audit import audit_context, audit_record
 from core.models import AccessRequest
@@ -75,18 +73,24 @@ class AuditedUserAdmin(UserAdmin):
     @admin.action(description=_("Reset two-factor authentication (user sets it up again)"),
                   permissions=["change"])
     def reset_two_factor(self, request, queryset):
-        for user in queryset:
-            two_factor_reset(actor=request.user, user=user, audit=audit_context(request))
-        self.message_user(request, _("Two-factor authentication reset for %(n)d account(s).") % {"n": len(queryset)})
+        self._each(request, queryset, user_two_factor_reset,
+                   _("Two-factor authentication reset for %(n)d account(s)."))
 
     @admin.action(description=_("Unlock sign-in (clear failed attempts)"), permissions=["change"])
     def unlock_sign_in(self, request, queryset):
+        self._each(request, queryset, user_unlock, _("Sign-in unlocked for %(n)d account(s)."))
+
+    def _each(self, request, queryset, service, done: str) -> None:
+        """The same services as the user management pages (accounts.services), one account at a time."""
+        succeeded = 0
         for user in queryset:
-            with transaction.atomic():
-                cleared = axes_reset(username=user.get_username())
-                audit_record(action="lockout_reset", actor=request.user, audit=audit_context(request), obj=user,
-                             detail={"attempts_cleared": cleared})
-        self.message_user(request, _("Sign-in unlocked for %(n)d account(s).") % {"n": len(queryset)})
+            try:
+                service(actor=request.user, target=user, audit=audit_context(request))
+                succeeded += 1
+            except ValidationError as refusal:
+                self.message_user(request, f"{user}: {' '.join(refusal.messages)}", level=messages.ERROR)
+        if succeeded:
+            self.message_user(request, done % {"n": succeeded})
 
     def user_change_password(self, request, id, form_url=""):
         raise PermissionDenied  # administrators never set another user's password

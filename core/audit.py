@@ -24,6 +24,9 @@ from core.models import AuditEvent
 checkpoint_logger = logging.getLogger("sea.audit.checkpoint")
 
 GENESIS_HASH = "0" * 64
+# What `manage.py verify_audit` leaves in the trail, success or failure: the administrators' home
+# page tells from it when the chain was last checked and how that went.
+CHAIN_VERIFIED = "audit_chain_verified"
 # Any constant: serialises chain appends across processes on PostgreSQL.
 _CHAIN_LOCK_ID = 0x5EA_A0D1
 
@@ -146,6 +149,17 @@ def first_broken_link() -> tuple[int, str] | None:
         keyed = keyed or bool(event.key_id)
         expected_previous = event.hash
     return None
+
+
+def chain_verification_record(*, broken: str = "", events: int) -> AuditEvent:
+    """Record one run of the verification (appended after it, so it does not change what was checked)."""
+    outcome = AuditEvent.Outcome.FAILURE if broken else AuditEvent.Outcome.SUCCESS
+    return audit_record(action=CHAIN_VERIFIED, outcome=outcome,
+                        detail={"events": events, **({"reason": broken} if broken else {})})
+
+
+def last_chain_verification() -> AuditEvent | None:
+    return AuditEvent.objects.filter(action=CHAIN_VERIFIED).order_by("-id").first()
 
 
 # --- checkpoints: the chain's head, signed, kept outside the database ------------------------

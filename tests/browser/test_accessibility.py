@@ -183,10 +183,19 @@ def test_it_finds_no_violations_for_a_headquarters_analyst(page, base, site):
 
 
 def test_it_finds_no_violations_for_an_administrator(page, base, site):
+    from django.contrib.auth import get_user_model
+
+    accounts = get_user_model().objects
+    officer, admin = accounts.get(username="officer.car"), accounts.get(username="admin")
     sign_in(page, base, "admin")
     found = check(page, base, [
         ("home", "/"),
         ("audit log", "/audit/"),
         ("audit log filtered", "/audit/?outcome=denied"),
+        ("users", "/accounts/users/"),
+        ("users filtered", "/accounts/users/?locked=on&without_two_factor=on"),
+        ("user", f"/accounts/users/{officer.pk}/", submit("Save roles and operations")),
+        ("own account", f"/accounts/users/{admin.pk}/"),
+        ("new account", "/accounts/users/new/", submit("Create the account and send the link")),
     ])
     assert not found, format_violations(found)

@@ -89,6 +89,12 @@ def test_it_lays_out_the_main_pages_without_sideways_scrolling(width, browser, l
         sign_in(page, base, "admin")
         visit(page, base, width, "admin-home", "/", problems)
         visit(page, base, width, "audit-log", "/audit/", problems)
+        from django.contrib.auth import get_user_model
+
+        officer = get_user_model().objects.get(username="officer.car")
+        visit(page, base, width, "users", "/accounts/users/", problems)
+        visit(page, base, width, "user-detail", f"/accounts/users/{officer.pk}/", problems)
+        visit(page, base, width, "user-new", "/accounts/users/new/", problems)
     finally:
         context.close()
     assert not problems, "\n".join(problems)

@@ -34,7 +34,7 @@ APPS = ("allegations", "victims", "referrals", "reporting", "core")
 SERVICE_MODULES = ("services.py", "assistance.py", "attachments.py", "access.py", "digests.py")
 # accounts keeps its services beside the middleware and session helpers of the same feature, so these
 # modules may import django.http; their functions that write to the audit trail are services all the same.
-ACCOUNT_SERVICE_MODULES = ("two_factor.py", "tokens.py", "languages.py")
+ACCOUNT_SERVICE_MODULES = ("two_factor.py", "tokens.py", "languages.py", "services.py")
 
 REFUSALS = {
     "not_found": NotFound("No such victim."),

@@ -72,7 +72,7 @@ def build_world() -> World:
     return World(
         users=users,
         kwargs={"allegation_id": allegation.pk, "victim_id": victim.pk, "need_id": need.pk, "claim_id": claim.pk,
-                "referral_id": referral.pk, "token_id": token.pk, "job_id": job.pk, "attachment_id": attachment.pk,
+                "referral_id": referral.pk, "token_id": token.pk, "user_id": officer.pk, "job_id": job.pk, "attachment_id": attachment.pk,
                 # router detail routes name their key `pk`; which record depends on the route's prefix
                 "pk:allegation": allegation.pk, "pk:victim": victim.pk, "pk:need": need.pk,
                 "pk:referral": referral.pk,
