@@ -58,7 +58,9 @@ def test_it_records_an_allegation_with_the_keyboard_only(live_server, page, chro
     MemberStateFactory(iso3="FRA", iso2="FR", name="France")
     page.set_default_timeout(8000)
     page.goto(f"{live_server.url}/accounts/login/")
-    assert page.evaluate("() => document.activeElement.id") == "id_username"  # autofocus
+    # Autofocus: the browser applies it at its next rendering step, after the load event, so wait for it
+    # (under load, reading activeElement at once raced it).
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'id_username'")
     page.keyboard.type(officer.username)
     page.keyboard.press("Tab")
     page.keyboard.type("correct horse battery")
