@@ -9,3 +9,6 @@ from collections.abc import Callable
 incident_date_changed: list[Callable[[object], None]] = []
 # Called with the allegation's id and the new value when "children involved" turns on or off.
 children_involved_changed: list[Callable[[object, bool], None]] = []
+# Called with the user: an expression (on Allegation) of the allegation's next open deadline, a
+# date or NULL, or None if the user may not see it. Referrals provides it; the list shows it.
+next_deadline: list[Callable[[object], object]] = []

@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 
 from allegations.choices import CLOSED_STATUSES, OPEN_STATUSES
 from core.models import Mission
+from core.sorting import SortOrder
 
 # "Open" and "closed" as conditions, for counts that filter inside one aggregate.
 IS_OPEN = models.Q(status__in=OPEN_STATUSES)
@@ -73,6 +74,34 @@ class AllegationQuerySet(models.QuerySet):
         return self.select_related("mission", "country").defer("narrative").annotate(
             perpetrator_count=Coalesce(models.Subquery(perpetrators), 0)
         ).order_by("-date_received", "-reference")
+
+    def with_next_deadline(self, user) -> AllegationQuerySet:
+        """`next_deadline` on each row: the earliest deadline still awaited (from the app that
+        keeps deadlines, through `hooks.next_deadline`), NULL when there is none or the user may
+        not see it."""
+        from allegations import hooks
+
+        expressions = [e for e in (hook(user) for hook in hooks.next_deadline) if e is not None]
+        return self.annotate(next_deadline=expressions[0] if expressions
+                             else models.Value(None, output_field=models.DateField()))
+
+
+# The list page's sortable columns (never an encrypted field: the narrative is not one of them).
+ALLEGATION_SORTS = SortOrder(
+    columns={
+        "reference": ("reference",),
+        "operation": ("mission__name", "reference"),
+        "received": ("date_received", "reference"),  # the default, "-received", matches allegation_list_order
+        "incident": (models.F("incident_date"), "reference"),
+        "type": ("allegation_type", "reference"),
+        "location": ("location", "reference"),
+        "perpetrators": ("perpetrator_count", "reference"),
+        "status": ("status", "reference"),
+        "deadline": (models.F("next_deadline"), "reference"),
+    },
+    default="-received",
+    unique=frozenset({"pk", "reference"}),
+)
 
 
 class AllegedPerpetratorQuerySet(models.QuerySet):

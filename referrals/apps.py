@@ -15,6 +15,8 @@ class ReferralsConfig(AppConfig):
 
         from allegations import hooks
         from referrals import tasks  # noqa: F401 (registers the tasks services queue by name)
+        from referrals.querysets import next_deadline_of_allegation
         from referrals.services import referral_deadlines_follow_children
 
         hooks.children_involved_changed.append(referral_deadlines_follow_children)
+        hooks.next_deadline.append(next_deadline_of_allegation)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from django.apps import apps
 from django.db import models
+from django.db.models.functions import Least
 
 from allegations.models import Allegation
 from core.models import Mission
@@ -74,15 +75,34 @@ def pending_referrals(*, user, mission=None, authority: str = "", overdue: bool 
     return referrals.order_by("response_due", "pk")
 
 
+# What an open referral still waits for: an answer; an outcome (unless the authority declined to investigate).
+ANSWER_AWAITED = models.Q(response=AuthorityResponse.NONE_YET)
+INVESTIGATION_AWAITED = ~models.Q(response=AuthorityResponse.DECLINES) & models.Q(outcome=InvestigationOutcome.PENDING)
+
+
 def answer_overdue_on(today) -> models.Q:
     """Past the answer deadline without an answer."""
-    return models.Q(response=AuthorityResponse.NONE_YET, response_due__lt=today)
+    return ANSWER_AWAITED & models.Q(response_due__lt=today)
 
 
 def investigation_overdue_on(today) -> models.Q:
     """Past the investigation deadline without an outcome (unless the authority declined to investigate)."""
-    return ~models.Q(response=AuthorityResponse.DECLINES) & models.Q(outcome=InvestigationOutcome.PENDING,
-                                                                      investigation_due__lt=today)
+    return INVESTIGATION_AWAITED & models.Q(investigation_due__lt=today)
+
+
+def next_deadline_of_allegation(user) -> models.Expression | None:
+    """For the allegation list (through `allegations.hooks.next_deadline`): the earliest deadline
+    still awaited among the allegation's open referrals, as a correlated subquery (run for the
+    rows of the page only). None for someone who may not see referrals."""
+    if not user.has_perm("referrals.view_referral"):
+        return None
+    awaited = Least(
+        models.Case(models.When(ANSWER_AWAITED, then=models.F("response_due"))),
+        models.Case(models.When(INVESTIGATION_AWAITED, then=models.F("investigation_due"))),
+    )  # PostgreSQL's LEAST skips NULLs: a deadline no longer awaited does not count
+    earliest = (apps.get_model("referrals", "Referral").objects.filter(allegation=models.OuterRef("pk")).open()
+                .order_by().values("allegation").annotate(due=models.Min(awaited)).values("due"))
+    return models.Subquery(earliest, output_field=models.DateField())
 
 
 def overdue_on(today) -> models.Q:
