@@ -7,10 +7,11 @@ from collections.abc import Callable
 
 from django.apps import apps
 from django.db import models
-from django.db.models.functions import Least
+from django.db.models.functions import Coalesce, Least
 
 from allegations.models import Allegation
 from core.models import Mission
+from core.sorting import SortOrder
 from core.time import per_local_date
 from referrals.choices import AuthorityResponse, InvestigationOutcome, ReferralStatus
 
@@ -72,7 +73,32 @@ def pending_referrals(*, user, mission=None, authority: str = "", overdue: bool 
         investigation_overdue=models.ExpressionWrapper(as_of(investigation_overdue_on),
                                                        output_field=models.BooleanField()),
     )
-    return referrals.order_by("response_due", "pk")
+    # The authority's name, whichever kind it is, for sorting by it.
+    referrals = referrals.annotate(authority_name=Coalesce("member_state__name", "regional_organisation__name"))
+    return PENDING_SORTS.parse("").apply(referrals)
+
+
+# The pending page's sortable columns; the default, soonest answer first.
+PENDING_SORTS = SortOrder(
+    columns={
+        "allegation": ("allegation__reference",),
+        "operation": ("allegation__mission__name", "allegation__reference"),
+        "authority": ("authority_name",),
+        "sent": (models.F("sent_on"),),
+        "answer_due": (models.F("response_due"),),
+        "investigation_due": (models.F("investigation_due"),),
+        "answer": ("response",),
+        "reminders": ("reminders_sent",),
+    },
+    default="answer_due",
+)
+
+# The outbox's sortable columns (the encrypted body is never one of them); newest first.
+OUTBOX_SORTS = SortOrder(
+    columns={"time": ("created_at",), "operation": (models.F("mission__name"), "created_at"), "subject": ("subject",),
+             "about": ("related_label",)},
+    default="-time",
+)
 
 
 # What an open referral still waits for: an answer; an outcome (unless the authority declined to investigate).

@@ -5,13 +5,17 @@ import datetime
 import re
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.db.models import F
 from django.http import QueryDict
 
 from allegations.querysets import ALLEGATION_SORTS
 from core.fields import EncryptedTextField
+from core.models import OutboundEmail
 from core.sorting import SortOrder
+from referrals.choices import ReferralStatus
+from referrals.models import Referral
 from tests.factories import AllegationFactory
 
 pytestmark = pytest.mark.django_db
@@ -123,6 +127,91 @@ def test_the_allegation_list_keeps_the_sort_with_filters_and_pages(client, offic
     assert '<input type="hidden" name="sort" value="reference">' in page  # the filters keep the sort
     assert 'href="?q=Boda&amp;sort=-reference"' in header(page, "Reference")  # the headers keep the filter
     second = client.get("/allegations/", {"q": "Boda", "sort": "reference", "page": 2})
-    both = references(response) + references(second)
+    both = [*references(response), *references(second)]
     assert both == sorted(both)
     assert 'href="?q=Boda&amp;sort=-reference"' in header(second.content.decode(), "Reference")  # back to page 1
+
+
+# --- Pending referrals ---------------------------------------------------------------------------
+
+def open_referrals(car, france, n: int, **values) -> list[Referral]:
+    """`n` sent referrals, one per allegation, answers due a day apart."""
+    return [Referral.objects.create(
+        allegation=AllegationFactory(mission=car, **values), member_state=france, status=ReferralStatus.SENT,
+        sent_on=datetime.date(2026, 1, 5), response_due=datetime.date(2026, 1, 19) + datetime.timedelta(days=i),
+        investigation_due=datetime.date(2026, 7, 4)) for i in range(n)]
+
+
+def allegation_refs(response) -> list[str]:
+    return [r.allegation.reference for r in response.context["page"].object_list]
+
+
+def test_the_pending_headers_link_to_their_sort_and_toggle(client, officer, car, france):
+    made = open_referrals(car, france, 3)
+    client.force_login(officer)
+    response = client.get("/referrals/")
+    page = response.content.decode()
+    due = header(page, "Answer due")  # the default: soonest answer first
+    assert 'aria-sort="ascending"' in due and 'href="?sort=-answer_due"' in due
+    assert 'href="?sort=allegation"' in header(page, "Allegation")
+    assert allegation_refs(response) == [r.allegation.reference for r in made]
+    latest = client.get("/referrals/", {"sort": "-answer_due"})
+    assert allegation_refs(latest) == [r.allegation.reference for r in made][::-1]
+    th = header(latest.content.decode(), "Answer due")
+    assert 'aria-sort="descending"' in th and 'href="?sort=answer_due"' in th and "sorted descending" in th
+    by_reference = client.get("/referrals/", {"sort": "allegation"})
+    assert allegation_refs(by_reference) == sorted(r.allegation.reference for r in made)
+
+
+def test_the_pending_list_ignores_an_unknown_sort(client, officer, car, france):
+    open_referrals(car, france, 3)
+    client.force_login(officer)
+    default = allegation_refs(client.get("/referrals/"))
+    for unknown in ("allegation__narrative", "-victim", "notice"):
+        response = client.get("/referrals/", {"sort": unknown})
+        assert response.status_code == 200 and allegation_refs(response) == default
+
+
+def test_the_pending_list_keeps_the_sort_with_filters_and_pages(client, officer, car, france):
+    open_referrals(car, france, 30)
+    client.force_login(officer)
+    response = client.get("/referrals/", {"authority": "France", "sort": "-answer_due"})
+    page = response.content.decode()
+    assert "?authority=France&amp;sort=-answer_due&amp;page=2" in page
+    assert '<input type="hidden" name="sort" value="-answer_due">' in page
+    assert 'href="?authority=France&amp;sort=answer_due"' in header(page, "Answer due")
+    second = client.get("/referrals/", {"authority": "France", "sort": "-answer_due", "page": 2})
+    dues = [r.response_due for r in [*response.context["page"].object_list, *second.context["page"].object_list]]
+    assert dues == sorted(dues, reverse=True) and len(dues) == 30
+
+
+def test_the_pending_list_says_deadlines_in_words(client, officer, car, france):
+    late, = open_referrals(car, france, 1, children_involved=True)
+    client.force_login(officer)
+    with time_machine.travel("2026-01-23 09:00", tick=False):
+        page = client.get("/referrals/").content.decode()
+    assert "4 days overdue" in page  # answer due 19 January
+    assert 'class="deadline deadline-later"' in page  # the investigation is months away
+
+
+def test_the_pending_list_shows_the_operation_only_to_those_who_see_several(client, officer, analyst, car, somalia,
+                                                                          france):
+    open_referrals(car, france, 1)
+    client.force_login(officer)
+    assert 'data-label="Operation"' not in client.get("/referrals/").content.decode()
+    client.force_login(analyst)
+    assert 'data-label="Operation"' in client.get("/referrals/").content.decode()
+
+
+@pytest.mark.parametrize("count", [10, 200])
+def test_the_outbox_runs_a_constant_number_of_queries_and_sorts(client, officer, car, count,
+                                                                 django_assert_max_num_queries):
+    OutboundEmail.objects.bulk_create([OutboundEmail(
+        message_id=f"<m{n}@test>", recipients=["pm@example.org"], subject=f"Subject {n:03d}", mission=car,
+        related_label=f"Label {n}") for n in range(count)])
+    client.force_login(officer)
+    with django_assert_max_num_queries(9):
+        response = client.get("/referrals/outbox/", {"sort": "subject"})
+    subjects = [e.subject for e in response.context["page"].object_list]
+    assert subjects == sorted(subjects) and subjects[0] == "Subject 000"
+    assert 'aria-sort="ascending"' in header(response.content.decode(), "Subject")
