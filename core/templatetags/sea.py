@@ -53,11 +53,12 @@ SORT_ARROWS = {"ascending": "▲", "descending": "▼"}
 
 
 @register.simple_tag(takes_context=True)
-def sort_header(context, sort, key: str, label: str, cls: str = "") -> str:
+def sort_header(context, sort, key: str, label: str, cls: str = "", anchor: str = "") -> str:
     """`{% sort_header sort "received" _("Received") %}`: a column header linking to the list sorted
-    by that column (the other way round when it is the sorted one), filters kept, page 1."""
+    by that column (the other way round when it is the sorted one), filters kept, page 1; `anchor`
+    brings a page of several tables back to this one."""
     direction = sort.direction_of(key)
-    href = "?" + sort.query_for(context["request"].GET, key)
+    href = "?" + sort.query_for(context["request"].GET, key) + (f"#{anchor}" if anchor else "")
     if direction:
         words = pgettext("sort", "sorted ascending") if direction == "ascending" else pgettext("sort", "sorted descending")
         return format_html(
