@@ -2,7 +2,7 @@ import datetime
 
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 from core.working_days import working_days_until
 
@@ -60,7 +60,7 @@ def sort_header(context, sort, key: str, label: str, cls: str = "", anchor: str 
     direction = sort.direction_of(key)
     href = "?" + sort.query_for(context["request"].GET, key) + (f"#{anchor}" if anchor else "")
     if direction:
-        words = pgettext("sort", "sorted ascending") if direction == "ascending" else pgettext("sort", "sorted descending")
+        words = gettext("sorted ascending") if direction == "ascending" else gettext("sorted descending")
         return format_html(
             '<th scope="col" class="sortable {}" aria-sort="{}"><a href="{}">{}<span class="sort-arrow" aria-hidden="true">{}</span>'
             '<span class="sr-only"> ({})</span></a></th>',
