@@ -24,3 +24,7 @@ def _rows_unchanged(allegations):
 case_clock: Callable[[object, object], list] = _no_clock
 # Called by `Allegation.objects.with_clock()`: the list rows' compact clock as annotations.
 with_clock: Callable[[object], object] = _rows_unchanged
+
+# Called with the user: an expression (on Allegation) of the allegation's next open deadline, a
+# date or NULL, or None if the user may not see it. Referrals provides it; the list shows it.
+next_deadline: list[Callable[[object], object]] = []

@@ -15,6 +15,7 @@ from allegations.choices import (
     Status,
 )
 from core.models import Mission
+from core.sorting import SortOrder
 from core.time import per_local_date
 from core.working_days import add_working_days
 
@@ -112,6 +113,32 @@ class AllegationQuerySet(models.QuerySet):
         """The annotations of the compact case clock (`includes/case_clock_compact.html`): one query
         whatever the page size. The referrals app, which holds those dates, provides them (`hooks.with_clock`)."""
         return hooks.with_clock(self)
+
+    def with_next_deadline(self, user) -> AllegationQuerySet:
+        """`next_deadline` on each row: the earliest deadline still awaited (from the app that
+        keeps deadlines, through `hooks.next_deadline`), NULL when there is none or the user may
+        not see it."""
+        expressions = [e for e in (hook(user) for hook in hooks.next_deadline) if e is not None]
+        return self.annotate(next_deadline=expressions[0] if expressions
+                             else models.Value(None, output_field=models.DateField()))
+
+
+# The list page's sortable columns (never an encrypted field: the narrative is not one of them).
+ALLEGATION_SORTS = SortOrder(
+    columns={
+        "reference": ("reference",),
+        "operation": ("mission__name", "reference"),
+        "received": ("date_received", "reference"),  # the default, "-received", matches allegation_list_order
+        "incident": (models.F("incident_date"), "reference"),
+        "type": ("allegation_type", "reference"),
+        "location": ("location", "reference"),
+        "perpetrators": ("perpetrator_count", "reference"),
+        "status": ("status", "reference"),
+        "deadline": (models.F("next_deadline"), "reference"),
+    },
+    default="-received",
+    unique=frozenset({"pk", "reference"}),
+)
 
 
 class AllegedPerpetratorQuerySet(models.QuerySet):

@@ -22,7 +22,7 @@ from allegations.forms import (
     intake_is_valid,
 )
 from allegations.models import Allegation, Attachment
-from allegations.querysets import allegation_list, can_read_narrative
+from allegations.querysets import ALLEGATION_SORTS, allegation_list, can_read_narrative
 from allegations.services import (
     access_allegation,
     allegation_create,
@@ -35,7 +35,7 @@ from accounts.drafts import draft_saved
 from core.forms import add_service_errors, with_extra_form
 from core.locking import StaleEditError, submitted_version
 from core.models import Mission
-from core.paging import paginate
+from core.paging import paginate, shows_operation
 
 
 @require_safe
@@ -43,13 +43,14 @@ from core.paging import paginate
 def allegation_index(request: HttpRequest) -> HttpResponse:
     filters = AllegationFilterForm(request.GET or None, user=request.user)
     criteria = filters.cleaned_data if filters.is_valid() else {}
-    allegations = allegation_list(user=request.user, **criteria).with_list_data()
+    sort = ALLEGATION_SORTS.from_request(request)
+    allegations = sort.apply(allegation_list(user=request.user, **criteria).with_list_data()
+                             .with_next_deadline(request.user).with_clock())
     can_add = Mission.objects.editable_by(request.user).exists() and request.user.has_perm("allegations.add_allegation")
-    return render(
-        request,
-        "allegations/list.html",
-        {"filters": filters, "can_add": can_add, "filtered": any(criteria.values()), **paginate(request, allegations)},
-    )
+    return render(request, "allegations/list.html", {
+        "filters": filters, "can_add": can_add, "filtered": any(criteria.values()), "sort": sort,
+        "show_operation": shows_operation(request.user), **paginate(request, allegations),
+    })
 
 
 def _intake_context(form, formset, **extra):

@@ -7,9 +7,11 @@ from collections.abc import Callable
 
 from django.apps import apps
 from django.db import models
+from django.db.models.functions import Coalesce, Least
 
 from allegations.models import Allegation
 from core.models import Mission
+from core.sorting import SortOrder
 from core.time import per_local_date
 from referrals.choices import AuthorityResponse, InvestigationOutcome, ReferralStatus
 
@@ -71,18 +73,62 @@ def pending_referrals(*, user, mission=None, authority: str = "", overdue: bool 
         investigation_overdue=models.ExpressionWrapper(as_of(investigation_overdue_on),
                                                        output_field=models.BooleanField()),
     )
-    return referrals.order_by("response_due", "pk")
+    # The authority's name, whichever kind it is, for sorting by it.
+    referrals = referrals.annotate(authority_name=Coalesce("member_state__name", "regional_organisation__name"))
+    return PENDING_SORTS.parse("").apply(referrals)
+
+
+# The pending page's sortable columns; the default, soonest answer first.
+PENDING_SORTS = SortOrder(
+    columns={
+        "allegation": ("allegation__reference",),
+        "operation": ("allegation__mission__name", "allegation__reference"),
+        "authority": ("authority_name",),
+        "sent": (models.F("sent_on"),),
+        "answer_due": (models.F("response_due"),),
+        "investigation_due": (models.F("investigation_due"),),
+        "answer": ("response",),
+        "reminders": ("reminders_sent",),
+    },
+    default="answer_due",
+)
+
+# The outbox's sortable columns (the encrypted body is never one of them); newest first.
+OUTBOX_SORTS = SortOrder(
+    columns={"time": ("created_at",), "operation": (models.F("mission__name"), "created_at"), "subject": ("subject",),
+             "about": ("related_label",)},
+    default="-time",
+)
+
+
+# What an open referral still waits for: an answer; an outcome (unless the authority declined to investigate).
+ANSWER_AWAITED = models.Q(response=AuthorityResponse.NONE_YET)
+INVESTIGATION_AWAITED = ~models.Q(response=AuthorityResponse.DECLINES) & models.Q(outcome=InvestigationOutcome.PENDING)
 
 
 def answer_overdue_on(today) -> models.Q:
     """Past the answer deadline without an answer."""
-    return models.Q(response=AuthorityResponse.NONE_YET, response_due__lt=today)
+    return ANSWER_AWAITED & models.Q(response_due__lt=today)
 
 
 def investigation_overdue_on(today) -> models.Q:
     """Past the investigation deadline without an outcome (unless the authority declined to investigate)."""
-    return ~models.Q(response=AuthorityResponse.DECLINES) & models.Q(outcome=InvestigationOutcome.PENDING,
-                                                                      investigation_due__lt=today)
+    return INVESTIGATION_AWAITED & models.Q(investigation_due__lt=today)
+
+
+def next_deadline_of_allegation(user) -> models.Expression | None:
+    """For the allegation list (through `allegations.hooks.next_deadline`): the earliest deadline
+    still awaited among the allegation's open referrals, as a correlated subquery (run for the
+    rows of the page only). None for someone who may not see referrals."""
+    if not user.has_perm("referrals.view_referral"):
+        return None
+    awaited = Least(
+        models.Case(models.When(ANSWER_AWAITED, then=models.F("response_due"))),
+        models.Case(models.When(INVESTIGATION_AWAITED, then=models.F("investigation_due"))),
+    )  # PostgreSQL's LEAST skips NULLs: a deadline no longer awaited does not count
+    earliest = (apps.get_model("referrals", "Referral").objects.filter(allegation=models.OuterRef("pk")).open()
+                .order_by().values("allegation").annotate(due=models.Min(awaited)).values("due"))
+    return models.Subquery(earliest, output_field=models.DateField())
 
 
 def overdue_on(today) -> models.Q:

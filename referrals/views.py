@@ -13,10 +13,10 @@ from core.errors import NotPermitted
 from core.forms import add_service_errors
 from core.locking import StaleEditError, submitted_version
 from core.models import Mission, OutboundEmail
-from core.paging import paginate
+from core.paging import paginate, shows_operation
 from referrals.forms import DraftForm, PendingFilterForm, RecordForm, ReturnForm, WithdrawForm
 from referrals.models import Referral, ReferralStatus
-from referrals.querysets import pending_referrals
+from referrals.querysets import OUTBOX_SORTS, PENDING_SORTS, pending_referrals
 from referrals.services import (
     access_referral,
     referral_approve,
@@ -38,13 +38,14 @@ def pending(request: HttpRequest) -> HttpResponse:
         raise Http404
     filters = PendingFilterForm(request.GET or None, user=request.user)
     criteria = filters.cleaned_data if filters.is_valid() else {}
-    referrals = pending_referrals(user=request.user, **criteria)
+    sort = PENDING_SORTS.from_request(request)
+    referrals = sort.apply(pending_referrals(user=request.user, **criteria))
     drafts = Referral.objects.editable_by(request.user).filter(
         status__in=[ReferralStatus.DRAFT, ReferralStatus.APPROVED]).select_related("allegation", "member_state",
                                                                                     "regional_organisation")
     return render(request, "referrals/pending.html", {
-        "filters": filters, "drafts": drafts, "filtered": any(criteria.values()),
-        **paginate(request, referrals),
+        "filters": filters, "drafts": drafts, "filtered": any(criteria.values()), "sort": sort,
+        "show_operation": shows_operation(request.user), **paginate(request, referrals),
     })
 
 
@@ -159,8 +160,11 @@ def outbox(request: HttpRequest) -> HttpResponse:
     """Every e-mail sent about referrals in the user's operations (subjects and recipients only)."""
     if not request.user.has_perm("referrals.view_referral"):
         raise Http404
-    emails = OutboundEmail.objects.filter(mission__in=Mission.objects.visible_to(request.user)).select_related("mission")
-    return render(request, "referrals/outbox.html", paginate(request, emails))
+    sort = OUTBOX_SORTS.from_request(request)
+    emails = sort.apply(OutboundEmail.objects.filter(mission__in=Mission.objects.visible_to(request.user))
+                        .select_related("mission").defer("body"))
+    return render(request, "referrals/outbox.html", {"sort": sort, "show_operation": shows_operation(request.user),
+                                                     **paginate(request, emails)})
 
 
 

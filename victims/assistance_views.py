@@ -37,7 +37,7 @@ from victims.forms import (
     SafeguardingForm,
 )
 from victims.models import AssistanceStatus
-from victims.querysets import can_view_identity
+from victims.querysets import NEED_SORTS, can_view_identity
 from victims.services import access_victim
 from victims.views import _detail
 
@@ -51,8 +51,10 @@ def caseload(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_valid() else {}
     filters = CaseloadFilters(mine_only=bool(data.get("mine")), category=data.get("category") or "",
                               mission_id=data["mission"].pk if data.get("mission") else None)
-    return render(request, "victims/caseload.html", {"filters": form, "caseload": caseload_for(user=request.user,
-                                                                                                 filters=filters)})
+    sort = NEED_SORTS.from_request(request)
+    return render(request, "victims/caseload.html", {
+        "filters": form, "sort": sort, "caseload": caseload_for(user=request.user, filters=filters, sort=sort),
+    })
 
 
 def _on_victim_page(request, victim, form_name, form, action, success_message):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from victims.querysets import NOT_REFERRED, follow_up_this_week_condition, overdue_follow_up_condition
+from core.sorting import Sort
+from victims.querysets import NEED_SORTS, NOT_REFERRED, follow_up_this_week_condition, overdue_follow_up_condition
 from victims.models import (
     BEST_INTERESTS_DEADLINE_DAYS,
     OPEN_ASSISTANCE,
@@ -36,6 +37,8 @@ class Caseload:
     overdue: list[AssistanceNeed]
     children_flagged: list[Victim]
     today: datetime.date
+    # The order of each worklist (its own default, or the one asked for, the same for all three).
+    sorts: dict[str, Sort] = field(default_factory=dict)
 
 
 def children_needing_assessment(victims: QuerySet, *, now: datetime.datetime) -> QuerySet:
@@ -44,7 +47,7 @@ def children_needing_assessment(victims: QuerySet, *, now: datetime.datetime) ->
         created_at__lte=now - datetime.timedelta(days=BEST_INTERESTS_DEADLINE_DAYS))
 
 
-def caseload_for(*, user, filters: CaseloadFilters) -> Caseload:
+def caseload_for(*, user, filters: CaseloadFilters, sort: Sort | None = None) -> Caseload:
     now = timezone.now()
     today = timezone.localdate()
 
@@ -78,15 +81,23 @@ def caseload_for(*, user, filters: CaseloadFilters) -> Caseload:
     )
     victim_counts["children_flagged"] = flagged.count()
 
-    def worklist(condition: Q, order: str) -> list[AssistanceNeed]:
-        rows = AssistanceNeed.objects.filter(pk__in=needs.with_local_zone().filter(condition).values("pk"))
-        return list(rows.select_related("victim", "provider", "assigned_advocate").order_by(order, "pk")[:WORKLIST_LIMIT])
+    # Not referred: oldest first; follow-ups: soonest first; unless the page asks for another order.
+    asked = sort if sort is not None and sort.asked else None
+    sorts = {name: asked or NEED_SORTS.parse(default) for name, default in
+             (("not_referred", "identified"), ("due_this_week", "follow_up"), ("overdue", "follow_up"))}
+
+    def worklist(condition: Q, name: str) -> list[AssistanceNeed]:
+        """The rows, with the operation's time zone (`need.local_today`, what the deadline words count from)."""
+        rows = AssistanceNeed.objects.with_local_zone().filter(pk__in=needs.with_local_zone().filter(condition).values("pk"))
+        rows = sorts[name].apply(rows.select_related("victim", "provider", "assigned_advocate"))
+        return list(rows[:WORKLIST_LIMIT])
 
     return Caseload(
         counts=need_counts | victim_counts,
-        not_referred=worklist(not_referred, "identified_on"),
-        due_this_week=worklist(due, "follow_up_on"),
-        overdue=worklist(overdue, "follow_up_on"),
+        not_referred=worklist(not_referred, "not_referred"),
+        due_this_week=worklist(due, "due_this_week"),
+        overdue=worklist(overdue, "overdue"),
         children_flagged=list(Victim.objects.filter(pk__in=flagged.values("pk")).order_by("created_at")[:WORKLIST_LIMIT]),
         today=today,
+        sorts=sorts,
     )

@@ -1,3 +1,4 @@
+import datetime
 import uuid
 
 from django.conf import settings
@@ -6,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from allegations.models import Allegation
 from core.fields import EncryptedDateField, EncryptedTextField
+from core.time import local_today
 from victims.choices import (  # noqa: F401 (re-exported: the app's vocabulary, imported from here too)
     ALL_IDENTITY_FIELDS,
     IDENTITY_FIELDS,
@@ -198,6 +200,15 @@ class AssistanceNeed(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_ASSISTANCE
+
+    @property
+    def local_today(self) -> datetime.date:
+        """Today in the victim's operation, what a follow-up date falls due on: from `local_zone`
+        (lists annotate it, see `with_local_zone`), else looked up."""
+        zone = getattr(self, "local_zone", None)
+        if zone is None:
+            zone = AssistanceNeed.objects.with_local_zone().values_list("local_zone", flat=True).get(pk=self.pk)
+        return local_today(zone)
 
     @property
     def allowed_transitions(self) -> list[AssistanceStatus]:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from allegations.models import Allegation
 from core.models import Mission
 from core.roles import HQ_ANALYST, user_roles
+from core.sorting import SortOrder
 from core.time import per_local_date
 from core.working_days import SOON_WORKING_DAYS, add_working_days
 from victims.choices import OPEN_ASSISTANCE, AgeGroup, AssistanceStatus, ConsentDecision, ConsentGiver, ConsentScope
@@ -73,6 +74,33 @@ def victim_list(*, user, q: str = "", age_group: str = "", no_advocate: bool = F
     # A NUL can never be part of a code, and PostgreSQL refuses it in a query: drop it.
     q = q.replace("\x00", "").strip()
     return victims.filter(code__icontains=q) if q else victims
+
+
+# The victim list's sortable columns: code and coded categories only, never an encrypted identity field.
+VICTIM_SORTS = SortOrder(
+    columns={
+        "code": ("code",),
+        "sex": ("sex", "code"),
+        "age_group": ("age_group", "code"),
+        "registered": ("created_at", "code"),  # the default, newest first
+    },
+    default="-registered",
+    unique=frozenset({"pk", "code"}),
+)
+
+# The caseload's worklists (assistance needs): the notes are encrypted and never a sort key.
+NEED_SORTS = SortOrder(
+    columns={
+        "victim": ("victim__code",),
+        "category": ("category",),
+        "status": ("status",),
+        "provider": (models.F("provider__name"),),
+        "identified": ("identified_on",),
+        "follow_up": (models.F("follow_up_on"),),
+        "advocate": (models.F("assigned_advocate__username"),),
+    },
+    default="follow_up",
+)
 
 
 def visible_links(user) -> models.Prefetch:

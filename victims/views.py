@@ -12,7 +12,7 @@ from core.audit import audit_context, read_encrypted
 from core.crypto import DecryptionError
 from core.forms import add_service_errors
 from core.locking import StaleEditError, submitted_version
-from core.paging import paginate
+from core.paging import paginate, shows_operation
 from victims.assistance import SAFEGUARDING_FIELDS, advocates_for, providers_for
 from victims.forms import (
     AssignAdvocateForm,
@@ -24,7 +24,7 @@ from victims.forms import (
     VictimForm,
 )
 from victims.models import IDENTITY_FIELDS, AgeGroup, Consent, ConsentGiver, ConsentScope, PaternityClaim, Victim
-from victims.querysets import can_view_identity, consent_allows, victim_list, what_may_be_done
+from victims.querysets import VICTIM_SORTS, can_view_identity, consent_allows, victim_list, what_may_be_done
 from victims.services import (
     PossibleDuplicate,
     access_victim,
@@ -43,11 +43,12 @@ def victim_index(request: HttpRequest) -> HttpResponse:
     age_group = age_group if age_group in AgeGroup.values else ""
     code = request.GET.get("q", "").strip()
     no_advocate = request.GET.get("no_advocate") == "on"
-    victims = victim_list(user=request.user, q=code, age_group=age_group, no_advocate=no_advocate)
+    sort = VICTIM_SORTS.from_request(request)
+    victims = sort.apply(victim_list(user=request.user, q=code, age_group=age_group, no_advocate=no_advocate))
     return render(request, "victims/list.html", {
         "age_groups": AgeGroup.choices, "age_group": age_group, "q": code, "no_advocate": no_advocate,
         "filtered": bool(age_group or code or no_advocate),
-        **paginate(request, victims),
+        "sort": sort, "show_operation": shows_operation(request.user), **paginate(request, victims),
     })
 
 

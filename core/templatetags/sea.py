@@ -2,7 +2,7 @@ import datetime
 
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 from core.working_days import SOON_WORKING_DAYS, working_days_until
 
@@ -43,3 +43,31 @@ def deadline(due: datetime.date | None, today: datetime.date | None) -> str:
         return ""
     words, urgency = deadline_words(due, today)
     return format_html('<span class="deadline deadline-{}" title="{}">{}</span>', urgency, due.isoformat(), words)
+
+
+# Arrows are decoration (aria-hidden); aria-sort and the visually-hidden words say the same.
+SORT_ARROWS = {"ascending": "▲", "descending": "▼"}
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, sort, key: str, label: str, cls: str = "", anchor: str = "") -> str:
+    """`{% sort_header sort "received" _("Received") %}`: a column header linking to the list sorted
+    by that column (the other way round when it is the sorted one), filters kept, page 1; `anchor`
+    brings a page of several tables back to this one."""
+    direction = sort.direction_of(key)
+    href = "?" + sort.query_for(context["request"].GET, key) + (f"#{anchor}" if anchor else "")
+    if direction:
+        words = gettext("sorted ascending") if direction == "ascending" else gettext("sorted descending")
+        return format_html(
+            '<th scope="col" class="sortable {}" aria-sort="{}"><a href="{}">{}<span class="sort-arrow" aria-hidden="true">{}</span>'
+            '<span class="sr-only"> ({})</span></a></th>',
+            cls, direction, href, label, SORT_ARROWS[direction], words)
+    return format_html('<th scope="col" class="sortable {}"><a href="{}">{}</a></th>', cls, href, label)
+
+
+@register.simple_tag
+def sort_field(sort) -> str:
+    """Inside a list's filter form: applying the filters keeps the order asked for."""
+    if not sort.asked:
+        return ""
+    return format_html('<input type="hidden" name="sort" value="{}">', sort.asked)

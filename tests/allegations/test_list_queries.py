@@ -1,19 +1,35 @@
+import datetime
+
 import pytest
+import time_machine
 
 from allegations.models import Status
+from referrals.choices import AuthorityResponse, ReferralStatus
+from referrals.models import Referral
 from tests.factories import AllegationFactory, PerpetratorFactory
 
 pytestmark = pytest.mark.django_db
 
 
+def sent_referral(allegation, member_state, **values) -> Referral:
+    values = {"sent_on": datetime.date(2026, 1, 5), "response_due": datetime.date(2026, 1, 19),
+              "investigation_due": datetime.date(2026, 7, 4), **values}
+    return Referral.objects.create(allegation=allegation, member_state=member_state, status=ReferralStatus.SENT,
+                                   **values)
+
+
+@pytest.mark.parametrize("sort", ["", "-deadline", "operation"])
 @pytest.mark.parametrize("count", [10, 200])
-def test_it_lists_allegations_in_a_constant_number_of_queries(client, officer, car, sangaris, count, django_assert_max_num_queries):
+def test_it_lists_allegations_in_a_constant_number_of_queries(client, officer, car, sangaris, france, count, sort,
+                                                              django_assert_max_num_queries):
     for n in range(count):
         allegation = AllegationFactory(mission=car, children_involved=n % 4 == 0)
         PerpetratorFactory(allegation=allegation, force=sangaris)
+        if n % 3 == 0:
+            sent_referral(allegation, france, response_due=datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
     client.force_login(officer)
-    with django_assert_max_num_queries(10):
-        response = client.get("/allegations/")
+    with django_assert_max_num_queries(11):
+        response = client.get("/allegations/", {"sort": sort})
     assert response.status_code == 200
     assert response.context["page"].paginator.count == count
 
@@ -64,3 +80,32 @@ def test_it_counts_perpetrators_per_row_without_loading_narratives(client, offic
     rows = client.get("/allegations/").context["page"].object_list
     assert {a.reference: a.perpetrator_count for a in rows} == counts
     assert all("narrative" in a.get_deferred_fields() for a in rows)
+
+
+def test_it_shows_the_next_awaited_deadline_in_words(client, officer, car, france):
+    answer_late = AllegationFactory(mission=car)
+    sent_referral(answer_late, france, response_due=datetime.date(2026, 3, 16))
+    answered = AllegationFactory(mission=car)  # the answer came: the investigation's deadline is next
+    sent_referral(answered, france, response=AuthorityResponse.WILL_INVESTIGATE,
+                  response_due=datetime.date(2026, 3, 1), investigation_due=datetime.date(2026, 3, 25))
+    quiet = AllegationFactory(mission=car)  # no referral: no deadline
+    client.force_login(officer)
+    with time_machine.travel("2026-03-20 09:00", tick=False):
+        response = client.get("/allegations/", {"sort": "deadline"})
+    rows = {a.reference: a.next_deadline for a in response.context["page"].object_list}
+    assert rows == {answer_late.reference: datetime.date(2026, 3, 16),
+                    answered.reference: datetime.date(2026, 3, 25), quiet.reference: None}
+    assert [a.reference for a in response.context["page"].object_list] == [
+        answer_late.reference, answered.reference, quiet.reference]  # soonest first, none last
+    page = response.content.decode()
+    assert "4 days overdue" in page and "due in 3 working days" in page
+
+
+def test_it_shows_no_operation_column_to_someone_who_sees_one_operation(client, officer, analyst, car, somalia):
+    AllegationFactory(mission=car)
+    client.force_login(officer)
+    page = client.get("/allegations/").content.decode()
+    assert ">Operation<" not in page and 'data-label="Operation"' not in page
+    client.force_login(analyst)
+    page = client.get("/allegations/").content.decode()
+    assert ">Operation</a></th>" in page and 'data-label="Operation"' in page
