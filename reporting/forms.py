@@ -22,9 +22,11 @@ class AnnexFilterForm(forms.Form):
     allegation_type = forms.ChoiceField(label=_("Type"), required=False,
                                         choices=[("", _("Any type"))] + AllegationType.choices)
 
-    def __init__(self, data=None, **kwargs):
+    def __init__(self, data=None, *, default_year: int | None = None, **kwargs):
+        """Without a year asked for: `default_year` (the dashboard's latest year with data), else last year
+        (the annual annex reports on the year just ended)."""
         data = data.copy() if data else {}
-        data.setdefault("year", str(timezone.localdate().year - 1))
+        data.setdefault("year", str(default_year or timezone.localdate().year - 1))
         super().__init__(data, **kwargs)
 
     def filters(self) -> AnnexFilters:

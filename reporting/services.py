@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime
-import statistics
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -15,11 +14,18 @@ from django.utils.translation import gettext
 from allegations.models import Allegation, AllegationType, Status
 from core.audit import AuditContext, audit_record
 from core.queue import enqueue_on_commit
-from referrals.models import Referral
+from referrals.querysets import pending_referrals
 from reporting.annex import SUMMARY_COLUMNS, Annex, AnnexFilters, annex_allegations, build_annex
 from reporting.choices import PRINT, ExportFormat
 from reporting.exports import render
 from reporting.models import ExportJob
+from reporting.stages import (
+    StageMedian,
+    StallRow,
+    stage_medians,
+    stage_medians_by_force,
+    stage_medians_by_member_state,
+)
 
 
 def reports_scope(user):
@@ -126,15 +132,33 @@ def delete_expired_exports() -> int:
 class Dashboard:
     year: int
     annex: Annex
-    per_year: list[tuple[str, int]]
+    per_year: list[tuple[int, int]]  # (year, allegations), every year from the first to the last with data
     per_quarter: list[tuple[str, int]]
-    by_type: list[tuple[str, int]]
-    by_status: list[tuple[str, int]]
+    by_type: list[tuple[str, str, int]]  # (code, label, allegations)
+    by_status: list[tuple[str, str, int]]  # (code, label, allegations)
     victims: list[tuple[str, int]]
     referrals_pending: int
     referrals_overdue: int
-    median_days_to_referral: float | None
-    median_days_to_response: float | None
+    stages: list[StageMedian]  # receipt → referral → answer → outcome, for the year's allegations
+    stall_by_force: list[StallRow]
+    stall_by_member_state: list[StallRow]
+
+
+def dashboard_year(user) -> int:
+    """The year the dashboard opens on: the latest year with an allegation received in the user's scope
+    (an office's new year starts empty), else this year."""
+    latest = reports_scope(user).aggregate(latest=Max("date_received"))["latest"]
+    return latest.year if latest else timezone.localdate().year
+
+
+def per_year_counts(scope) -> list[tuple[int, int]]:
+    """Allegations received per year, from the first year with data to the last: a year without any is a 0,
+    not a gap the reader would not notice."""
+    counts = dict(scope.annotate(y=ExtractYear("date_received")).values("y").annotate(n=Count("pk"))
+                  .order_by().values_list("y", "n"))
+    if not counts:
+        return []
+    return [(y, counts.get(y, 0)) for y in range(min(counts), max(counts) + 1)]
 
 
 def dashboard_for(*, user, year: int, filters: AnnexFilters) -> Dashboard:
@@ -142,25 +166,23 @@ def dashboard_for(*, user, year: int, filters: AnnexFilters) -> Dashboard:
     selected = annex_allegations(scope, year=year, filters=filters)
     annex = build_annex(scope, year=year, filters=filters)
     total = annex.summary[-1]
-    per_year = list(scope.annotate(y=ExtractYear("date_received")).values("y").annotate(n=Count("pk")).order_by("y"))
     quarters = dict(selected.annotate(q=ExtractQuarter("date_received")).values("q").annotate(n=Count("pk"))
                     .values_list("q", "n"))
     types = dict(selected.values("allegation_type").annotate(n=Count("pk")).values_list("allegation_type", "n"))
     statuses = dict(selected.values("status").annotate(n=Count("pk")).values_list("status", "n"))
-    referrals = Referral.objects.filter(allegation__in=selected, sent_on__isnull=False)
-    delays = list(referrals.values_list("allegation__date_received", "sent_on", "response_on"))
-    to_referral = [(sent - received).days for received, sent, _ in delays]
-    to_response = [(answered - sent).days for _, sent, answered in delays if answered]
+    # Counted as the pending page lists them (every year): the tiles link there.
+    pending = pending_referrals(user=user)
     return Dashboard(
         year=year,
         annex=annex,
-        per_year=[(str(row["y"]), row["n"]) for row in per_year],
+        per_year=per_year_counts(scope),
         per_quarter=[(gettext("Q%(quarter)d") % {"quarter": q}, quarters.get(q, 0)) for q in range(1, 5)],
-        by_type=[(str(label), types.get(value, 0)) for value, label in AllegationType.choices],
-        by_status=[(str(label), statuses.get(value, 0)) for value, label in Status.choices],
+        by_type=[(value, str(label), types.get(value, 0)) for value, label in AllegationType.choices],
+        by_status=[(value, str(label), statuses.get(value, 0)) for value, label in Status.choices],
         victims=list(zip([gettext(c) for c in SUMMARY_COLUMNS[5:10]], total[5:10], strict=True)),
-        referrals_pending=referrals.open().count(),
-        referrals_overdue=referrals.overdue().count(),
-        median_days_to_referral=statistics.median(to_referral) if to_referral else None,
-        median_days_to_response=statistics.median(to_response) if to_response else None,
+        referrals_pending=pending.count(),
+        referrals_overdue=pending.overdue().count(),
+        stages=stage_medians(selected),
+        stall_by_force=stage_medians_by_force(selected),
+        stall_by_member_state=stage_medians_by_member_state(selected),
     )

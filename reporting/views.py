@@ -1,22 +1,28 @@
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from core.audit import audit_context, audit_record, get_in_scope_or_404
-from reporting.annex import build_annex
+from reporting.annex import AnnexFilters, build_annex
 from reporting.charts import bar_chart
 from reporting.forms import AnnexFilterForm, ExportForm
 from reporting.models import ExportJob
 from reporting.services import (
+    Dashboard,
     annex_printable,
     dashboard_for,
+    dashboard_year,
     export_is_large,
     export_job_start,
     export_now,
     reports_scope,
 )
+from reporting.stages import STAGE_MEDIAN_LABELS, STAGES
 
 
 def _require_reports(user) -> None:
@@ -24,24 +30,60 @@ def _require_reports(user) -> None:
         raise Http404
 
 
+def _url(route: str, **params) -> str:
+    """A list page's address with its filters (only those set), a plain link: no script needed."""
+    query = urlencode({key: value for key, value in params.items() if value})
+    return reverse(route) + (f"?{query}" if query else "")
+
+
+def _dashboard_charts(data: Dashboard, filters: AnnexFilters) -> tuple[list, dict]:
+    """The charts and the tiles' links. Bars and tiles open the allegations list narrowed to what they count;
+    the list has no country, force or nationality filter, so under those filters the bars are not links
+    (a list showing more than the bar would mislead)."""
+    year = {"year": data.year}
+    linked = not (filters.country_id or filters.force_id or filters.nationality_id)
+
+    def listed(**params) -> str:
+        if not linked:
+            return ""
+        return _url("allegations:list", **{"year": data.year, "status": filters.status,
+                                           "allegation_type": filters.allegation_type, **params})
+
+    per_year = [(str(y), n, _url("allegations:list", year=y)) for y, n in data.per_year]
+    by_type = [(label, n, listed(allegation_type=code)) for code, label, n in data.by_type]
+    by_status = [(label, n, listed(status=code)) for code, label, n in data.by_status]
+    # Girls and boys: the list's "children involved" filter (it lists allegations, the bar counts victims).
+    victims = [(label, n, listed(children="on") if i in (1, 3) else "") for i, (label, n) in enumerate(data.victims)]
+    charts = [
+        bar_chart("per-year", _("Allegations received per year"), per_year),
+        bar_chart("per-quarter", _("Allegations received in %(year)s, per quarter") % year, data.per_quarter),
+        bar_chart("by-type", _("Allegations received in %(year)s, by type") % year, by_type),
+        bar_chart("by-status", _("Allegations received in %(year)s, by status") % year, by_status),
+        bar_chart("victims", _("Victims in the allegations of %(year)s") % year, victims),
+    ]
+    links = {
+        "allegations": listed(),
+        "pending": _url("referrals:pending"),
+        "overdue": _url("referrals:pending", overdue="on"),
+    }
+    return charts, links
+
+
 @require_safe
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     _require_reports(request.user)
-    form = AnnexFilterForm(request.GET or None)
+    form = AnnexFilterForm(request.GET or None, default_year=dashboard_year(request.user))
     if not form.is_valid():
         return render(request, "reporting/dashboard.html", {"form": form}, status=400)
-    data = dashboard_for(user=request.user, year=form.cleaned_data["year"], filters=form.filters())
-    year = {"year": data.year}
-    charts = [
-        bar_chart("per-year", _("Allegations received per year"), data.per_year),
-        bar_chart("per-quarter", _("Allegations received in %(year)s, per quarter") % year, data.per_quarter),
-        bar_chart("by-type", _("Allegations received in %(year)s, by type") % year, data.by_type),
-        bar_chart("by-status", _("Allegations received in %(year)s, by status") % year, data.by_status),
-        bar_chart("victims", _("Victims in the allegations of %(year)s") % year, data.victims),
-    ]
-    return render(request, "reporting/dashboard.html", {"form": form, "data": data, "charts": charts,
-                                                         "query": request.GET.urlencode()})
+    filters = form.filters()
+    data = dashboard_for(user=request.user, year=form.cleaned_data["year"], filters=filters)
+    charts, links = _dashboard_charts(data, filters)
+    # The annex link keeps the year shown, even when the page opened on its default.
+    query = urlencode({key: value for key, value in form.data.items() if value})
+    return render(request, "reporting/dashboard.html", {"form": form, "data": data, "charts": charts, "links": links,
+                                                         "stages": STAGES, "stage_tiles": list(zip(STAGE_MEDIAN_LABELS, data.stages, strict=True)),
+                                                         "query": query})
 
 
 @require_safe
