@@ -104,3 +104,15 @@ class FinalAction(models.TextChoices):
     DISMISSAL = "dismissal", _("Dismissal / separation")
     NO_ACTION = "no_action", _("No action taken")
     OTHER = "other", _("Other")
+
+
+# The actions this app writes to the audit trail, in words (registered with core.audit_actions at start-up).
+AUDIT_ACTIONS = {
+    "allegation_create": _("Allegation recorded"),
+    "allegation_update": _("Allegation edited"),
+    "allegation_transition": _("Allegation status changed"),
+    "attachment_add": _("Evidence file added"),
+    "attachment_download": _("Evidence file downloaded"),
+    "attachment_unreadable": _("Evidence file could not be read"),
+    "attachment_delete": _("Evidence file deleted"),
+}
