@@ -5,7 +5,18 @@ class AllegationsConfig(AppConfig):
     name = "allegations"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from allegations.choices import AUDIT_ACTIONS
+        from allegations.selectors import allegation_audit_events, allegation_by_reference
+        from core.audit_actions import AuditSubject, audit_actions_register, audit_subject_register
         from core.roles import FIELD_OFFICER, HQ_ANALYST, VICTIMS_RIGHTS_ADVOCATE, permissions_register
+
+        audit_actions_register(AUDIT_ACTIONS)
+        audit_subject_register(AuditSubject(
+            name="allegation", label=_("Allegation reference"), help_text=_("For example CAF-2016-0007."),
+            unknown=_("No allegation has this reference."), find=allegation_by_reference,
+            parts=[allegation_audit_events]))
 
         permissions_register(roles={
             FIELD_OFFICER: ["allegations.view_allegation", "allegations.add_allegation", "allegations.change_allegation",

@@ -117,3 +117,14 @@ class Attention(models.TextChoices):
     ASSESSMENT_OVERDUE = "assessment_overdue", _("In preliminary assessment for more than 10 working days")
     NO_INCIDENT_DATE = "no_incident_date", _("No incident date")
     NATIONALITY_UNKNOWN = "nationality_unknown", _("A perpetrator of unknown nationality")
+
+# The actions this app writes to the audit trail, in words (registered with core.audit_actions at start-up).
+AUDIT_ACTIONS = {
+    "allegation_create": _("Allegation recorded"),
+    "allegation_update": _("Allegation edited"),
+    "allegation_transition": _("Allegation status changed"),
+    "attachment_add": _("Evidence file added"),
+    "attachment_download": _("Evidence file downloaded"),
+    "attachment_unreadable": _("Evidence file could not be read"),
+    "attachment_delete": _("Evidence file deleted"),
+}

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from core.audit_actions import action_label
 from core.choices import AccessKind, AccessRequestStatus, AuditOutcome, FocalPointRole, OutboundEmailStatus
 from core.fields import EncryptedTextField
 from core.names import french_or_english, state_name
@@ -186,6 +187,11 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_type}:{self.object_id}"
+
+    @property
+    def action_label(self) -> str:
+        """The action in words, in the active language (the code stays in `action`, for experts)."""
+        return action_label(self.action)
 
 
 class OutboundEmail(models.Model):

@@ -5,7 +5,13 @@ class ReferralsConfig(AppConfig):
     name = "referrals"
 
     def ready(self) -> None:
+        from core.audit_actions import audit_actions_register, audit_subject_part_register
         from core.roles import FIELD_OFFICER, HQ_ANALYST, VICTIMS_RIGHTS_ADVOCATE, permissions_register
+        from referrals.choices import AUDIT_ACTIONS
+        from referrals.selectors import allegation_referral_audit_events
+
+        audit_actions_register(AUDIT_ACTIONS)
+        audit_subject_part_register("allegation", allegation_referral_audit_events)
 
         permissions_register(roles={
             FIELD_OFFICER: ["referrals.view_referral", "referrals.add_referral", "referrals.change_referral"],

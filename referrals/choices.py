@@ -29,3 +29,17 @@ class ReminderKind(models.TextChoices):
     RESPONSE_OVERDUE = "response_overdue", _("Response overdue")
     INVESTIGATION_OVERDUE = "investigation_overdue", _("Investigation overdue")
     ESCALATION = "escalation", _("Escalation to headquarters and the Permanent Mission")
+
+
+# The actions this app writes to the audit trail, in words (registered with core.audit_actions at start-up).
+AUDIT_ACTIONS = {
+    "referral_draft": _("Referral drafted"),
+    "referral_preview": _("Referral notice previewed"),
+    "referral_edit": _("Referral draft edited"),
+    "referral_return": _("Referral draft returned to its drafter"),
+    "referral_withdraw": _("Referral draft withdrawn"),
+    "referral_approve": _("Referral approved"),
+    "referral_sent": _("Referral notice sent"),
+    "referral_record": _("Authority's answer recorded"),
+    "referral_deadline_changed": _("Referral deadline changed"),
+}

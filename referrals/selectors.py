@@ -1,4 +1,6 @@
-"""The case clock: one timeline of an allegation, from the incident to the action taken, in the operation's dates.
+"""Reads that other apps' pages ask of referrals.
+
+The case clock: one timeline of an allegation, from the incident to the action taken, in the operation's dates.
 
 It lives here, above allegations, because most of its dates are the referrals' (sent, answer due,
 answered, reminders, escalations, investigation due, outcome); the allegation page reaches it through
@@ -14,13 +16,14 @@ import zoneinfo
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from allegations.choices import DatePrecision
 from allegations.models import Allegation
+from core.audit_actions import events_about
 from referrals.choices import AuthorityResponse, InvestigationOutcome, ReferralStatus, ReminderKind
 from referrals.models import Referral, Reminder
 
@@ -207,3 +210,8 @@ def with_clock(allegations: models.QuerySet[Allegation]) -> models.QuerySet[Alle
 def case_clock_for(allegation: Allegation, user) -> list[ClockEvent]:
     """The allegation page's clock (`allegations.hooks.case_clock`): referrals' steps only for those who may see referrals."""
     return case_clock(allegation, with_referrals=user.has_perm("referrals.view_referral"))
+
+
+def allegation_referral_audit_events(allegation) -> Q:
+    """The audit page's allegation filter: the events about that allegation's referrals."""
+    return events_about(Referral.objects.filter(allegation=allegation))

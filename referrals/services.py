@@ -32,6 +32,7 @@ from referrals.models import (
     Referral,
     ReferralStatus,
 )
+from victims.choices import NAMED_VICTIMS_DETAIL, VIA_REFERRAL_NOTICE
 from victims.models import ConsentScope
 from victims.querysets import can_view_identity, consent_allows
 
@@ -134,6 +135,7 @@ class Notification:
     text: str
     html: str
     shares_identity: bool
+    quoted_victims: tuple[str, ...] = ()  # ids of the victims whose identity the notice quotes
 
 
 def identity_in_words(victim) -> str:
@@ -163,10 +165,12 @@ def render_notification(referral: Referral, *, on: datetime.date | None = None,
     allegation = referral.allegation
     on = on or referral.sent_on or referral.allegation.mission.today()
     with translation.override(referral.language):
-        victims = []
+        victims, quoted = [], []
         for link in allegation.victim_links.select_related("victim"):
             victim = link.victim
             shared = consent_allows(victim, ConsentScope.SHARE_WITH_MEMBER_STATE)
+            if shared:
+                quoted.append(str(victim.pk))
             victims.append(VictimInNotice(
                 code=victim.code, age_group=link.get_age_group_display(), sex=victim.get_sex_display(),
                 identity_shared=shared, identity=quote(victim, identity_in_words(victim)) if shared else "",
@@ -184,7 +188,8 @@ def render_notification(referral: Referral, *, on: datetime.date | None = None,
             "reference": allegation.reference}
         text = render_to_string("referrals/notification.txt", context)
         html = render_to_string("referrals/notification.html", context)
-    return Notification(subject=subject, text=text, html=html, shares_identity=any(v.identity_shared for v in victims))
+    return Notification(subject=subject, text=text, html=html, shares_identity=any(v.identity_shared for v in victims),
+                        quoted_victims=tuple(quoted))
 
 
 def referral_preview(*, actor, referral: Referral, audit: AuditContext | None = None) -> Notification:
@@ -206,7 +211,7 @@ def referral_preview(*, actor, referral: Referral, audit: AuditContext | None = 
         # show such a notice only to those who may see identity.)
         for victim_id in sorted(quoted):
             audit_record(action="identity_reveal", actor=actor, audit=audit, object_type="victims.victim",
-                         object_id=victim_id, detail={"via": "referral_notice", "referral": str(referral.pk)})
+                         object_id=victim_id, detail={"via": VIA_REFERRAL_NOTICE, "referral": str(referral.pk)})
     return notice
 
 
@@ -263,8 +268,10 @@ def referral_send(*, referral_id) -> bool:
         referral.sent_shares_identity = notice.shares_identity
         referral.version += 1
         referral.save()
+        # Which victims it named, so a victim's page can tell whose identity left (ids, never identity).
         audit_record(action="referral_sent", obj=referral,
-                     detail={"recipients": len(recipients), "shares_identity": notice.shares_identity})
+                     detail={"recipients": len(recipients), "shares_identity": notice.shares_identity,
+                             NAMED_VICTIMS_DETAIL: list(notice.quoted_victims)})
     return True
 
 

@@ -41,3 +41,11 @@ class ExportStatus(models.TextChoices):
 
 # A job in these states is still being worked on: its page refreshes itself.
 IN_PROGRESS_STATUSES = frozenset({ExportStatus.QUEUED, ExportStatus.RUNNING})
+
+
+# The actions this app writes to the audit trail, in words (registered with core.audit_actions at start-up).
+AUDIT_ACTIONS = {
+    "export": _("Report exported"),
+    "export_requested": _("Report export requested"),
+    "export_download": _("Exported report downloaded"),
+}

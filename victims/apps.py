@@ -5,7 +5,17 @@ class VictimsConfig(AppConfig):
     name = "victims"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from core.audit_actions import AuditSubject, audit_actions_register, audit_subject_register
         from core.roles import ADMINISTRATOR, FIELD_OFFICER, HQ_ANALYST, VICTIMS_RIGHTS_ADVOCATE, permissions_register
+        from victims.choices import AUDIT_ACTIONS
+        from victims.selectors import victim_audit_events, victim_by_code
+
+        audit_actions_register(AUDIT_ACTIONS)
+        audit_subject_register(AuditSubject(
+            name="victim", label=_("Victim code"), help_text=_("For example V-2016-0012."),
+            unknown=_("No victim has this code."), find=victim_by_code, parts=[victim_audit_events]))
 
         permissions_register(roles={
             FIELD_OFFICER: [

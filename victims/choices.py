@@ -111,3 +111,35 @@ class ContactChannel(models.TextChoices):
 # Every next step with a victim asks one of these first (a call asks for contact, a referral to a
 # provider for assistance): a victim with no decision on either is on the field officer's queue.
 NEXT_STEP_SCOPES = (ConsentScope.CONTACT, ConsentScope.ASSISTANCE)
+
+# The actions this app writes to the audit trail, in words (registered with core.audit_actions at start-up).
+AUDIT_ACTIONS = {
+    "victim_create": _("Victim recorded"),
+    "victim_update": _("Victim edited"),
+    "victim_link": _("Victim linked to another allegation"),
+    "identity_reveal": _("Identity viewed"),
+    "duplicate_check": _("Possible duplicates shown (names matched)"),
+    "consent_record": _("Consent decision recorded"),
+    "assistance_need_create": _("Assistance need recorded"),
+    "assistance_need_update": _("Assistance need edited"),
+    "assistance_need_transition": _("Assistance need status changed"),
+    "victim_assign_advocate": _("Advocate assigned"),
+    "child_safeguarding_update": _("Child safeguarding updated"),
+    "paternity_claim_create": _("Paternity claim recorded"),
+    "paternity_claim_update": _("Paternity claim updated"),
+    "victim_contact_record": _("Contact with the victim recorded"),
+    "retention_erase_identity": _("Identity erased (retention period over)"),
+    "retention_erase_run": _("Retention erasure run"),
+}
+# Reads and disclosures of a victim's identity, as the victim page's "who saw or shared this identity"
+# lists them: reveals (the page, the edit form, a notice's preview), failed reads, a duplicate warning
+# naming them, a notice quoting them sent to an authority.
+IDENTITY_REVEAL_ACTION = "identity_reveal"
+IDENTITY_UNREADABLE_ACTION = "decryption_failed"
+IDENTITY_READ_ACTIONS = (IDENTITY_REVEAL_ACTION, IDENTITY_UNREADABLE_ACTION)
+IDENTITY_MATCH_ACTION = "duplicate_check"
+IDENTITY_SENT_ACTION = "referral_sent"
+# What referrals write in those events' detail: a reveal made by previewing a notice (`"via"`), and the
+# victims (ids) whose identity a sent notice quoted.
+VIA_REFERRAL_NOTICE = "referral_notice"
+NAMED_VICTIMS_DETAIL = "victims_named"

@@ -25,6 +25,7 @@ from victims.forms import (
 )
 from victims.models import IDENTITY_FIELDS, AgeGroup, Consent, ConsentGiver, ConsentScope, PaternityClaim, Victim
 from victims.querysets import VICTIM_SORTS, can_view_identity, consent_allows, victim_list, what_may_be_done
+from victims.selectors import identity_access_history, may_see_identity_access
 from victims.services import (
     PossibleDuplicate,
     access_victim,
@@ -89,6 +90,9 @@ def _detail(request: HttpRequest, victim: Victim, *, status: int = 200, **overri
         if user.has_perm("victims.view_victimcontact") else None,
         "contact_form": ContactForm() if user.has_perm("victims.add_victimcontact") else None,
         "contact_allowed": consent_allows(victim, ConsentScope.CONTACT),
+        # From the audit trail; None hides the section (it names who read the identity, never the identity).
+        "identity_access": identity_access_history(victim) if may_see_identity_access(user) else None,
+        "can_read_audit": user.has_perm("core.view_auditevent"),
     }
     return render(request, "victims/detail.html", context | overrides, status=status)
 

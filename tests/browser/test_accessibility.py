@@ -157,6 +157,7 @@ def test_it_finds_no_violations_for_an_advocate(page, base, site):
         ("caseload", "/victims/caseload/"),
         ("caseload filtered", "/victims/caseload/?mine=1"),
         ("victim", f"/victims/{v.pk}/", submit("Record need")),
+        ("victim identity read", f"/victims/{v.pk}/", click("Reveal identity (recorded)")),  # who saw it: a row
         ("need", f"/victims/needs/{site.need.pk}/", submit("Save")),
         ("child", f"/victims/{site.child.pk}/", submit("Save safeguarding details")),
     ]
@@ -197,5 +198,8 @@ def test_it_finds_no_violations_for_an_administrator(page, base, site):
         ("user", f"/accounts/users/{officer.pk}/", submit("Save roles and operations")),
         ("own account", f"/accounts/users/{admin.pk}/"),
         ("new account", "/accounts/users/new/", submit("Create the account and send the link")),
+        ("audit log by allegation", f"/audit/?allegation={site.allegation.reference}"),
+        ("audit log by victim", f"/audit/?victim={site.victim.code}&action=identity_reveal"),
+        ("audit log unknown reference", "/audit/?allegation=NOPE-2016-0001&victim=V-1999-9999"),
     ])
     assert not found, format_violations(found)
