@@ -27,6 +27,7 @@ AUDIT_ACTIONS: dict[str, Promise] = {
     "access_requested": _("Access requested"),
     "access_request_rejected": _("Access request rejected"),
     "access_revoked": _("Access revoked"),
+    "audit_chain_verified": _("Audit trail checked (verify_audit)"),
     "decryption_failed": _("Encrypted data could not be read"),
     "password_reset_link_sent": _("Password-reset link sent"),
     "user_create": _("User account created"),
