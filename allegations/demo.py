@@ -4,7 +4,7 @@ Dates are offsets from each operation's local date (`Mission.today()`), so that 
 newcomer sees are days, not years, away: the allegations still in preliminary assessment arrived a
 few working days ago (some more than ten, some fresh); the others arrived in the past year (the
 open ones, and those the referral demo sends, see referrals/demo.py) or in the three years before
-(closed and older cases: the dashboard and the annex of past years have content)."""
+(most closed cases: the dashboard and the annex of past years have content)."""
 
 from __future__ import annotations
 
@@ -58,18 +58,27 @@ TYPES = [
 # Working days each allegation still in preliminary assessment has waited (n // 6-th of them): most are
 # past the 10-working-day mark the queues flag, some arrived this week.
 PRELIMINARY_WAITED = [14, 2, 23, 5, 17, 1, 40]
-# Allegations before this index that are no longer in preliminary assessment or under review date
-# from past years; the others from the past year.
+# Before this index, the allegations past preliminary assessment and review date from past years.
 PAST_YEARS_BEFORE = 16
+# The allegations of the past year were received within this many days; those of past years before.
+RECENT_WITHIN_DAYS = 365
 
 
-def date_received(n: int, status: str, today: datetime.date) -> datetime.date:
-    """When the n-th demo allegation was received, as an offset from the operation's `today`."""
+def date_received(n: int, status: str, mission_name: str, today: datetime.date) -> datetime.date:
+    """When the n-th demo allegation was received, as an offset from the operation's `today`: in
+    preliminary assessment, a few working days ago; under review, under investigation and the CAR
+    cases from PAST_YEARS_BEFORE on (those the referral demo sends: see referrals/demo.py), in the
+    past year; the others (closed cases, the first investigations) in the three years before."""
     if status == Status.PRELIMINARY_ASSESSMENT:
         return add_working_days(today, -PRELIMINARY_WAITED[n // len(STATUS_PATHS) % len(PRELIMINARY_WAITED)])
-    if n < PAST_YEARS_BEFORE and status != Status.UNDER_REVIEW:
-        return datetime.date(today.year - 1 - n % 3, 1 + (n * 7) % 12, 1 + (n * 11) % 28)
-    return today - datetime.timedelta(days=20 + (n * 47) % 340)
+    recent = status == Status.UNDER_REVIEW or (
+        n >= PAST_YEARS_BEFORE and (status == Status.UNDER_INVESTIGATION or mission_name == "Central African Republic"))
+    if recent:
+        return today - datetime.timedelta(days=20 + (n * 47) % (RECENT_WITHIN_DAYS - 25))
+    received = datetime.date(today.year - 1 - n % 3, 1 + (n * 7) % 12, 1 + (n * 11) % 28)
+    if (today - received).days < RECENT_WITHIN_DAYS:  # early in the year: last year's is too recent
+        received = received.replace(year=received.year - 1)
+    return received
 
 
 def seed_allegations(users: dict, count: int = 40) -> int:
@@ -85,7 +94,7 @@ def seed_allegations(users: dict, count: int = 40) -> int:
         mission = missions[mission_name]
         forces = list(Force.objects.filter(missions=mission))
         status = statuses[n % len(statuses)]
-        received = date_received(n, status, mission.today())
+        received = date_received(n, status, mission_name, mission.today())
         precision = [DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.UNKNOWN][n % 3]
         incident = received - datetime.timedelta(days=rng.randint(5, 400)) if precision != DatePrecision.UNKNOWN else None
         allegation_type, subtype = TYPES[n % len(TYPES)]

@@ -13,6 +13,7 @@ from enum import Enum
 from django.conf import settings
 from django.utils import timezone
 
+from allegations.demo import RECENT_WITHIN_DAYS
 from allegations.models import Allegation, Credibility, Status
 from core.working_days import add_working_days
 from referrals.deadlines import investigation_due, response_due
@@ -47,8 +48,6 @@ RECENT_PLAN = [
     (Stage.ANSWER_OVERDUE, -7),
     (Stage.INVESTIGATION_DUE, 10),  # answered: the authority investigates, its outcome is due soon
 ]
-# Received before this many days ago: a case of past years, followed up and closed long ago.
-PAST_AFTER_DAYS = 365
 
 
 def seed_referrals(users: dict) -> int:
@@ -59,7 +58,8 @@ def seed_referrals(users: dict) -> int:
         mission__name="Central African Republic", credibility=Credibility.CREDIBLE,
         status__in=[Status.UNDER_INVESTIGATION, Status.SUBSTANTIATED, Status.NOT_SUBSTANTIATED],
     ).order_by("-date_received", "reference")[:10])
-    recent = [a for a in allegations if (a.mission.today() - a.date_received).days < PAST_AFTER_DAYS]
+    # Those of past years (see allegations/demo.py) were followed up and closed long ago.
+    recent = [a for a in allegations if (a.mission.today() - a.date_received).days < RECENT_WITHIN_DAYS]
     past = [a for a in allegations if a not in recent]
     for allegation, (stage, left) in zip(recent, RECENT_PLAN, strict=False):
         _seed_recent(allegation, stage, left, drafter, approver)
