@@ -102,13 +102,13 @@ def _seed_assistance(rng: random.Random, victim: Victim, allegation: Allegation,
     advocate = users["advocate.car"] if allegation.mission.name == "Central African Republic" else users["advocate.hq"]
     victim_assign_advocate(actor=advocate, victim=victim, advocate=advocate)
     providers = list(ServiceProvider.objects.filter(mission=allegation.mission))
-    # The operation's today: follow-ups fall due in the coming days or are a few days overdue.
+    # The operation's today: most follow-ups fall due in the coming days or weeks, some are days overdue.
     today = allegation.mission.today()
     for category in rng.sample([AssistanceCategory.MEDICAL, AssistanceCategory.PSYCHOSOCIAL,
                                 AssistanceCategory.LIVELIHOOD, AssistanceCategory.LEGAL], k=rng.randint(1, 3)):
         # Not before the allegation came in (some arrived this week).
         identified_on = max(today - datetime.timedelta(days=rng.randint(20, 90)), allegation.date_received)
-        follow_up_on = max(today + datetime.timedelta(days=rng.randint(-20, 20)),
+        follow_up_on = max(today + datetime.timedelta(days=rng.randint(-12, 24)),
                            identified_on + datetime.timedelta(days=7))
         need = need_create(actor=advocate, victim=victim, category=category, assigned_advocate=advocate,
                            identified_on=identified_on, follow_up_on=follow_up_on,
