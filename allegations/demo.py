@@ -1,9 +1,16 @@
-"""About forty fictional allegations across 2016-2017, in every status (idempotent)."""
+"""About forty fictional allegations in every status, dated from the day they are seeded (idempotent).
+
+Dates are offsets from each operation's local date (`Mission.today()`), so that the deadlines a
+newcomer sees are days, not years, away: the allegations still in preliminary assessment arrived a
+few working days ago (some more than ten, some fresh); the others arrived in the past year (the
+open ones, and those the referral demo sends, see referrals/demo.py) or in the three years before
+(most closed cases: the dashboard and the annex of past years have content)."""
 
 from __future__ import annotations
 
 import datetime
 import random
+import zoneinfo
 
 from allegations.models import (
     Allegation,
@@ -15,10 +22,12 @@ from allegations.models import (
     Sex,
     Source,
     Status,
+    StatusChange,
     Subtype,
 )
 from allegations.services import allegation_create, allegation_transition
 from core.models import Force, MemberState, Mission
+from core.working_days import add_working_days
 
 NATIONALITIES = {
     "Sangaris": ["FRA"],
@@ -46,6 +55,30 @@ TYPES = [
     (AllegationType.SE, Subtype.EXPLOITATIVE_RELATIONSHIP),
     (AllegationType.UNKNOWN, Subtype.OTHER),
 ]
+# Working days each allegation still in preliminary assessment has waited (n // 6-th of them): most are
+# past the 10-working-day mark the queues flag, some arrived this week.
+PRELIMINARY_WAITED = [14, 2, 23, 5, 17, 1, 40]
+# Before this index, the allegations past preliminary assessment and review date from past years.
+PAST_YEARS_BEFORE = 16
+# The allegations of the past year were received within this many days; those of past years before.
+RECENT_WITHIN_DAYS = 365
+
+
+def date_received(n: int, status: str, mission_name: str, today: datetime.date) -> datetime.date:
+    """When the n-th demo allegation was received, as an offset from the operation's `today`: in
+    preliminary assessment, a few working days ago; under review, under investigation and the CAR
+    cases from PAST_YEARS_BEFORE on (those the referral demo sends: see referrals/demo.py), in the
+    past year; the others (closed cases, the first investigations) in the three years before."""
+    if status == Status.PRELIMINARY_ASSESSMENT:
+        return add_working_days(today, -PRELIMINARY_WAITED[n // len(STATUS_PATHS) % len(PRELIMINARY_WAITED)])
+    recent = status == Status.UNDER_REVIEW or (
+        n >= PAST_YEARS_BEFORE and (status == Status.UNDER_INVESTIGATION or mission_name == "Central African Republic"))
+    if recent:
+        return today - datetime.timedelta(days=20 + (n * 47) % (RECENT_WITHIN_DAYS - 25))
+    received = datetime.date(today.year - 1 - n % 3, 1 + (n * 7) % 12, 1 + (n * 11) % 28)
+    if (today - received).days < RECENT_WITHIN_DAYS:  # early in the year: last year's is too recent
+        received = received.replace(year=received.year - 1)
+    return received
 
 
 def seed_allegations(users: dict, count: int = 40) -> int:
@@ -60,7 +93,8 @@ def seed_allegations(users: dict, count: int = 40) -> int:
         mission_name = "Central African Republic" if n % 5 < 3 else "Somalia"
         mission = missions[mission_name]
         forces = list(Force.objects.filter(missions=mission))
-        received = datetime.date(2016 + n % 2, 1 + (n * 7) % 12, 1 + (n * 11) % 28)
+        status = statuses[n % len(statuses)]
+        received = date_received(n, status, mission_name, mission.today())
         precision = [DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.UNKNOWN][n % 3]
         incident = received - datetime.timedelta(days=rng.randint(5, 400)) if precision != DatePrecision.UNKNOWN else None
         allegation_type, subtype = TYPES[n % len(TYPES)]
@@ -100,8 +134,25 @@ def seed_allegations(users: dict, count: int = 40) -> int:
             },
             perpetrators=perpetrators,
         )
-        for to_status in STATUS_PATHS[statuses[n % len(statuses)]]:
+        for to_status in STATUS_PATHS[status]:
             allegation = allegation_transition(
                 actor=actor, allegation=allegation, to_status=to_status, expected_version=allegation.version
             )
+        _backdate(allegation, mission)
     return count
+
+
+def _backdate(allegation: Allegation, mission: Mission) -> None:
+    """Recorded when received, each later status a fortnight after the one before (none after
+    yesterday): the history and any "waiting since" read like the case's, not the seeding's."""
+    received = allegation.date_received
+    latest = max(received, mission.today() - datetime.timedelta(days=1))
+    Allegation.objects.filter(pk=allegation.pk).update(created_at=_noon(received, mission.time_zone))
+    for i, change in enumerate(allegation.status_changes.order_by("changed_at", "id")):
+        on = min(received + datetime.timedelta(days=14 * i), latest)
+        StatusChange.objects.filter(pk=change.pk).update(changed_at=_noon(on, mission.time_zone))
+
+
+
+def _noon(day: datetime.date, zone: str) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(12), tzinfo=zoneinfo.ZoneInfo(zone))

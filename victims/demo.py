@@ -1,4 +1,5 @@
-"""Fictional victims for the demo allegations: some children, some consent decisions (idempotent)."""
+"""Fictional victims for the demo allegations: some children, some consent decisions, assistance with
+follow-ups dated from the operation's today (idempotent)."""
 
 from __future__ import annotations
 
@@ -101,12 +102,16 @@ def _seed_assistance(rng: random.Random, victim: Victim, allegation: Allegation,
     advocate = users["advocate.car"] if allegation.mission.name == "Central African Republic" else users["advocate.hq"]
     victim_assign_advocate(actor=advocate, victim=victim, advocate=advocate)
     providers = list(ServiceProvider.objects.filter(mission=allegation.mission))
-    today = datetime.date.today()
+    # The operation's today: most follow-ups fall due in the coming days or weeks, some are days overdue.
+    today = allegation.mission.today()
     for category in rng.sample([AssistanceCategory.MEDICAL, AssistanceCategory.PSYCHOSOCIAL,
                                 AssistanceCategory.LIVELIHOOD, AssistanceCategory.LEGAL], k=rng.randint(1, 3)):
+        # Not before the allegation came in (some arrived this week).
+        identified_on = max(today - datetime.timedelta(days=rng.randint(20, 90)), allegation.date_received)
+        follow_up_on = max(today + datetime.timedelta(days=rng.randint(-12, 24)),
+                           identified_on + datetime.timedelta(days=7))
         need = need_create(actor=advocate, victim=victim, category=category, assigned_advocate=advocate,
-                           identified_on=today - datetime.timedelta(days=rng.randint(20, 90)),
-                           follow_up_on=today + datetime.timedelta(days=rng.randint(-20, 20)),
+                           identified_on=identified_on, follow_up_on=follow_up_on,
                            notes="Fictional note: follow up with the provider.")
         provider = next((p for p in providers if category in p.categories), None)
         steps = rng.choice([[], ["referred"], ["referred", "in_progress"], ["referred", "provided"]])

@@ -35,7 +35,8 @@ class Site:
     need: AssistanceNeed
     claim: PaternityClaim | None
     referral_sent: Referral
-    referral_draft: Referral
+    referral_draft: Referral  # the one awaiting approval (the demo's other draft was returned to its drafter)
+    past_year: int  # a past year with allegations, for the dashboard and the annex (the demo is dated from today)
 
 
 def _png() -> bytes:
@@ -65,7 +66,9 @@ def seed_site() -> Site:
         need=AssistanceNeed.objects.filter(victim=victim, status="identified").order_by("category").first(),
         claim=PaternityClaim.objects.order_by("pk").first(),
         referral_sent=sent,
-        referral_draft=Referral.objects.filter(status=ReferralStatus.DRAFT).order_by("pk").first(),
+        # Not "the first draft" (ids are random UUIDs): the one the approving officer has to approve.
+        referral_draft=Referral.objects.awaiting_approval().get(),
+        past_year=Allegation.objects.order_by("date_received").values_list("date_received__year", flat=True)[0],
     )
 
 
