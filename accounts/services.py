@@ -24,7 +24,7 @@ from core.audit import AuditContext, audit_record
 from core.errors import NotFound, checked
 from core.locking import StaleEditError
 from core.models import AccessRequest, AuditEvent, Mission
-from core.roles import ADMINISTRATOR, ROLE_PERMISSIONS, ensure_roles
+from core.roles import ROLE_PERMISSIONS, ensure_roles
 
 User = get_user_model()
 Kind = AccessRequest.Kind
@@ -32,7 +32,8 @@ Kind = AccessRequest.Kind
 _LEVEL_GRANTS = {ScopeLevel.NONE: (), ScopeLevel.VIEW: (VIEW,), ScopeLevel.CHANGE: (VIEW, CHANGE)}
 
 
-def _administrators_only(*, actor, audit: AuditContext | None = None, target=None, **_kwargs) -> None:
+def user_management_check(*, actor, audit: AuditContext | None = None, target=None, **_kwargs) -> None:
+    """Only administrators manage accounts; anyone else is told there is nothing here (audited)."""
     if not can_manage_users(actor):
         audit_record(action="access_denied", actor=actor, audit=audit, object_type="auth.user",
                      object_id=str(getattr(target, "pk", "") or ""), outcome=AuditEvent.Outcome.DENIED,
@@ -107,15 +108,10 @@ def _apply_access(*, actor, target, roles: list[str], scope: Scope, audit: Audit
             change_level(held.level(pk), scope.level(pk), missions[pk])
     except AccessChangeRefused as refusal:
         raise ValidationError(str(refusal)) from None
-    # The Django admin (reference data, access requests) lets in staff only: staff means administrator.
-    is_staff = ADMINISTRATOR in roles
-    if target.is_staff != is_staff:
-        target.is_staff = is_staff
-        target.save(update_fields=["is_staff"])
-    return filed
+    return filed  # staff follows the administrator role as granted (core.access), not as asked
 
 
-@checked(_administrators_only)
+@checked(user_management_check)
 def user_create(*, actor, username: str, first_name: str, last_name: str, email: str, roles, scope: Scope,
                 audit: AuditContext | None = None) -> tuple[object, list[AccessRequest]]:
     """A new account with its roles and operations, and the requests filed for a second administrator.
@@ -165,7 +161,7 @@ def access_change_refusal(*, actor, target) -> str | None:
     return None
 
 
-@checked(_administrators_only)
+@checked(user_management_check)
 def user_access_change(*, actor, target, roles, scope: Scope, seen: str,
                        audit: AuditContext | None = None) -> list[AccessRequest]:
     """Change the target's roles and operations to `roles` and `scope`; `seen` is the state the
@@ -190,7 +186,7 @@ def user_access_change(*, actor, target, roles, scope: Scope, seen: str,
     return filed
 
 
-@checked(_administrators_only)
+@checked(user_management_check)
 def user_set_active(*, actor, target, active: bool, audit: AuditContext | None = None):
     """Disable (sessions end at once, tokens stop working, sign-in is refused) or enable an account.
     An administrator cannot disable themself: there is always one left to undo it."""
@@ -204,25 +200,27 @@ def user_set_active(*, actor, target, active: bool, audit: AuditContext | None =
     return target
 
 
-@checked(_administrators_only)
+@checked(user_management_check)
 def user_two_factor_reset(*, actor, target, audit: AuditContext | None = None) -> None:
     """Remove the target's authenticator and backup codes (a lost phone): they enrol again at their
     next sign-in. Their sessions and API tokens end with it (`accounts.two_factor.two_factor_reset`,
     audited as 2fa_reset). Not one's own: that would let a stolen session swap the second factor."""
     _not_yourself(actor, target, _("You cannot reset your own two-factor authentication: ask another "
                                    "administrator."))
+    _not_superuser(target)
     two_factor_reset(actor=actor, user=target, audit=audit)
 
 
-@checked(_administrators_only)
+@checked(user_management_check)
 def user_unlock(*, actor, target, audit: AuditContext | None = None) -> int:
     """Clear django-axes' failed sign-ins for the target's user name, so they can sign in again now."""
+    _not_superuser(target)
     cleared = axes_reset(username=target.get_username())
     audit_record(action="lockout_reset", actor=actor, audit=audit, obj=target, detail={"attempts_cleared": cleared})
     return cleared
 
 
-@checked(_administrators_only)
+@checked(user_management_check)
 def user_password_link_send(*, actor, target, audit: AuditContext | None = None) -> None:
     """A new one-time link to set a password, to the target's own address (e.g. the first one expired)."""
     if not target.is_active:

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -20,7 +20,6 @@ from accounts.forms import AccessForm, ActiveForm, ConfirmForm, UserCreateForm, 
 from accounts.querysets import (
     Scope,
     access_user,
-    can_manage_users,
     filtered_users,
     missions_by_pk,
     scope_of,
@@ -28,6 +27,7 @@ from accounts.querysets import (
     with_account_state,
 )
 from accounts.services import (
+    user_management_check,
     access_change_refusal,
     user_access_change,
     user_create,
@@ -53,8 +53,8 @@ class UserRow:
 
 
 def _administrators_only(request: HttpRequest) -> None:
-    if not can_manage_users(request.user):
-        raise Http404
+    """The pages without an account in their address check here (the others, in their services)."""
+    user_management_check(actor=request.user, audit=audit_context(request))
 
 
 def _scope_labels(scope: Scope, missions: dict[int, Mission]) -> list[str]:

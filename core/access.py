@@ -57,18 +57,34 @@ def group_carries_identity(group: Group) -> bool:
                for app_label, codename in (dotted.split(".") for dotted in IDENTITY_PERMISSIONS))
 
 
+def group_administers_users(group: Group) -> bool:
+    app_label, codename = ADMINISTER_USERS.split(".")
+    return group.permissions.filter(content_type__app_label=app_label, codename=codename).exists()
+
+
 def holds_identity_access(user) -> bool:
     fresh = _fresh(user)
     return any(fresh.has_perm(dotted) for dotted in IDENTITY_PERMISSIONS)
 
 
+def awaits_second_administrator(user) -> bool:
+    """A grant of role or permission is waiting for approval: once approved it reaches identity (or
+    administers users) in every operation the person then holds."""
+    return AccessRequest.objects.filter(user=user, status=AccessRequest.Status.PENDING).exclude(kind=Kind.EMAIL).exists()
+
+
 def carries_identity(*, user, kind: str, group: Group | None = None, permission: str = "") -> bool:
+    """Whether the grant needs a second administrator. A role that administers users counts: its holder
+    could approve the requests of whoever made them administrator, one person acting twice."""
     if kind == Kind.ROLE:
-        return group_carries_identity(group)
+        return group_carries_identity(group) or group_administers_users(group)
     if kind == Kind.PERMISSION:
         return permission in IDENTITY_PERMISSIONS
-    # Scope widens the identity access a holder already has; a new address receives reset links.
-    return holds_identity_access(user)
+    if kind == Kind.SCOPE:
+        # Scope widens the identity access a holder has, or will have once a pending grant is approved
+        # (else: widen the scope first, or while the role waits, and the approver never sees it).
+        return holds_identity_access(user) or awaits_second_administrator(user)
+    return holds_identity_access(user)  # a new address receives the reset links
 
 
 def access_grant_check(*, actor, user, kind: str, group: Group | None, mission: Mission | None, permission: str,
@@ -99,6 +115,9 @@ def _describe(*, kind: str, group: Group | None, mission: Mission | None, permis
 def _apply(*, user, kind: str, group: Group | None, mission: Mission | None, permission: str, email: str) -> None:
     if kind == Kind.ROLE:
         user.groups.add(group)
+        if group_administers_users(group) and not user.is_staff:
+            user.is_staff = True  # the Django admin (reference data, access requests) lets in staff only
+            user.save(update_fields=["is_staff"])
     elif kind == Kind.EMAIL:
         user.email = email
         user.save(update_fields=["email"])
@@ -167,6 +186,9 @@ def access_revoke(*, actor, user, kind: str, group: Group | None = None, mission
     access_grant_check(actor=actor, user=user, kind=kind, group=group, mission=mission, permission=permission, email="")
     if kind == Kind.ROLE:
         user.groups.remove(group)
+        if user.is_staff and not any(group_administers_users(g) for g in user.groups.all()):
+            user.is_staff = False
+            user.save(update_fields=["is_staff"])
     elif mission is not None:
         remove_perm(permission, user, mission)
     else:

@@ -171,8 +171,8 @@ class AccessRequestAdmin(admin.ModelAdmin):
     """Ask for, and (as a second administrator) approve or reject, access that reaches identity."""
 
     form = AccessRequestForm
-    list_display = ("requested_at", "user", "kind", "group", "mission", "permission", "status", "requested_by",
-                    "decided_by")
+    list_display = ("requested_at", "user", "kind", "group", "mission", "permission", "operations_now", "status",
+                    "requested_by", "decided_by")
     list_filter = ("status", "kind")
     actions = ["approve", "reject"]
 
@@ -181,6 +181,13 @@ class AccessRequestAdmin(admin.ModelAdmin):
 
     has_module_permission = has_view_permission
     has_add_permission = has_view_permission
+
+    @admin.display(description=_("operations the person holds now"))
+    def operations_now(self, obj) -> str:
+        # A role approved here reaches identity in each of these: the approver must see them.
+        if obj.user.has_perm("core.view_mission"):
+            return str(_("every operation"))
+        return ", ".join(Mission.objects.visible_to(obj.user).order_by("name").values_list("name", flat=True)) or "—"
 
     def has_change_permission(self, request, obj=None):
         return False

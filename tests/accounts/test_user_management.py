@@ -143,10 +143,32 @@ def test_it_shows_every_error_of_the_creation_form_and_creates_nothing(admin_cli
     assert not User.objects.filter(username__iexact="officer").exclude(pk=officer.pk).exists() and not mail.outbox
 
 
-def test_an_administrator_created_by_an_administrator_is_staff(admin_client):
+def test_it_makes_a_new_administrator_wait_for_a_second_one_then_staff(admin_client, admin):
+    """One administrator alone cannot make another (who could then approve the first one's requests)."""
+    from core.access import access_request_decide
+
     admin_client.post("/accounts/users/new/", {"username": "admin.three", "email": "three@example.org",
                                                "roles": [ADMINISTRATOR], "every": "none"})
-    assert User.objects.get(username="admin.three").is_staff
+    three = User.objects.get(username="admin.three")
+    assert not three.is_staff and not three.groups.exists()
+    request = AccessRequest.objects.get(user=three, status=AccessRequest.Status.PENDING)
+    access_request_decide(actor=make_user("admin.two", ADMINISTRATOR), access_request=request, approve=True)
+    three = User.objects.get(pk=three.pk)
+    assert three.is_staff and three.groups.filter(name=ADMINISTRATOR).exists()
+
+
+def test_it_files_operations_given_with_or_after_a_pending_identity_role(admin_client, admin, officer, car, somalia):
+    """Operations widen the identity a pending role would give: they wait with it, in one submission or
+    after it, so the second administrator approves the whole reach."""
+    from core.roles import VICTIMS_RIGHTS_ADVOCATE
+
+    access_post(admin_client, officer, roles=[FIELD_OFFICER, VICTIMS_RIGHTS_ADVOCATE], every="none",
+                missions={car: "change", somalia: "change"})
+    pending = AccessRequest.objects.filter(user=officer, status=AccessRequest.Status.PENDING)
+    assert {r.kind for r in pending} == {AccessRequest.Kind.ROLE, AccessRequest.Kind.SCOPE}
+    assert set(pending.filter(kind=AccessRequest.Kind.SCOPE).values_list("mission__name", flat=True)) == {
+        somalia.name}
+    assert scope_of(User.objects.get(pk=officer.pk)).level(somalia.pk) == "none"
 
 
 # --- roles and operations ----------------------------------------------------------------
