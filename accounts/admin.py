@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import ApiToken
 from accounts.tokens import api_token_revoke
-from accounts.services import user_two_factor_reset, user_unlock
+from accounts.services import user_password_link_send, user_two_factor_reset, user_unlock
 from core.access import AccessChangeRefused, access_grant, access_revoke, holds_identity_access, password_reset_link_send
 from core.audit import audit_context, audit_record
 from core.models import AccessRequest
@@ -60,15 +60,7 @@ class AuditedUserAdmin(UserAdmin):
 
     @admin.action(description=_("Send a one-time link to set a password"), permissions=["change"])
     def send_password_reset_link(self, request, queryset):
-        sent = 0
-        for user in queryset:
-            try:
-                password_reset_link_send(actor=request.user, user=user, audit=audit_context(request))
-                sent += 1
-            except AccessChangeRefused as refusal:
-                self.message_user(request, f"{user}: {refusal}", level=messages.ERROR)
-        if sent:
-            self.message_user(request, _("A one-time link was sent to %(n)d account(s).") % {"n": sent})
+        self._each(request, queryset, user_password_link_send, _("A one-time link was sent to %(n)d account(s)."))
 
     @admin.action(description=_("Reset two-factor authentication (user sets it up again)"),
                   permissions=["change"])
