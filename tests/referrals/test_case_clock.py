@@ -213,7 +213,7 @@ def test_the_allegation_page_shows_the_timeline_at_the_top_in_the_same_queries_f
 def compact(allegation, user) -> str:
     """The row's compact clock as read out: its words, on one line."""
     html = render_to_string("includes/case_clock_compact.html", {"allegation": allegation, "perms": PermWrapper(user)})
-    assert html.strip().startswith('<ul class="clock-compact"')
+    assert not html.strip() or html.strip().startswith('<ul class="clock-compact"')
     return " ".join(strip_tags(html).split())
 
 
@@ -233,10 +233,10 @@ def test_it_annotates_list_rows_for_the_compact_clock_in_one_query(officer, car,
             rows = list(Allegation.objects.filter(mission=car).with_clock())
             lines = [compact(row, officer) for row in rows]
     assert len(rows) == count
-    referred = [line for line in lines if "referred" in line]
-    assert len(referred) == count // 2
-    assert all("answer due in 3 working days" in line and "1 reminder" in line for line in referred)
-    assert all(line.startswith("allegation received ✓") for line in lines)
+    referred = [line for line in lines if line]
+    assert len(referred) == count // 2  # rows not yet referred show no clock: receipt is every row's first step
+    assert all(line.startswith("referred ✓") and "answer due in 3 working days" in line and "1 reminder" in line
+               for line in referred)
 
 
 def test_the_compact_clock_follows_the_case_from_answer_to_outcome(officer, credible, france):
