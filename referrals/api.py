@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -27,6 +28,7 @@ from referrals.services import (
     referral_preview,
     referral_record,
 )
+from referrals.scorecard import ALL_YEARS, chosen_year, may_view_scorecard, scorecard, years_sent
 from victims.querysets import can_view_identity
 
 
@@ -174,3 +176,58 @@ class AllegationReferrals(APIView):
         return Response(ReferralSerializer(referral).data, status=status.HTTP_201_CREATED)
 
 
+
+
+class TrendPointSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    sent = serializers.IntegerField()
+    answered_in_time = serializers.IntegerField()
+    answered_in_time_share = serializers.IntegerField(allow_null=True)
+
+
+class ScorecardRowSerializer(serializers.Serializer):
+    authority = serializers.CharField()
+    regional = serializers.BooleanField(help_text="A regional organisation rather than a Member State.")
+    sent = serializers.IntegerField()
+    answered_in_time = serializers.IntegerField(help_text="Answered within 10 working days of sending.")
+    answered_in_time_share = serializers.IntegerField(allow_null=True, help_text="Whole percentage of `sent`.")
+    answered = serializers.IntegerField()
+    median_working_days_to_answer = serializers.FloatField(allow_null=True)
+    with_officer = serializers.IntegerField()
+    with_officer_share = serializers.IntegerField(allow_null=True)
+    outcomes_reported = serializers.IntegerField()
+    outcomes_reported_share = serializers.IntegerField(allow_null=True)
+    median_days_to_outcome = serializers.FloatField(allow_null=True)
+    victims = serializers.IntegerField(help_text="Victims of the referred allegations, once per referral.")
+    victims_informed = serializers.IntegerField(help_text="Of `victims`, contacted after the referral was sent.")
+    victims_informed_share = serializers.IntegerField(allow_null=True)
+    claims_open = serializers.IntegerField()
+    claims_resolved = serializers.IntegerField()
+    trend = TrendPointSerializer(many=True)
+
+
+class ScorecardSerializer(serializers.Serializer):
+    year = serializers.IntegerField(allow_null=True, help_text="The year shown; null for all years.")
+    years = serializers.ListField(child=serializers.IntegerField())
+    rows = ScorecardRowSerializer(many=True)
+
+
+class ScorecardQuery(serializers.Serializer):
+    year = serializers.CharField(required=False, help_text=(
+        f"A year in which referrals were sent, or `{ALL_YEARS}`; by default the latest such year."))
+
+
+class ReferralScorecard(APIView):
+    required_permissions = {"GET": "referrals.view_referral"}
+
+    @extend_schema(parameters=[ScorecardQuery], responses=ScorecardSerializer, description=(
+        "The accountability scorecard: per Member State and regional organisation, how the referrals sent to it "
+        "in a year were answered. Headquarters analysts and approving officers only (others: 403).\n\n"
+        + permission_note(required_permissions)))
+    def get(self, request: Request) -> Response:
+        if not may_view_scorecard(request.user):
+            raise PermissionDenied
+        years = years_sent(request.user)
+        year = chosen_year(request.query_params.get("year"), years)
+        rows = scorecard(request.user, year) if years else []
+        return Response(ScorecardSerializer({"year": year, "years": years, "rows": rows}).data)

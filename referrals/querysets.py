@@ -32,6 +32,10 @@ class ReferralQuerySet(models.QuerySet):
         """Sent and still followed up (not closed)."""
         return self.filter(status=ReferralStatus.SENT)
 
+    def sent(self) -> ReferralQuerySet:
+        """Sent to the authority: in follow-up or since closed (never a draft or a withdrawn one)."""
+        return self.filter(status__in=[ReferralStatus.SENT, ReferralStatus.CLOSED], sent_on__isnull=False)
+
     def overdue(self, today=None) -> ReferralQuerySet:
         """Open and past a deadline: see `overdue_condition`."""
         return self.open().filter(overdue_condition(today))

@@ -6,6 +6,7 @@ app_name = "referrals"
 urlpatterns = [
     path("", views.pending, name="pending"),
     path("outbox/", views.outbox, name="outbox"),
+    path("scorecard/", views.scorecard_view, name="scorecard"),
     path("new/<uuid:allegation_id>/", views.referral_new, name="new"),
     path("<uuid:referral_id>/", views.referral_detail, name="detail"),
     path("<uuid:referral_id>/print/", views.referral_printable, name="print"),

@@ -28,6 +28,7 @@ from referrals.services import (
     referral_withdraw,
     suggested_recipients,
 )
+from referrals.scorecard import ALL_YEARS, ANSWER_WORKING_DAYS, chosen_year, may_view_scorecard, scorecard, years_sent
 from victims.querysets import can_view_identity
 
 
@@ -45,7 +46,8 @@ def pending(request: HttpRequest) -> HttpResponse:
                                                                                     "regional_organisation")
     return render(request, "referrals/pending.html", {
         "filters": filters, "drafts": drafts, "filtered": any(criteria.values()), "sort": sort,
-        "show_operation": shows_operation(request.user), **paginate(request, referrals),
+        "show_operation": shows_operation(request.user), "may_view_scorecard": may_view_scorecard(request.user),
+        **paginate(request, referrals),
     })
 
 
@@ -166,6 +168,18 @@ def outbox(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/outbox.html", {"sort": sort, "show_operation": shows_operation(request.user),
                                                      **paginate(request, emails)})
 
+@require_safe
+@login_required
+def scorecard_view(request: HttpRequest) -> HttpResponse:
+    """How each authority answers the referrals sent to it: headquarters and approving officers only."""
+    if not may_view_scorecard(request.user):
+        raise Http404
+    years = years_sent(request.user)
+    year = chosen_year(request.GET.get("year"), years)
+    return render(request, "referrals/scorecard.html", {
+        "rows": scorecard(request.user, year) if years else [], "year": year, "years": years,
+        "all_years": ALL_YEARS, "working_days": ANSWER_WORKING_DAYS,
+    })
 
 
 def _refused(request: HttpRequest, referral: Referral, form, refusal: Exception, **forms_kwargs) -> HttpResponse:

@@ -6,7 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from allegations.api import AllegationAttachments, AllegationViewSet, AttachmentDetail
 from core.api_views import MemberStateList, MissionList, RegionalOrganisationList
-from referrals.api import AllegationReferrals, ReferralViewSet
+from referrals.api import AllegationReferrals, ReferralScorecard, ReferralViewSet
 from reporting.api import AnnexExport
 from victims.api import (
     AllegationVictims,
@@ -27,6 +27,7 @@ router.register("needs", NeedViewSet, basename="need")
 router.register("referrals", ReferralViewSet, basename="referral")
 
 urlpatterns = [
+    path("referrals/scorecard/", ReferralScorecard.as_view(), name="api-referral-scorecard"),
     *router.urls,
     path("allegations/<uuid:allegation_id>/victims/", AllegationVictims.as_view(), name="api-allegation-victims"),
     path("allegations/<uuid:allegation_id>/attachments/", AllegationAttachments.as_view(),

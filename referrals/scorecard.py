@@ -1,0 +1,190 @@
+"""The accountability scorecard: how each Member State and regional organisation answers the
+referrals sent to it, per year of sending. A fixed number of queries (one values query per kind of
+record), whatever the number of referrals; the working-day arithmetic is done in Python."""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import models
+
+from core.roles import at_headquarters
+from core.working_days import add_working_days, holidays, working_days_until
+from referrals.models import Referral
+from victims.models import PaternityClaim, VictimAllegation, VictimContact
+
+ANSWER_WORKING_DAYS = 10  # the answer the office asks for in its notice
+TREND_YEARS = 5
+
+
+def may_view_scorecard(user) -> bool:
+    """Headquarters analysts and those who approve referrals."""
+    return bool(user.is_authenticated and user.is_active
+                and (at_headquarters(user) or user.has_perm("referrals.approve_referral")))
+
+
+def share(count: int, total: int) -> int | None:
+    """A whole percentage; None when there is nothing to count."""
+    return round(100 * count / total) if total else None
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    year: int
+    sent: int
+    answered_in_time: int
+
+    @property
+    def answered_in_time_share(self) -> int | None:
+        return share(self.answered_in_time, self.sent)
+
+    @property
+    def bar_height(self) -> float:
+        """The share as the height of a bar 20 units tall (the scorecard's sparkline)."""
+        return (self.answered_in_time_share or 0) / 5
+
+    @property
+    def bar_y(self) -> float:
+        return 20 - self.bar_height
+
+
+@dataclass
+class ScorecardRow:
+    authority: str
+    regional: bool  # a regional organisation rather than a Member State
+    sent: int = 0
+    answered_in_time: int = 0
+    answered: int = 0
+    median_working_days_to_answer: float | None = None
+    with_officer: int = 0
+    outcomes_reported: int = 0
+    median_days_to_outcome: float | None = None
+    victims: int = 0  # victim-referral pairs: a victim counted once per referral of their allegation
+    victims_informed: int = 0
+    claims_open: int = 0
+    claims_resolved: int = 0
+    trend: list[TrendPoint] = field(default_factory=list)
+
+    @property
+    def answered_in_time_share(self) -> int | None:
+        return share(self.answered_in_time, self.sent)
+
+    @property
+    def with_officer_share(self) -> int | None:
+        return share(self.with_officer, self.sent)
+
+    @property
+    def outcomes_reported_share(self) -> int | None:
+        return share(self.outcomes_reported, self.sent)
+
+    @property
+    def victims_informed_share(self) -> int | None:
+        return share(self.victims_informed, self.victims)
+
+
+def latest_year(user) -> int | None:
+    """The latest year in which a referral the user may see was sent."""
+    last = Referral.objects.visible_to(user).sent().aggregate(last=models.Max("sent_on"))["last"]
+    return last.year if last else None
+
+
+def years_sent(user) -> list[int]:
+    """The years in which referrals the user may see were sent, newest first."""
+    return [day.year for day in Referral.objects.visible_to(user).sent().dates("sent_on", "year", order="DESC")]
+
+
+ALL_YEARS = "all"
+
+
+def chosen_year(raw: str | None, years: list[int]) -> int | None:
+    """`?year=`: one of `years`, or `ALL_YEARS` (None); anything else, the latest year."""
+    if raw == ALL_YEARS:
+        return None
+    if raw and raw.isdigit() and int(raw) in years:
+        return int(raw)
+    return years[0] if years else None
+
+
+def _median(values: list[int]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def answered_in_time(sent_on: datetime.date, response_on: datetime.date | None, closed: frozenset) -> bool:
+    return response_on is not None and response_on <= add_working_days(sent_on, ANSWER_WORKING_DAYS, closed)
+
+
+def scorecard(user, year: int | None) -> list[ScorecardRow]:
+    """One row per authority that was sent a referral in `year` (None: all years), sorted by name;
+    each with its trend over the `TREND_YEARS` years up to `year` (or up to the latest year)."""
+    referrals = Referral.objects.visible_to(user).sent()
+    last = year if year is not None else latest_year(user)
+    if last is None:
+        return []
+    if year is not None:
+        referrals = referrals.filter(sent_on__year__gte=year - TREND_YEARS + 1, sent_on__year__lte=year)
+    sent = list(referrals.order_by().values(
+        "pk", "allegation_id", "sent_on", "response_on", "investigation_officer", "outcome_on",
+        "member_state__name", "regional_organisation__name"))
+    closed = holidays()
+    in_year = [r for r in sent if year is None or r["sent_on"].year == year]
+
+    # The victims of the allegations referred, when each was last contacted, and their claims.
+    allegation_ids = {r["allegation_id"] for r in in_year}
+    victims_of: dict = defaultdict(set)
+    for link in VictimAllegation.objects.filter(allegation_id__in=allegation_ids).values("allegation_id", "victim_id"):
+        victims_of[link["allegation_id"]].add(link["victim_id"])
+    victim_ids = set().union(*victims_of.values()) if victims_of else set()
+    last_contact = dict(VictimContact.objects.filter(victim_id__in=victim_ids).order_by().values("victim_id")
+                        .annotate(last=models.Max("contacted_on")).values_list("victim_id", "last"))
+    claims_of: dict = defaultdict(list)
+    for claim in PaternityClaim.objects.filter(victim_id__in=victim_ids).values("pk", "victim_id", "outcome"):
+        claims_of[claim["victim_id"]].append(claim)
+
+    rows: dict[tuple[str, bool], ScorecardRow] = {}
+    answer_days: dict = defaultdict(list)
+    outcome_days: dict = defaultdict(list)
+    claims: dict = defaultdict(dict)
+    for r in in_year:
+        key = _authority(r)
+        row = rows.setdefault(key, ScorecardRow(authority=key[0], regional=key[1]))
+        row.sent += 1
+        row.answered_in_time += answered_in_time(r["sent_on"], r["response_on"], closed)
+        if r["response_on"] is not None:
+            row.answered += 1
+            answer_days[key].append(working_days_until(r["sent_on"], r["response_on"], closed))
+        row.with_officer += r["investigation_officer"] != ""
+        if r["outcome_on"] is not None:
+            row.outcomes_reported += 1
+            outcome_days[key].append((r["outcome_on"] - r["sent_on"]).days)
+        for victim_id in victims_of.get(r["allegation_id"], ()):
+            row.victims += 1
+            contacted = last_contact.get(victim_id)
+            row.victims_informed += contacted is not None and contacted > r["sent_on"]
+            for claim in claims_of.get(victim_id, ()):
+                claims[key][claim["pk"]] = claim["outcome"]
+    trend = _trend(sent, last, closed)
+    for key, row in rows.items():
+        row.median_working_days_to_answer = _median(answer_days[key])
+        row.median_days_to_outcome = _median(outcome_days[key])
+        row.claims_open = sum(outcome == PaternityClaim.Outcome.PENDING for outcome in claims[key].values())
+        row.claims_resolved = len(claims[key]) - row.claims_open
+        row.trend = [TrendPoint(y, *trend.get((key, y), (0, 0))) for y in range(last - TREND_YEARS + 1, last + 1)]
+    return sorted(rows.values(), key=lambda row: (row.regional, row.authority.casefold()))
+
+
+def _authority(values: dict) -> tuple[str, bool]:
+    if values["member_state__name"] is not None:
+        return values["member_state__name"], False
+    return values["regional_organisation__name"], True
+
+
+def _trend(sent: list[dict], last: int, closed: frozenset) -> dict:
+    counts: dict = defaultdict(lambda: [0, 0])
+    for r in sent:
+        if last - TREND_YEARS < r["sent_on"].year <= last:
+            counts[(_authority(r), r["sent_on"].year)][0] += 1
+            counts[(_authority(r), r["sent_on"].year)][1] += answered_in_time(r["sent_on"], r["response_on"], closed)
+    return counts
