@@ -179,6 +179,8 @@ def test_it_finds_no_violations_for_a_headquarters_analyst(page, base, site):
         ("victims", "/victims/"),
         ("victim", f"/victims/{site.victim.pk}/"),
         ("referrals", "/referrals/"),
+        ("referral scorecard", "/referrals/scorecard/"),
+        ("referral scorecard, all years", "/referrals/scorecard/?year=all"),
     ])
     assert not found, format_violations(found)
 
