@@ -177,7 +177,7 @@ def test_it_costs_the_same_queries_for_10_as_for_300_referrals(analyst, officer,
 
 def test_it_counts_only_the_referrals_of_the_approvers_operations(client, chief, analyst, officer, car, somalia,
                                                                    holidays):
-    made = build(officer, car, 20, seed=5)
+    build(officer, car, 20, seed=5)
     elsewhere = AllegationFactory(mission=somalia)
     Referral.objects.create(allegation=elsewhere, member_state=MemberStateFactory(name="Elsewhere"),
                             status=ReferralStatus.SENT, sent_on=datetime.date(2024, 3, 4))
