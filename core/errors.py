@@ -14,7 +14,35 @@ from __future__ import annotations
 
 import functools
 
-from django.db import transaction
+from django.db import OperationalError, transaction
+
+# PostgreSQL aborts one of two transactions that wait on each other (deadlock_detected) or that a
+# serializable schedule cannot order (serialization_failure); either succeeds if run again.
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
+TRANSACTION_ATTEMPTS = 3
+
+
+def _retryable(error: OperationalError) -> bool:
+    return getattr(error.__cause__, "sqlstate", None) in RETRYABLE_SQLSTATES
+
+
+def _retried(service):
+    """The service's transaction, run again when the database aborted it only to break a deadlock:
+    the person's action is saved rather than answered with the outage page. Not inside an outer
+    transaction (which is aborted as a whole, and is its owner's to retry)."""
+
+    @functools.wraps(service)
+    def run(**kwargs):
+        for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
+            try:
+                with transaction.atomic():
+                    return service(**kwargs)
+            except OperationalError as error:
+                if attempt == TRANSACTION_ATTEMPTS or not _retryable(error) or transaction.get_connection().in_atomic_block:
+                    raise
+        raise AssertionError("unreachable")
+
+    return run
 
 
 class DomainError(Exception):
@@ -40,7 +68,7 @@ def checked(check, *, atomic: bool = True):
     something it audits before refusing must survive the refusal)."""
 
     def decorate(service):
-        body = transaction.atomic(service) if atomic else service
+        body = _retried(service) if atomic else service
 
         @functools.wraps(service)
         def run(**kwargs):
