@@ -42,4 +42,5 @@ AUDIT_ACTIONS = {
     "referral_sent": _("Referral notice sent"),
     "referral_record": _("Authority's answer recorded"),
     "referral_deadline_changed": _("Referral deadline changed"),
+    "note_verbale_produced": _("Note verbale produced from a reminder"),
 }

@@ -144,6 +144,10 @@ class Reminder(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=200, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # `SEA/NV/2026/0007`: given the first time the reminder is produced as a note verbale, then kept,
+    # so a printed note and the one quoted back by a Permanent Mission carry the same number.
+    note_number = models.CharField(_("note verbale number"), max_length=24, null=True, blank=True, unique=True,
+                                   editable=False)
 
     objects = ReminderQuerySet.as_manager()
 
@@ -161,6 +165,10 @@ class Reminder(models.Model):
         return self.status == self.Status.PENDING
 
     @property
+    def is_sent(self) -> bool:
+        return self.status == self.Status.SENT
+
+    @property
     def is_escalation(self) -> bool:
         return self.kind == ReminderKind.ESCALATION
 
@@ -168,3 +176,10 @@ class Reminder(models.Model):
     def chases_response(self) -> bool:
         """The deadline it chases is the authority's answer (else the investigation's outcome)."""
         return self.about == ReminderKind.RESPONSE_OVERDUE
+
+
+class NoteCounter(models.Model):
+    """Last note verbale number per year: the row lock serialises concurrent first productions."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    last_value = models.PositiveIntegerField(default=0)

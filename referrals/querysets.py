@@ -59,6 +59,10 @@ class ReminderQuerySet(models.QuerySet):
     def visible_to(self, user) -> ReminderQuerySet:
         return self.filter(referral__in=apps.get_model("referrals", "Referral").objects.visible_to(user))
 
+    def sent(self) -> ReminderQuerySet:
+        """Those that went out: only these can be produced as notes verbales."""
+        return self.filter(status=self.model.Status.SENT)
+
 
 def pending_referrals(*, user, mission=None, authority: str = "", overdue: bool = False) -> ReferralQuerySet:
     """Open referrals the user may see, with what the pending page shows; one query."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +20,7 @@ from allegations.models import Allegation, Credibility
 from allegations.services import allegation_in_change_scope_with
 from core.audit import AuditContext, audit_record, get_in_scope_or_404
 from core.choices import NOT_NOTIFIED_ROLES
-from core.errors import NotPermitted, checked
+from core.errors import NotFound, NotPermitted, checked
 from core.identity_parts import identity_fill, identity_part_seal
 from core.locking import lock_current_version
 from core.mail import message_id_for, send_and_record
@@ -29,8 +30,10 @@ from referrals.deadlines import investigation_due, response_due
 from referrals.models import (
     AuthorityResponse,
     InvestigationOutcome,
+    NoteCounter,
     Referral,
     ReferralStatus,
+    Reminder,
 )
 from victims.choices import NAMED_VICTIMS_DETAIL, VIA_REFERRAL_NOTICE
 from victims.models import ConsentScope
@@ -397,3 +400,62 @@ def referral_withdraw(*, actor, referral: Referral, expected_version: int, reaso
     audit_record(action="referral_withdraw", actor=actor, audit=audit, obj=current,
                  detail={"reason_given": bool((reason or "").strip())})
     return current
+
+
+# --- notes verbales ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NoteVerbale:
+    """A sent reminder or escalation as the formal note a Permanent Mission files: no victim, no narrative."""
+
+    number: str
+    language: str
+    title: str
+    html: str
+
+
+def next_note_number(*, year: int) -> str:
+    """`SEA/NV/2026/0007`: a gap-free sequence per year. The counter row is locked until the caller's
+    transaction ends, so two first productions at once cannot get the same number."""
+    counter, _created = NoteCounter.objects.select_for_update().get_or_create(year=year)
+    counter.last_value += 1
+    counter.save(update_fields=["last_value"])
+    return f"SEA/NV/{year}/{counter.last_value:04d}"
+
+
+def _note_addressee(referral: Referral) -> str:
+    """Whom the note is addressed to, in the active language."""
+    if referral.member_state_id:
+        return _("the Permanent Mission of %(state)s to the United Nations") % {"state": referral.member_state}
+    return _("the Delegation of %(organisation)s to the United Nations") % {
+        "organisation": referral.regional_organisation}
+
+
+def reminder_note_verbale(*, actor, reminder: Reminder, audit: AuditContext | None = None) -> NoteVerbale:
+    """The note verbale for a sent reminder or escalation, in the referral's language; its number is
+    given at the first production and kept. Every production is audited."""
+    referral = reminder.referral
+    if (reminder.status != Reminder.Status.SENT
+            or not Referral.objects.visible_to(actor).filter(pk=reminder.referral_id).exists()):
+        raise NotFound(_("No such note."))
+    with transaction.atomic():
+        # Lock the reminder first: a second production waiting here then finds the number given.
+        numbered = Reminder.objects.select_for_update().only("note_number").get(pk=reminder.pk)
+        first = numbered.note_number is None
+        if first:
+            numbered.note_number = next_note_number(year=referral.allegation.mission.today().year)
+            numbered.save(update_fields=["note_number"])
+        reminder.note_number = numbered.note_number
+        audit_record(action="note_verbale_produced", actor=actor, audit=audit, obj=referral,
+                     detail={"reminder": reminder.pk, "number": reminder.note_number, "first": first})
+    zone = zoneinfo.ZoneInfo(referral.allegation.mission.time_zone)
+    with translation.override(referral.language):
+        context = {
+            "referral": referral, "reminder": reminder, "number": reminder.note_number,
+            "addressee": _note_addressee(referral),
+            "reference": referral.allegation.reference,
+            "dated": timezone.localtime(reminder.sent_at, zone).date(),
+        }
+        title = (_("Note verbale %(number)s") % {"number": reminder.note_number})
+        html = render_to_string("referrals/note_verbale_body.html", context)
+    return NoteVerbale(number=reminder.note_number, language=referral.language, title=title, html=html)

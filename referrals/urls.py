@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/<uuid:allegation_id>/", views.referral_new, name="new"),
     path("<uuid:referral_id>/", views.referral_detail, name="detail"),
     path("<uuid:referral_id>/print/", views.referral_printable, name="print"),
+    path("<uuid:referral_id>/notes/<int:reminder_id>/", views.reminder_note, name="note"),
     path("<uuid:referral_id>/approve/", views.referral_approve_view, name="approve"),
     path("<uuid:referral_id>/return/", views.referral_return_view, name="return"),
     path("<uuid:referral_id>/edit/", views.referral_edit_view, name="edit"),

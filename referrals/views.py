@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -26,6 +26,7 @@ from referrals.services import (
     referral_record,
     referral_return,
     referral_withdraw,
+    reminder_note_verbale,
     suggested_recipients,
 )
 from referrals.scorecard import ALL_YEARS, ANSWER_WORKING_DAYS, chosen_year, may_view_scorecard, scorecard, years_sent
@@ -107,6 +108,17 @@ def referral_printable(request: HttpRequest, referral_id) -> HttpResponse:
     if notice.shares_identity and not can_view_identity(request.user):
         raise Http404
     return render(request, "referrals/print.html", {"referral": referral, "notice": notice})
+
+
+@require_safe
+@login_required
+def reminder_note(request: HttpRequest, referral_id, reminder_id: int) -> HttpResponse:
+    """A sent reminder or escalation as a printable note verbale (numbered at its first production)."""
+    referral = access_referral(request.user, referral_id, audit=audit_context(request))
+    reminder = get_object_or_404(referral.reminders.sent(), pk=reminder_id)
+    reminder.referral = referral  # already fetched with its allegation and recipient
+    note = reminder_note_verbale(actor=request.user, reminder=reminder, audit=audit_context(request))
+    return render(request, "referrals/note_verbale.html", {"referral": referral, "note": note})
 
 
 @require_POST

@@ -18,7 +18,7 @@ from django.core.management import call_command
 from allegations.attachments import attachment_add
 from allegations.models import Allegation
 from core.demo import DEMO_PASSWORD
-from referrals.models import Referral, ReferralStatus
+from referrals.models import Referral, ReferralStatus, Reminder
 from tests.conftest import require_service
 from victims.models import AssistanceNeed, PaternityClaim, Victim
 
@@ -35,6 +35,7 @@ class Site:
     need: AssistanceNeed
     claim: PaternityClaim | None
     referral_sent: Referral
+    reminder_sent: Reminder  # one of referral_sent's reminders that went out: printable as a note verbale
     referral_draft: Referral  # the one awaiting approval (the demo's other draft was returned to its drafter)
     past_year: int  # a past year with allegations, for the dashboard and the annex (the demo is dated from today)
 
@@ -66,6 +67,7 @@ def seed_site() -> Site:
         need=AssistanceNeed.objects.filter(victim=victim, status="identified").order_by("category").first(),
         claim=PaternityClaim.objects.order_by("pk").first(),
         referral_sent=sent,
+        reminder_sent=sent.reminders.sent().order_by("due_date").first(),
         # Not "the first draft" (ids are random UUIDs): the one the approving officer has to approve.
         referral_draft=Referral.objects.awaiting_approval().get(),
         past_year=Allegation.objects.order_by("date_received").values_list("date_received__year", flat=True)[0],

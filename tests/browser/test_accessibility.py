@@ -128,6 +128,7 @@ def test_it_finds_no_violations_for_a_field_officer(page, base, site):
         ("child", f"/victims/{site.child.pk}/"),
         ("referrals pending", "/referrals/"),
         ("referral detail", f"/referrals/{site.referral_sent.pk}/", submit("Save")),
+        ("note verbale", f"/referrals/{site.referral_sent.pk}/notes/{site.reminder_sent.pk}/"),
         ("referral new", f"/referrals/new/{a.pk}/", submit("Save draft and preview")),
         ("referral draft", f"/referrals/{site.referral_draft.pk}/"),
         ("referral draft edit", f"/referrals/{site.referral_draft.pk}/edit/"),
