@@ -136,3 +136,13 @@ def test_it_builds_each_home_page_in_a_constant_number_of_queries(
     caseload(190)
     assert {name: queries(user) for name, user in roles.items()} == with_ten
     assert max(with_ten.values()) <= 40, with_ten
+
+
+def test_it_shows_the_administrator_the_audit_chain_without_a_list_to_continue(client, db):
+    from core.roles import ADMINISTRATOR
+    from tests.factories import make_user
+
+    items = _items(client, make_user("admin", ADMINISTRATOR))
+    assert items["audit_chain"].urgent and not items["audit_chain"].entries  # never verified: one fact, no cases
+    page = client.get("/").content.decode()
+    assert "never verified" in page and "and 1 more" not in page
