@@ -27,10 +27,13 @@ class WorkItem:
     url: str  # the filtered list or page where it is done
     urgent: bool = False
     entries: tuple[WorkEntry, ...] = field(default=())  # the first few, most pressing first
+    # When an entry is a group rather than a case (overdue referrals per Member State): how many groups.
+    groups: int | None = None
 
     @property
     def more(self) -> int:
-        return self.count - len(self.entries)
+        """Entries not shown: cases, or groups for an item counted in cases but listed by group."""
+        return (self.count if self.groups is None else self.groups) - len(self.entries)
 
 
 # How many entries an item lists on the home page before "and N more".

@@ -63,7 +63,7 @@ def work_items(user) -> list[WorkItem]:
         if rows:
             items.append(WorkItem(
                 key="referrals_overdue_by_state", label=_("Overdue referrals by Member State"),
-                count=sum(r["n"] for r in rows), url=pending + "?overdue=on", urgent=True,
+                count=sum(r["n"] for r in rows), groups=len(rows), url=pending + "?overdue=on", urgent=True,
                 entries=tuple(WorkEntry(text=f"{r['member_state__name']}: {r['n']}",
                                         url=pending + "?" + urlencode({"overdue": "on", "authority": r["member_state__name"]}))
                               for r in rows[:ENTRIES_SHOWN])))

@@ -97,6 +97,16 @@ def test_it_asks_headquarters_for_what_the_annex_needs(client, analyst, car, san
     assert "allegations_assessment_overdue" not in items  # casework is the field's
 
 
+def test_it_lists_overdue_referrals_by_member_state_without_counting_referrals_as_more_states(
+        client, analyst, officer, chief, credible, france, approve):
+    for _ in range(2):
+        sent = approve(chief, referral_draft(actor=officer, allegation=credible, member_state=france))
+        Referral.objects.filter(pk=sent.pk).update(response_due=datetime.date(2016, 6, 1))
+    item = _items(client, analyst)["referrals_overdue_by_state"]
+    assert item.count == 2 and [e.text for e in item.entries] == ["France: 2"] and item.more == 0
+    assert "and 1 more" not in client.get("/").content.decode()
+
+
 def test_it_tells_a_person_with_nothing_to_do_so(client, officer):
     client.force_login(officer)
     assert "Nothing is waiting for you right now." in client.get("/").content.decode()
