@@ -19,6 +19,10 @@ def _rows_unchanged(allegations):
     return allegations
 
 
+def _no_deadline(user):
+    return None
+
+
 # The case clock: most of its dates are the referrals', so the referrals app sets these in its ready().
 # Called by the allegation page with (allegation, reader): the timeline's events, in order.
 case_clock: Callable[[object, object], list] = _no_clock
@@ -27,4 +31,4 @@ with_clock: Callable[[object], object] = _rows_unchanged
 
 # Called with the user: an expression (on Allegation) of the allegation's next open deadline, a
 # date or NULL, or None if the user may not see it. Referrals provides it; the list shows it.
-next_deadline: list[Callable[[object], object]] = []
+next_deadline: Callable[[object], object] = _no_deadline

@@ -118,8 +118,8 @@ class AllegationQuerySet(models.QuerySet):
         """`next_deadline` on each row: the earliest deadline still awaited (from the app that
         keeps deadlines, through `hooks.next_deadline`), NULL when there is none or the user may
         not see it."""
-        expressions = [e for e in (hook(user) for hook in hooks.next_deadline) if e is not None]
-        return self.annotate(next_deadline=expressions[0] if expressions
+        expression = hooks.next_deadline(user)
+        return self.annotate(next_deadline=expression if expression is not None
                              else models.Value(None, output_field=models.DateField()))
 
 

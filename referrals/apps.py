@@ -27,4 +27,4 @@ class ReferralsConfig(AppConfig):
 
         hooks.children_involved_changed.append(referral_deadlines_follow_children)
         hooks.case_clock, hooks.with_clock = case_clock_for, with_clock
-        hooks.next_deadline.append(next_deadline_of_allegation)
+        hooks.next_deadline = next_deadline_of_allegation
