@@ -9,6 +9,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import models
 
 from core.roles import at_headquarters
@@ -16,7 +17,6 @@ from core.working_days import add_working_days, holidays, working_days_until
 from referrals.models import Referral
 from victims.models import PaternityClaim, VictimAllegation, VictimContact
 
-ANSWER_WORKING_DAYS = 10  # the answer the office asks for in its notice
 TREND_YEARS = 5
 
 
@@ -113,7 +113,7 @@ def _median(values: list[int]) -> float | None:
 
 
 def answered_in_time(sent_on: datetime.date, response_on: datetime.date | None, closed: frozenset) -> bool:
-    return response_on is not None and response_on <= add_working_days(sent_on, ANSWER_WORKING_DAYS, closed)
+    return response_on is not None and response_on <= add_working_days(sent_on, settings.SEA_RESPONSE_WORKING_DAYS, closed)
 
 
 def scorecard(user, year: int | None) -> list[ScorecardRow]:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -29,7 +30,7 @@ from referrals.services import (
     reminder_note_verbale,
     suggested_recipients,
 )
-from referrals.scorecard import ALL_YEARS, ANSWER_WORKING_DAYS, chosen_year, may_view_scorecard, scorecard, years_sent
+from referrals.scorecard import ALL_YEARS, chosen_year, may_view_scorecard, scorecard, years_sent
 from victims.querysets import can_view_identity
 
 
@@ -190,7 +191,7 @@ def scorecard_view(request: HttpRequest) -> HttpResponse:
     year = chosen_year(request.GET.get("year"), years)
     return render(request, "referrals/scorecard.html", {
         "rows": scorecard(request.user, year) if years else [], "year": year, "years": years,
-        "all_years": ALL_YEARS, "working_days": ANSWER_WORKING_DAYS,
+        "all_years": ALL_YEARS, "working_days": settings.SEA_RESPONSE_WORKING_DAYS,
     })
 
 
