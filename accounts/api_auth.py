@@ -50,7 +50,8 @@ class HasRolePermission(BasePermission):
         return bool(request.user and request.user.is_authenticated and request.user.has_perm(required))
 
     def required(self, request, view) -> str | None:
-        """Viewsets declare per action, plain views per HTTP method."""
+        """Viewsets declare per action (an action serving two methods, per method), plain views per HTTP method."""
         declared = getattr(view, "required_permissions", {})
         method = "GET" if request.method == "HEAD" else request.method
-        return declared.get(getattr(view, "action", None) or method)
+        required = declared.get(getattr(view, "action", None) or method)
+        return required.get(method) if isinstance(required, dict) else required

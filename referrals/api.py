@@ -14,19 +14,17 @@ from allegations.services import access_allegation
 from core.api import Pages, VersionSerializer, permission_note, validated
 from core.audit import audit_context
 from core.models import MemberState, Mission, RegionalOrganisation
-from referrals.models import (
-    AuthorityResponse,
-    InvestigationOutcome,
-    Referral,
-    ReferralStatus,
-    Reminder,
-)
+from referrals.choices import InformedHow, StepKind, StepResult, StepSource
+from referrals.ledger import StepEntry
+from referrals.models import Referral, ReferralStatus, ReferralStep, Reminder
 from referrals.services import (
     access_referral,
     referral_approve,
+    referral_close,
     referral_draft,
     referral_preview,
-    referral_record,
+    referral_step_correct,
+    referral_step_record,
 )
 from referrals.scorecard import ALL_YEARS, chosen_year, may_view_scorecard, scorecard, years_sent
 from victims.querysets import can_view_identity
@@ -52,14 +50,39 @@ class DraftSerializer(serializers.Serializer):
     language = serializers.ChoiceField(choices=Referral._meta.get_field("language").choices, default="en")
 
 
-class RecordSerializer(VersionSerializer):
-    response = serializers.ChoiceField(choices=AuthorityResponse.choices, required=False)
-    response_on = serializers.DateField(required=False, allow_null=True)
-    investigation_officer = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    outcome = serializers.ChoiceField(choices=InvestigationOutcome.choices, required=False)
-    outcome_on = serializers.DateField(required=False, allow_null=True)
-    accountability_measures = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    close = serializers.BooleanField(required=False, default=False, help_text="Close the follow-up.")
+class StepSerializer(serializers.ModelSerializer):
+    recorded_by = serializers.CharField(source="recorder", read_only=True)
+    replaces = serializers.UUIDField(source="replaces_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = ReferralStep
+        fields = ("id", "kind", "occurred_on", "source", "source_reference", "result", "officer_name", "informed_by",
+                  "informed_how", "paternity_claim", "note", "recorded_by", "recorded_at", "replaces")
+        read_only_fields = fields
+
+
+class StepEntrySerializer(serializers.Serializer):
+    """A step to record; which fields a kind needs, and what must come before it, the ledger checks (400 with reasons)."""
+
+    kind = serializers.ChoiceField(choices=StepKind.choices)
+    occurred_on = serializers.DateField()
+    source = serializers.ChoiceField(choices=[c for c in StepSource.choices if c[0] != StepSource.ANSWER_LINK])
+    source_reference = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
+    result = serializers.ChoiceField(choices=StepResult.choices, required=False, allow_blank=True, default="")
+    officer_name = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    informed_by = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    informed_how = serializers.ChoiceField(choices=InformedHow.choices, required=False, allow_blank=True, default="")
+    paternity_claim = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+
+    @staticmethod
+    def entry(values: dict) -> StepEntry:
+        return StepEntry(**{**{k: v for k, v in values.items() if k != "paternity_claim"},
+                            "paternity_claim_id": values["paternity_claim"]})
+
+
+class CloseSerializer(VersionSerializer):
+    accountability_measures = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
 
 
 class ReminderSerializer(serializers.ModelSerializer):
@@ -83,7 +106,9 @@ class ReferralQuery(serializers.Serializer):
 
 PERMISSIONS = {
     "list": "referrals.view_referral", "retrieve": "referrals.view_referral", "notification": "referrals.view_referral",
-    "reminders": "referrals.view_referral", "approve": "referrals.approve_referral", "answers": "referrals.change_referral",
+    "reminders": "referrals.view_referral", "approve": "referrals.approve_referral",
+    "steps": {"GET": "referrals.view_referral", "POST": "referrals.change_referral"},
+    "correct_step": "referrals.change_referral", "close": "referrals.change_referral",
 }
 
 
@@ -100,9 +125,17 @@ PERMISSIONS = {
     approve=extend_schema(request=VersionSerializer, description=(
         "Approve a draft drafted by someone else; it is then sent by a background task.\n\n"
         + permission_note({"POST": PERMISSIONS["approve"]}))),
-    answers=extend_schema(request=RecordSerializer, description=(
-        "Record the authority's answer and the outcome it reported; `close` ends the follow-up. `version` "
-        "required.\n\n" + permission_note({"POST": PERMISSIONS["answers"]}))),
+    steps=extend_schema(request=StepEntrySerializer, responses=StepSerializer(many=True), description=(
+        "The referral's ledger (GET: every entry, corrected ones included, with `replaces`), or record a step "
+        "the authority took (POST: 201 with the step; an illegal order answers 400 saying what must come "
+        "first). The referral's answer, officer and outcome follow the ledger; a step that meets a deadline "
+        "cancels its pending reminders.\n\n" + permission_note(PERMISSIONS["steps"]))),
+    correct_step=extend_schema(request=StepEntrySerializer, responses={201: StepSerializer}, description=(
+        "Correct a step: the correction replaces it and both stay in the ledger (audited). 409 if it was "
+        "corrected already.\n\n" + permission_note({"POST": PERMISSIONS["correct_step"]}))),
+    close=extend_schema(request=CloseSerializer, description=(
+        "End the follow-up, with the office's summary of the accountability measures. `version` required.\n\n"
+        + permission_note({"POST": PERMISSIONS["close"]}))),
 )
 class ReferralViewSet(viewsets.GenericViewSet):
     required_permissions = PERMISSIONS
@@ -153,13 +186,32 @@ class ReferralViewSet(viewsets.GenericViewSet):
                                     expected_version=values["version"], audit=audit_context(request))
         return Response(self.get_serializer(referral).data)
 
-    @action(detail=True, methods=["post"])
-    def answers(self, request: Request, pk=None) -> Response:
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def steps(self, request: Request, pk=None) -> Response:
+        if request.method == "GET":
+            referral = access_referral(request.user, pk, audit=audit_context(request))
+            steps = referral.steps.select_related("recorded_by", "recorded_by_focal_point")
+            return Response(StepSerializer(steps.order_by("occurred_on", "recorded_at"), many=True).data)
         referral = access_referral(request.user, pk, audit=audit_context(request), for_change=True)
-        values = validated(RecordSerializer, request.data)
-        version, close = values.pop("version"), values.pop("close")
-        referral = referral_record(actor=request.user, referral=referral, expected_version=version, values=values,
-                                   close=close, audit=audit_context(request))
+        entry = StepEntrySerializer.entry(validated(StepEntrySerializer, request.data))
+        step = referral_step_record(actor=request.user, referral=referral, entry=entry, audit=audit_context(request))
+        return Response(StepSerializer(step).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"], url_path="steps/<uuid:step_id>/correct")
+    def correct_step(self, request: Request, pk=None, step_id=None) -> Response:
+        referral = access_referral(request.user, pk, audit=audit_context(request), for_change=True)
+        entry = StepEntrySerializer.entry(validated(StepEntrySerializer, request.data))
+        step = referral_step_correct(actor=request.user, referral=referral, step_id=step_id, entry=entry,
+                                     audit=audit_context(request))
+        return Response(StepSerializer(step).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk=None) -> Response:
+        referral = access_referral(request.user, pk, audit=audit_context(request), for_change=True)
+        values = validated(CloseSerializer, request.data)
+        referral = referral_close(actor=request.user, referral=referral, expected_version=values["version"],
+                                  accountability_measures=values["accountability_measures"],
+                                  audit=audit_context(request))
         return Response(self.get_serializer(referral).data)
 
 

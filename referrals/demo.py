@@ -17,12 +17,15 @@ from allegations.demo import RECENT_WITHIN_DAYS
 from allegations.models import Allegation, Credibility, Status
 from core.working_days import add_working_days
 from referrals.deadlines import investigation_due, response_due
-from referrals.models import AuthorityResponse, InvestigationOutcome, Referral
+from referrals.choices import InformedHow, StepKind, StepResult, StepSource
+from referrals.ledger import StepEntry
+from referrals.models import Referral
 from referrals.services import (
     referral_approve,
+    referral_close,
     referral_draft,
-    referral_record,
     referral_return,
+    referral_step_record,
     referral_send,
     suggested_recipients,
 )
@@ -106,9 +109,22 @@ def _seed_recent(allegation: Allegation, stage: Stage, left: int, drafter, appro
     # Investigation due in `left` days; the authority answered twelve days after it was sent.
     days = (investigation_due(today, children_involved=allegation.children_involved) - today).days
     referral = _send(referral, approver, today + datetime.timedelta(days=left - days))
-    referral_record(actor=drafter, referral=referral, expected_version=referral.version, values={
-        "response": AuthorityResponse.WILL_INVESTIGATE, "response_on": referral.sent_on + datetime.timedelta(days=12),
-        "investigation_officer": "Commandant (demo) of the national gendarmerie"})
+    _investigating(referral, drafter, referral.sent_on + datetime.timedelta(days=12))
+
+
+OFFICER = "Commandant (demo) of the national gendarmerie"
+
+
+def _step(referral: Referral, actor, kind: StepKind, on: datetime.date, **details) -> None:
+    referral_step_record(actor=actor, referral=referral, entry=StepEntry(
+        kind=kind, occurred_on=on, source=StepSource.NOTE_VERBALE, source_reference="demo", **details))
+
+
+def _investigating(referral: Referral, actor, answered: datetime.date) -> None:
+    """Acknowledged, "will investigate" and an officer appointed, all in the answer of `answered`."""
+    _step(referral, actor, StepKind.ACKNOWLEDGED, answered)
+    _step(referral, actor, StepKind.WILL_INVESTIGATE, answered)
+    _step(referral, actor, StepKind.OFFICER_APPOINTED, answered, officer_name=OFFICER)
 
 
 def _seed_closed(allegation: Allegation, drafter, approver) -> None:
@@ -119,18 +135,22 @@ def _seed_closed(allegation: Allegation, drafter, approver) -> None:
     referral = _send(_draft(allegation, drafter), approver, sent)
     answered = min(sent + datetime.timedelta(days=12), latest)
     reported = min(sent + datetime.timedelta(days=150), latest)
-    outcome = {Status.SUBSTANTIATED: InvestigationOutcome.SUBSTANTIATED,
-               Status.NOT_SUBSTANTIATED: InvestigationOutcome.NOT_SUBSTANTIATED}.get(allegation.status)
-    if outcome is None:
-        referral = referral_record(actor=drafter, referral=referral, expected_version=referral.version, close=True,
-                                   values={"response": AuthorityResponse.DECLINES, "response_on": answered})
+    findings = {Status.SUBSTANTIATED: StepResult.SUBSTANTIATED,
+                Status.NOT_SUBSTANTIATED: StepResult.NOT_SUBSTANTIATED}.get(allegation.status)
+    if findings is None:
+        _step(referral, drafter, StepKind.DECLINES, answered)
+        referral_close(actor=drafter, referral=referral, expected_version=Referral.objects.get(pk=referral.pk).version)
         Referral.objects.filter(pk=referral.pk).update(closed_on=answered)
         return
-    referral = referral_record(actor=drafter, referral=referral, expected_version=referral.version, values={
-        "response": AuthorityResponse.WILL_INVESTIGATE, "response_on": answered,
-        "investigation_officer": "Commandant (demo) of the national gendarmerie"})
-    referral_record(actor=drafter, referral=referral, expected_version=referral.version, close=True, values={
-        "outcome": outcome, "outcome_on": reported,
-        "accountability_measures": ("Repatriated; court-martial opened (demo)."
-                                    if outcome == InvestigationOutcome.SUBSTANTIATED else "")})
+    _investigating(referral, drafter, answered)
+    _step(referral, drafter, StepKind.FINDINGS, reported, result=findings)
+    measures = ""
+    if findings == StepResult.SUBSTANTIATED:
+        _step(referral, drafter, StepKind.INTERIM_MEASURE, answered, result=StepResult.REPATRIATION)
+        _step(referral, drafter, StepKind.PROSECUTION_REFERRED, reported)
+        measures = "Repatriated; court-martial opened (demo)."
+    _step(referral, drafter, StepKind.VICTIM_INFORMED_OUTCOME, reported, informed_by="The victims' rights advocate (demo)",
+          informed_how=InformedHow.IN_PERSON)
+    referral_close(actor=drafter, referral=referral, expected_version=Referral.objects.get(pk=referral.pk).version,
+                   accountability_measures=measures)
     Referral.objects.filter(pk=referral.pk).update(closed_on=reported)

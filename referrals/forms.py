@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import MemberState, Mission, RegionalOrganisation
 from core.widgets import IsoDateInput
-from referrals.models import AuthorityResponse, InvestigationOutcome
+from referrals.choices import OFFICE_ONLY, RESULTS_OF, STEP_STAGES, InformedHow, StepKind, StepResult, StepSource
+from referrals.ledger import StepEntry
 from referrals.services import reachable
 
 
@@ -40,17 +41,61 @@ class DraftForm(forms.Form):
         return {"regional_organisation": RegionalOrganisation.objects.get(pk=pk)}
 
 
-class RecordForm(forms.Form):
-    response = forms.ChoiceField(label=_("Answer"), choices=AuthorityResponse.choices)
-    response_on = forms.DateField(label=_("Answer received on"), required=False,
-                                  widget=IsoDateInput())
-    investigation_officer = forms.CharField(label=_("National investigation officer"), max_length=200, required=False)
-    outcome = forms.ChoiceField(label=_("Investigation outcome"), choices=InvestigationOutcome.choices)
-    outcome_on = forms.DateField(label=_("Outcome reported on"), required=False,
-                                 widget=IsoDateInput())
-    accountability_measures = forms.CharField(label=_("Accountability measures reported"), required=False,
-                                              max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
-    close = forms.BooleanField(label=_("Close the follow-up"), required=False)
+class StepForm(forms.Form):
+    """A step of the authority's follow-up, for the ledger: the fields a kind does not use stay empty.
+    Nothing is required here: the ledger's rules say what each kind needs, with every error at once."""
+
+    kind = forms.ChoiceField(label=_("Step"), required=False)
+    occurred_on = forms.DateField(label=_("Date of the step"), required=False, widget=IsoDateInput())
+    source = forms.ChoiceField(label=_("How the office learnt of it"), required=False, choices=[("", "---------")] + [
+        c for c in StepSource.choices if c[0] != StepSource.ANSWER_LINK])
+    source_reference = forms.CharField(label=_("Reference of the source"), max_length=100, required=False,
+                                       help_text=_("For example the note verbale's number."))
+    result = forms.ChoiceField(label=_("Result or measure"), required=False,
+                               help_text=_("For interim measures, findings, sanctions, prosecutions and DNA results."))
+    officer_name = forms.CharField(label=_("Name and rank of the officer"), max_length=200, required=False,
+                                   help_text=_("When an investigation officer is appointed."))
+    informed_by = forms.CharField(label=_("Who informed the victim"), max_length=200, required=False)
+    informed_how = forms.ChoiceField(label=_("How the victim was informed"), required=False,
+                                     choices=[("", "---------")] + InformedHow.choices)
+    paternity_claim = forms.TypedChoiceField(label=_("Paternity claim"), required=False, coerce=int, empty_value=None)
+    note = forms.CharField(label=_("Details"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("Victims are named by their code only."))
+
+    def __init__(self, *args: Any, claims=(), office: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "---------")] + [
+            (stage, [(k, StepKind(k).label) for k in kinds if office or k not in OFFICE_ONLY])
+            for stage, kinds in STEP_STAGES]
+        results = sorted({r for allowed in RESULTS_OF.values() for r in allowed}, key=list(StepResult).index)
+        self.fields["result"].choices = [("", "---------")] + [(r, StepResult(r).label) for r in results]
+        self.fields["paternity_claim"].choices = [("", "---------")] + [(c.pk, c.child_code) for c in claims]
+        if not claims:
+            del self.fields["paternity_claim"]
+        if not office:
+            del self.fields["source"], self.fields["source_reference"]
+
+    def entry(self, *, source: str = "") -> StepEntry:
+        data = self.cleaned_data
+        return StepEntry(kind=data.get("kind", ""), occurred_on=data.get("occurred_on"), source=source or data["source"],
+                         source_reference=data.get("source_reference", ""), result=data.get("result", ""),
+                         officer_name=data.get("officer_name", ""), informed_by=data.get("informed_by", ""),
+                         informed_how=data.get("informed_how", ""), paternity_claim_id=data.get("paternity_claim"),
+                         note=data.get("note", ""))
+
+    @classmethod
+    def initial_from(cls, entry: StepEntry) -> dict[str, Any]:
+        return {"kind": entry.kind, "occurred_on": entry.occurred_on, "source": entry.source,
+                "source_reference": entry.source_reference, "result": entry.result,
+                "officer_name": entry.officer_name, "informed_by": entry.informed_by,
+                "informed_how": entry.informed_how, "paternity_claim": entry.paternity_claim_id, "note": entry.note}
+
+
+class CloseForm(forms.Form):
+    accountability_measures = forms.CharField(
+        label=_("Accountability measures, in the office's words"), required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the authority did in the end: the ledger keeps each step."))
 
 
 class PendingFilterForm(forms.Form):

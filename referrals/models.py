@@ -12,8 +12,12 @@ from referrals.choices import (  # noqa: F401 (re-exported: the app's vocabulary
     AuthorityResponse,
     InvestigationOutcome,
     ReminderKind,
+    InformedHow,
+    StepKind,
+    StepResult,
+    StepSource,
 )
-from referrals.querysets import ReferralQuerySet, ReminderQuerySet
+from referrals.querysets import ReferralQuerySet, ReminderQuerySet, ReferralStepQuerySet
 
 
 class Referral(models.Model):
@@ -43,12 +47,18 @@ class Referral(models.Model):
     sent_on = models.DateField(_("sent on"), null=True, blank=True, db_index=True)
     response_due = models.DateField(_("response due"), null=True, blank=True, db_index=True)
     investigation_due = models.DateField(_("investigation due"), null=True, blank=True, db_index=True)
+    # A child victim recorded (or corrected away) after sending moved the investigation deadline:
+    # when, and from which date, so the page can say why the deadline is what it is.
+    investigation_due_changed_on = models.DateField(null=True, blank=True, editable=False)
+    investigation_due_was = models.DateField(null=True, blank=True, editable=False)
     # What was actually sent (it may quote identity where consent allowed it): encrypted.
     sent_subject = models.CharField(max_length=300, blank=True)
     sent_text = EncryptedTextField(blank=True, default="")
     sent_html = EncryptedTextField(blank=True, default="")
     sent_shares_identity = models.BooleanField(default=False)
 
+    # The answer, the officer and the outcome summarise the ledger (`referrals.ledger.summarise`):
+    # written with each step, read by the lists, the reminders and the scorecard.
     response = models.CharField(_("response"), max_length=20, choices=AuthorityResponse.choices,
                                 default=AuthorityResponse.NONE_YET)
     response_on = models.DateField(_("response received on"), null=True, blank=True)
@@ -176,6 +186,52 @@ class Reminder(models.Model):
     def chases_response(self) -> bool:
         """The deadline it chases is the authority's answer (else the investigation's outcome)."""
         return self.about == ReminderKind.RESPONSE_OVERDUE
+
+
+class ReferralStep(models.Model):
+    """One dated step of the authority's follow-up: who recorded it (an office user, or the focal point
+    through the answer link), and how the office learnt of it. A correction is a new step that
+    replaces the old one, which is kept: the ledger shows both."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="steps")
+    kind = models.CharField(_("step"), max_length=32, choices=StepKind.choices)
+    occurred_on = models.DateField(_("date"))
+    source = models.CharField(_("source"), max_length=16, choices=StepSource.choices)
+    source_reference = models.CharField(_("reference of the source"), max_length=100, blank=True,
+                                        help_text=_("For example the note verbale's number or the e-mail's date."))
+    result = models.CharField(_("result or measure"), max_length=32, choices=StepResult.choices, blank=True)
+    officer_name = models.CharField(_("name of the officer"), max_length=200, blank=True)
+    informed_by = models.CharField(_("informed by"), max_length=200, blank=True)
+    informed_how = models.CharField(_("informed how"), max_length=16, choices=InformedHow.choices, blank=True)
+    paternity_claim = models.ForeignKey("victims.PaternityClaim", null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="referral_steps", verbose_name=_("paternity claim"))
+    # In the recorder's words; encrypted, since nothing stops a hand from typing a name.
+    note = EncryptedTextField(_("details"), blank=True, default="")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    recorded_by_focal_point = models.ForeignKey(FocalPoint, null=True, blank=True, on_delete=models.SET_NULL,
+                                                related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    replaces = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="replaced_by")
+
+    objects = ReferralStepQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["occurred_on", "recorded_at"]
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.occurred_on})"
+
+    @property
+    def recorder(self) -> str:
+        """Who recorded it, as the ledger shows it."""
+        if self.recorded_by_focal_point_id:
+            return _("%(name)s (focal point)") % {"name": self.recorded_by_focal_point.name}
+        return self.recorded_by.username if self.recorded_by_id else "—"
 
 
 class NoteCounter(models.Model):

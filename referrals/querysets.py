@@ -64,6 +64,12 @@ class ReminderQuerySet(models.QuerySet):
         return self.filter(status=self.model.Status.SENT)
 
 
+class ReferralStepQuerySet(models.QuerySet):
+    def current(self) -> ReferralStepQuerySet:
+        """The ledger as it stands: steps not replaced by a correction."""
+        return self.filter(replaced_by__isnull=True)
+
+
 def pending_referrals(*, user, mission=None, authority: str = "", overdue: bool = False) -> ReferralQuerySet:
     """Open referrals the user may see, with what the pending page shows; one query."""
     referrals = apps.get_model("referrals", "Referral").objects.visible_to(user).open().with_list_data()

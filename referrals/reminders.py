@@ -173,7 +173,7 @@ def reminder_send(reminder_id: int) -> bool:
                     .select_related("referral__allegation__mission", "referral__member_state",
                                     "referral__regional_organisation")
                     .filter(pk=reminder_id).first())
-        if reminder is None or reminder.status == Reminder.Status.SENT:
+        if reminder is None or reminder.status != Reminder.Status.PENDING:  # sent, cancelled or superseded
             return False
         referral = reminder.referral
         if referral.status != ReferralStatus.SENT or not _still_unanswered(reminder):

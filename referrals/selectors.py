@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 from allegations.choices import DatePrecision
 from allegations.models import Allegation
 from core.audit_actions import events_about
-from referrals.choices import AuthorityResponse, InvestigationOutcome, ReferralStatus, ReminderKind
-from referrals.models import Referral, Reminder
+from referrals.choices import ANSWERS, AuthorityResponse, InvestigationOutcome, ReferralStatus, ReminderKind, StepKind
+from referrals.models import Referral, ReferralStep, Reminder
 
 
 class ClockKind(enum.StrEnum):
@@ -83,13 +83,14 @@ def clock_referrals(allegation: Allegation) -> models.QuerySet[Referral]:
     reminders = Reminder.objects.filter(status__in=(Reminder.Status.SENT, Reminder.Status.PENDING)).order_by("due_date", "id")
     return (Referral.objects.filter(allegation=allegation, sent_on__isnull=False)
             .select_related("member_state", "regional_organisation")
-            .prefetch_related(Prefetch("reminders", queryset=reminders))
+            .prefetch_related(Prefetch("reminders", queryset=reminders),
+                              Prefetch("steps", queryset=ReferralStep.objects.current(), to_attr="current_steps"))
             .order_by("sent_on", "drafted_at"))
 
 
 def case_clock(allegation: Allegation, *, with_referrals: bool = True,
                today: datetime.date | None = None) -> list[ClockEvent]:
-    """Every dated step of the case, in order, with a "today" marker; a constant number of queries (three)
+    """Every dated step of the case, in order, with a "today" marker; a constant number of queries (four)
     whatever the number of referrals and reminders. `with_referrals=False` (a reader who may not see
     referrals): the allegation's own steps only. Dates are the operation's: timestamps (a status
     change, a reminder sent) are turned into its local date, and "today" is its today."""
@@ -131,32 +132,38 @@ def _referral_events(referral: Referral, *, today: datetime.date, zone: zoneinfo
                                 met=_("answered") if answered else _("follow-up closed")))
     for reminder in referral.reminders.all():
         events.append(_reminder_event(reminder, to=to, zone=zone))
-    if referral.response != AuthorityResponse.NONE_YET and referral.response_on:
-        events.append(ClockEvent(referral.response_on, ClockKind.ANSWER,
-                                 _("Answer from %(recipient)s: %(answer)s") % {
-                                     **to, "answer": referral.get_response_display()}))
-        if referral.investigation_officer:
-            # The officer is recorded with the answer: the appointment is dated by it.
-            events.append(ClockEvent(referral.response_on, ClockKind.OFFICER,
-                                     _("National investigation officer appointed"),
-                                     detail=referral.investigation_officer))
+    for step in referral.current_steps:
+        events.append(_step_event(step, to=to))
     if referral.investigation_due and referral.response != AuthorityResponse.DECLINES:
         reported = referral.outcome != InvestigationOutcome.PENDING
         events.append(_deadline(referral.investigation_due, ClockKind.INVESTIGATION_DUE,
                                 _("Investigation outcome due from %(recipient)s") % to,
                                 still_open=referral.awaiting_outcome, today=today,
                                 met=_("outcome reported") if reported else _("follow-up closed")))
-    if referral.outcome != InvestigationOutcome.PENDING and referral.outcome_on:
-        events.append(ClockEvent(referral.outcome_on, ClockKind.OUTCOME,
-                                 _("Outcome reported by %(recipient)s: %(outcome)s") % {
-                                     **to, "outcome": referral.get_outcome_display()}))
-    if referral.accountability_measures and (referral.outcome_on or referral.closed_on):
-        events.append(ClockEvent(referral.outcome_on or referral.closed_on, ClockKind.ACTION,
+    if referral.accountability_measures and referral.closed_on:
+        events.append(ClockEvent(referral.closed_on, ClockKind.ACTION,
                                  _("Action taken reported"), detail=referral.accountability_measures))
     if referral.status == ReferralStatus.CLOSED and referral.closed_on:
         events.append(ClockEvent(referral.closed_on, ClockKind.CLOSED,
                                  _("Follow-up with %(recipient)s closed") % to))
     return events
+
+
+def _step_kind(step: ReferralStep) -> ClockKind:
+    if step.kind in ANSWERS or step.kind in (StepKind.ACKNOWLEDGED, StepKind.NO_ANSWER):
+        return ClockKind.ANSWER
+    if step.kind == StepKind.OFFICER_APPOINTED:
+        return ClockKind.OFFICER
+    if step.kind == StepKind.FINDINGS:
+        return ClockKind.OUTCOME
+    return ClockKind.ACTION
+
+
+def _step_event(step: ReferralStep, *, to: dict) -> ClockEvent:
+    """A step of the ledger: what happened, with its result (or the officer's name) as detail."""
+    detail = step.get_result_display() or step.officer_name or step.informed_by
+    return ClockEvent(step.occurred_on, _step_kind(step), _("%(step)s (%(recipient)s)") % {
+        "step": step.get_kind_display(), **to}, detail=detail)
 
 
 def _reminder_event(reminder: Reminder, *, to: dict, zone: zoneinfo.ZoneInfo) -> ClockEvent:
@@ -205,6 +212,32 @@ def with_clock(allegations: models.QuerySet[Allegation]) -> models.QuerySet[Alle
         clock_reminders=Coalesce(models.Subquery(reminder_count), 0),
         clock_escalated=models.Exists(reminders.filter(kind=ReminderKind.ESCALATION)),
     )
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    """A step as the ledger shows it, with the earlier entries it corrects (newest first)."""
+
+    step: ReferralStep
+    corrects: tuple[ReferralStep, ...] = ()
+
+
+def referral_ledger(referral: Referral) -> list[LedgerLine]:
+    """The referral's ledger in date order, corrections folded under the entry that replaced them: one query."""
+    steps = list(ReferralStep.objects.filter(referral=referral).select_related(
+        "recorded_by", "recorded_by_focal_point", "paternity_claim").order_by("occurred_on", "recorded_at"))
+    by_pk = {step.pk: step for step in steps}
+    replaced = {step.replaces_id for step in steps if step.replaces_id}
+    lines = []
+    for step in steps:
+        if step.pk in replaced:
+            continue
+        chain, previous = [], step.replaces_id
+        while previous:
+            chain.append(by_pk[previous])
+            previous = by_pk[previous].replaces_id
+        lines.append(LedgerLine(step, tuple(chain)))
+    return lines
 
 
 def case_clock_for(allegation: Allegation, user) -> list[ClockEvent]:

@@ -22,21 +22,22 @@ from core.audit import AuditContext, audit_record, get_in_scope_or_404
 from core.choices import NOT_NOTIFIED_ROLES
 from core.errors import NotFound, NotPermitted, checked
 from core.identity_parts import identity_fill, identity_part_seal
-from core.locking import lock_current_version
+from core.locking import StaleEditError, lock_current_version
 from core.mail import message_id_for, send_and_record
 from core.models import AuditEvent, FocalPoint, MemberState, RegionalOrganisation
 from core.queue import enqueue_on_commit
 from referrals.deadlines import investigation_due, response_due
+from referrals.ledger import SUMMARY_FIELDS, StepEntry, dependants_errors, step_errors, summarise
 from referrals.models import (
-    AuthorityResponse,
-    InvestigationOutcome,
     NoteCounter,
     Referral,
     ReferralStatus,
+    ReferralStep,
     Reminder,
+    ReminderKind,
 )
 from victims.choices import NAMED_VICTIMS_DETAIL, VIA_REFERRAL_NOTICE
-from victims.models import ConsentScope
+from victims.models import ConsentScope, PaternityClaim
 from victims.querysets import can_view_identity, consent_allows
 
 
@@ -285,57 +286,128 @@ def referrals_to_resend() -> list:
                 .values_list("pk", flat=True))
 
 
-RESPONSE_FIELDS = ("response", "response_on", "investigation_officer")
-OUTCOME_FIELDS = ("outcome", "outcome_on", "accountability_measures")
+def _stop_reminders_met(referral: Referral) -> int:
+    """A deadline no longer awaited (answered, outcome reported, closed): its pending reminders and
+    escalations are cancelled now, so no worker sends them."""
+    met = []
+    if not referral.awaiting_response:
+        met.append(ReminderKind.RESPONSE_OVERDUE)
+    if not referral.awaiting_outcome:
+        met.append(ReminderKind.INVESTIGATION_OVERDUE)
+    return referral.reminders.filter(status=Reminder.Status.PENDING, about__in=met).update(
+        status=Reminder.Status.CANCELLED)
+
+
+def _claims_of(referral: Referral) -> set[int]:
+    """The paternity claims of the referred allegation's victims: what a paternity step can be about."""
+    return set(PaternityClaim.objects.filter(victim__links__allegation_id=referral.allegation_id)
+               .values_list("pk", flat=True))
+
+
+def referral_claims(referral: Referral):
+    """The claims a paternity step can name, by the child's code (a pseudonym)."""
+    return PaternityClaim.objects.filter(pk__in=_claims_of(referral)).order_by("child_code")
+
+
+def _locked_open(referral: Referral) -> Referral:
+    current = (Referral.objects.select_for_update(of=("self",)).select_related("allegation__mission")
+               .get(pk=referral.pk))
+    if current.status != ReferralStatus.SENT:
+        raise ValidationError(_("Steps can be recorded only on a referral that was sent and is still open."))
+    return current
+
+
+def record_step(current: Referral, entry: StepEntry, *, by_user=None, by_focal_point: FocalPoint | None = None,
+                replaces: ReferralStep | None = None) -> ReferralStep:
+    """Check `entry` against the ledger of the (locked, open) referral, write it, and bring the
+    referral's summary and reminders up to date. For the office's services and the answer link."""
+    steps = [s for s in current.steps.current() if replaces is None or s.pk != replaces.pk]
+    errors = step_errors(entry, steps=steps, sent_on=current.sent_on, today=current.allegation.mission.today(),
+                         response_due=current.response_due, claim_ids=_claims_of(current),
+                         by_focal_point=by_focal_point is not None)
+    if errors:
+        raise ValidationError(errors)
+    step = ReferralStep(referral=current, kind=entry.kind, occurred_on=entry.occurred_on, source=entry.source,
+                        source_reference=entry.source_reference.strip(), result=entry.result,
+                        officer_name=entry.officer_name.strip(), informed_by=entry.informed_by.strip(),
+                        informed_how=entry.informed_how, paternity_claim_id=entry.paternity_claim_id,
+                        note=entry.note.strip(), recorded_by=by_user, recorded_by_focal_point=by_focal_point,
+                        replaces=replaces)
+    step.save()
+    steps.append(step)
+    problems = dependants_errors(steps)
+    if problems:
+        raise ValidationError(problems)
+    summary = summarise(steps)
+    for name in SUMMARY_FIELDS:
+        setattr(current, name, getattr(summary, name))
+    current.version += 1
+    current.save()
+    _stop_reminders_met(current)
+    return step
 
 
 @checked(_referral_in_change_scope)
-def referral_record(
-    *, actor, referral: Referral, expected_version: int, values: dict[str, Any], close: bool = False,
-    audit: AuditContext | None = None,
-) -> Referral:
-    """Record what the authority answered and reported; optionally close the follow-up."""
+def referral_step_record(*, actor, referral: Referral, entry: StepEntry,
+                         audit: AuditContext | None = None) -> ReferralStep:
+    """The office records a step the authority took (or reported): appended to the ledger."""
+    current = _locked_open(referral)
+    step = record_step(current, entry, by_user=actor)
+    audit_record(action="referral_step", actor=actor, audit=audit, obj=current,
+                 detail={"step": str(step.pk), "kind": step.kind, "source": step.source})
+    return step
+
+
+@checked(_referral_in_change_scope)
+def referral_step_correct(*, actor, referral: Referral, step_id, entry: StepEntry,
+                          audit: AuditContext | None = None) -> ReferralStep:
+    """The office corrects a step (its own, or one a focal point entered): the correction replaces it,
+    and both stay in the ledger."""
+    current = _locked_open(referral)
+    old = ReferralStep.objects.select_for_update().filter(referral=current, pk=step_id).first()
+    if old is None:
+        raise NotFound(_("No such step."))
+    if ReferralStep.objects.filter(replaces=old).exists():
+        raise StaleEditError(_("This step was corrected by someone else since you opened it. Reload the referral, "
+                               "then correct the current entry."))
+    step = record_step(current, entry, by_user=actor, replaces=old)
+    audit_record(action="referral_step_corrected", actor=actor, audit=audit, obj=current,
+                 detail={"step": str(step.pk), "replaces": str(old.pk), "kind": step.kind,
+                         "entered_by_focal_point": old.recorded_by_focal_point_id is not None})
+    return step
+
+
+@checked(_referral_in_change_scope)
+def referral_close(*, actor, referral: Referral, expected_version: int, accountability_measures: str = "",
+                   audit: AuditContext | None = None) -> Referral:
+    """End the follow-up, with the office's summary of the accountability measures reported; the
+    reminders still pending are cancelled."""
     current = lock_current_version(Referral, referral.pk, expected_version, label=str(referral))
     if current.status != ReferralStatus.SENT:
-        raise ValidationError(_("Answers can be recorded only on a referral that was sent and is still open."))
-    values = {k: v for k, v in values.items() if k in RESPONSE_FIELDS + OUTCOME_FIELDS}
-    errors: dict[str, list[str]] = {}
-    today = current.allegation.mission.today()
-    for field in ("response_on", "outcome_on"):
-        day = values.get(field)
-        if day and day < current.sent_on:
-            errors[field] = [_("This date is before the referral was sent (%(sent)s).") % {"sent": current.sent_on}]
-        elif day and day > today:
-            errors[field] = [_("This date cannot be in the future.")]
-    if values.get("response", current.response) != AuthorityResponse.NONE_YET and not values.get(
-            "response_on", current.response_on):
-        errors.setdefault("response_on", []).append(_("Give the date of the answer."))
-    if values.get("outcome", current.outcome) != InvestigationOutcome.PENDING and not values.get(
-            "outcome_on", current.outcome_on):
-        errors.setdefault("outcome_on", []).append(_("Give the date the outcome was reported."))
-    if errors:
-        raise ValidationError(errors)
-    for field, value in values.items():
-        setattr(current, field, value)
-    if close:
-        current.status, current.closed_on = ReferralStatus.CLOSED, today
+        raise ValidationError(_("Only a referral in follow-up can be closed."))
+    current.accountability_measures = (accountability_measures or "").strip()
+    current.status, current.closed_on = ReferralStatus.CLOSED, current.allegation.mission.today()
     current.version = expected_version + 1
     current.save()
-    audit_record(action="referral_record", actor=actor, audit=audit, obj=current,
-                 detail={"fields": sorted(values), "closed": close})
+    _stop_reminders_met(current)
+    audit_record(action="referral_closed", actor=actor, audit=audit, obj=current)
     return current
 
 
 def referral_deadlines_follow_children(allegation_id, children_involved: bool) -> None:
     """A child victim recorded (or corrected away) after sending: the open referrals' investigation
     deadline becomes 90 days (or 180) from the date sent, and the change is audited."""
-    for referral in Referral.objects.select_for_update().filter(allegation_id=allegation_id,
-                                                                status=ReferralStatus.SENT):
+    referrals = Referral.objects.select_for_update(of=("self",)).select_related("allegation__mission")
+    for referral in referrals.filter(allegation_id=allegation_id, status=ReferralStatus.SENT):
         due = investigation_due(referral.sent_on, children_involved=children_involved)
         if due == referral.investigation_due:
             continue
         previous, referral.investigation_due = referral.investigation_due, due
-        referral.save(update_fields=["investigation_due"])
+        referral.investigation_due_was, referral.investigation_due_changed_on = previous, referral.allegation.mission.today()
+        referral.save(update_fields=["investigation_due", "investigation_due_was", "investigation_due_changed_on"])
+        # Moved later: reminders of the old deadline not sent yet are no longer due.
+        referral.reminders.filter(status=Reminder.Status.PENDING, about=ReminderKind.INVESTIGATION_OVERDUE,
+                                  due_date__lte=due).update(status=Reminder.Status.CANCELLED)
         audit_record(action="referral_deadline_changed", obj=referral,
                      detail={"investigation_due": [str(previous), str(due)], "children_involved": children_involved})
 

@@ -15,5 +15,7 @@ urlpatterns = [
     path("<uuid:referral_id>/return/", views.referral_return_view, name="return"),
     path("<uuid:referral_id>/edit/", views.referral_edit_view, name="edit"),
     path("<uuid:referral_id>/withdraw/", views.referral_withdraw_view, name="withdraw"),
-    path("<uuid:referral_id>/record/", views.referral_record_view, name="record"),
+    path("<uuid:referral_id>/steps/", views.referral_step_view, name="step"),
+    path("<uuid:referral_id>/steps/<uuid:step_id>/correct/", views.referral_step_correct_view, name="step_correct"),
+    path("<uuid:referral_id>/close/", views.referral_close_view, name="close"),
 ]

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -15,7 +16,8 @@ from core.forms import add_service_errors
 from core.locking import StaleEditError, submitted_version
 from core.models import Mission, OutboundEmail
 from core.paging import paginate, shows_operation
-from referrals.forms import DraftForm, PendingFilterForm, RecordForm, ReturnForm, WithdrawForm
+from referrals.forms import CloseForm, DraftForm, PendingFilterForm, ReturnForm, StepForm, WithdrawForm
+from referrals.ledger import as_entry
 from referrals.models import Referral, ReferralStatus
 from referrals.querysets import OUTBOX_SORTS, PENDING_SORTS, pending_referrals
 from referrals.services import (
@@ -23,13 +25,17 @@ from referrals.services import (
     referral_approve,
     referral_draft,
     referral_edit,
+    referral_claims,
+    referral_close,
     referral_preview,
-    referral_record,
     referral_return,
+    referral_step_correct,
+    referral_step_record,
     referral_withdraw,
     reminder_note_verbale,
     suggested_recipients,
 )
+from referrals.selectors import referral_ledger
 from referrals.scorecard import ALL_YEARS, chosen_year, may_view_scorecard, scorecard, years_sent
 from victims.querysets import can_view_identity
 
@@ -74,8 +80,8 @@ def referral_new(request: HttpRequest, allegation_id) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
-def _detail(request: HttpRequest, referral: Referral, *, record_form=None, return_form=None, withdraw_form=None,
-            status: int = 200) -> HttpResponse:
+def _detail(request: HttpRequest, referral: Referral, *, step_form=None, close_form=None, return_form=None,
+            withdraw_form=None, status: int = 200) -> HttpResponse:
     user = request.user
     notice = referral_preview(actor=user, referral=referral, audit=audit_context(request))
     # A notice quoting identity (consent given) is shown only to those who may see identity.
@@ -90,8 +96,10 @@ def _detail(request: HttpRequest, referral: Referral, *, record_form=None, retur
         "return_form": return_form or ReturnForm(),
         "withdraw_form": withdraw_form or WithdrawForm(),
         "reminders": referral.reminders.all(),
-        "record_form": record_form or RecordForm(initial={
-            f: getattr(referral, f) for f in RecordForm.base_fields if f != "close"}),
+        "ledger": referral_ledger(referral),
+        "ledger_correct_url": "referrals:step_correct" if can_change and referral.is_sent else "",
+        "step_form": step_form or StepForm(claims=referral_claims(referral)),
+        "close_form": close_form or CloseForm(initial={"accountability_measures": referral.accountability_measures}),
     }, status=status)
 
 
@@ -147,25 +155,68 @@ def referral_approve_view(request: HttpRequest, referral_id) -> HttpResponse:
 
 @require_POST
 @login_required
-def referral_record_view(request: HttpRequest, referral_id) -> HttpResponse:
+def referral_step_view(request: HttpRequest, referral_id) -> HttpResponse:
+    """Add a step to the ledger; refused, the page again with every reason and what was typed."""
     referral = access_referral(request.user, referral_id, audit=audit_context(request), for_change=True)
-    form = RecordForm(request.POST)
+    form = StepForm(request.POST, claims=referral_claims(referral))
     if form.is_valid():
-        data = dict(form.cleaned_data)
-        close = data.pop("close")
         try:
-            referral_record(actor=request.user, referral=referral, expected_version=submitted_version(request),
-                            values=data, close=close, audit=audit_context(request))
+            step = referral_step_record(actor=request.user, referral=referral, entry=form.entry(),
+                                        audit=audit_context(request))
+        except ValidationError as error:
+            add_service_errors(form, None, error)
+        else:
+            messages.success(request, _("Recorded: %(step)s.") % {"step": step.get_kind_display()})
+            return redirect(reverse("referrals:detail", args=[referral.pk]) + "#h-ledger")
+    return _detail(request, referral, step_form=form, status=400)
+
+
+@login_required
+def referral_step_correct_view(request: HttpRequest, referral_id, step_id) -> HttpResponse:
+    """Correct a step of the ledger (the office's, or one a focal point entered): the old entry is kept."""
+    referral = access_referral(request.user, referral_id, audit=audit_context(request), for_change=True)
+    old = get_object_or_404(referral.steps.current(), pk=step_id)
+    claims = referral_claims(referral)
+    form = StepForm(request.POST if request.method == "POST" else None, claims=claims,
+                    initial=StepForm.initial_from(as_entry(old)))
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral_step_correct(actor=request.user, referral=referral, step_id=old.pk, entry=form.entry(),
+                                  audit=audit_context(request))
         except StaleEditError as stale:
-            # Someone else recorded first: the page shows what is stored now, the form what was typed.
+            messages.error(request, str(stale))
+            status = 409
+        except ValidationError as error:
+            add_service_errors(form, None, error)
+        else:
+            messages.success(request, _("Corrected. The ledger keeps the entry it replaces."))
+            return redirect(reverse("referrals:detail", args=[referral.pk]) + "#h-ledger")
+    if form.errors:
+        status = 400
+    return render(request, "referrals/step_correct.html", {"referral": referral, "step": old, "form": form},
+                  status=status)
+
+
+@require_POST
+@login_required
+def referral_close_view(request: HttpRequest, referral_id) -> HttpResponse:
+    referral = access_referral(request.user, referral_id, audit=audit_context(request), for_change=True)
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            referral_close(actor=request.user, referral=referral, expected_version=submitted_version(request),
+                           accountability_measures=form.cleaned_data["accountability_measures"],
+                           audit=audit_context(request))
+        except StaleEditError as stale:
             messages.error(request, str(stale))
             fresh = access_referral(request.user, referral.pk, audit=audit_context(request), for_change=True)
-            return _detail(request, fresh, record_form=form, status=409)
+            return _detail(request, fresh, close_form=form, status=409)
         except ValidationError as error:
             add_service_errors(form, None, error)
     if form.errors:
-        return _detail(request, referral, record_form=form, status=400)
-    messages.success(request, _("Recorded."))
+        return _detail(request, referral, close_form=form, status=400)
+    messages.success(request, _("Follow-up closed."))
     return redirect("referrals:detail", referral.pk)
 
 

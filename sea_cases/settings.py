@@ -445,6 +445,8 @@ SPECTACULAR_SETTINGS = {
         "AllegationStatusEnum": "allegations.models.Status",
         "AssistanceStatusEnum": "victims.models.AssistanceStatus",
         "ReminderKindEnum": "referrals.models.ReminderKind",
+        "StepKindEnum": "referrals.choices.StepKind",
+        "StepResultEnum": "referrals.choices.StepResult",
         "InvestigationOutcomeEnum": "referrals.models.InvestigationOutcome",
         "ClaimOutcomeEnum": "victims.models.PaternityClaim.Outcome",
     },

@@ -134,3 +134,13 @@ def make_approver(username, mission):
     user = make_user(username, FIELD_OFFICER, change=[mission])
     assign_perm("referrals.approve_referral", user)
     return type(user).objects.get(pk=user.pk)
+
+
+def record_step(actor, referral, kind, on, *, source="note_verbale", **details):
+    """A step in a referral's ledger, through the service (its rules apply); `on` a date or "YYYY-MM-DD"."""
+    from referrals.ledger import StepEntry
+    from referrals.services import referral_step_record
+
+    day = datetime.date.fromisoformat(on) if isinstance(on, str) else on
+    return referral_step_record(actor=actor, referral=referral,
+                                entry=StepEntry(kind=kind, occurred_on=day, source=source, **details))

@@ -104,24 +104,24 @@ def test_a_stale_status_change_answers_409_with_the_note_kept(client, officer, c
     assert Allegation.objects.get(pk=allegation.pk).status == Status.UNDER_REVIEW
 
 
-def test_a_stale_save_of_the_authoritys_answer_answers_409_with_the_input_kept(client, officer, chief, credible,
-                                                                                france, approve):
-
+def test_a_stale_close_of_the_follow_up_answers_409_with_the_input_kept(client, officer, chief, credible,
+                                                                       france, approve):
+    """A focal point (or a colleague) added a step since the page was opened: closing on the old page
+    would close without having read it."""
     from referrals.models import Referral
-    from referrals.services import referral_draft, referral_record
+    from referrals.services import referral_draft
+    from tests.factories import record_step
 
     approve(chief, referral_draft(actor=officer, allegation=credible, member_state=france))
     referral = Referral.objects.get()
     read_version = referral.version
-    referral_record(actor=chief, referral=referral, expected_version=read_version,
-                    values={"investigation_officer": "Colonel A (recorded first)"})
+    record_step(chief, referral, "will_investigate", referral.sent_on, officer_name="")
     client.force_login(officer)
-    response = client.post(f"/referrals/{referral.pk}/record/", {
-        "version": read_version, "response": "will_investigate", "response_on": referral.sent_on.isoformat(),
-        "investigation_officer": "Commandant B, typed by me", "outcome": "pending",
-        "accountability_measures": "Repatriated on 3 May"})
+    response = client.post(f"/referrals/{referral.pk}/close/", {
+        "version": read_version, "accountability_measures": "Repatriated on 3 May"})
     assert response.status_code == 409
     page = response.content.decode()
-    assert "Commandant B, typed by me" in page and "Repatriated on 3 May" in page
+    assert "Repatriated on 3 May" in page and "Will investigate" in page
     referral.refresh_from_db()
-    assert referral.investigation_officer == "Colonel A (recorded first)" and referral.response == "none_yet"
+    assert referral.status == "sent" and referral.response == "will_investigate"
+

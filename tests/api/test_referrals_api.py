@@ -18,9 +18,21 @@ def test_it_drafts_approves_and_records_through_the_api(api, officer, chief, cre
     assert approved.status_code == 200
     sent = api(officer).get(f"/api/v1/referrals/{referral['id']}/").json()
     assert sent["status"] == ReferralStatus.SENT and sent["response_due"]
-    answer = api(officer).post(f"/api/v1/referrals/{referral['id']}/answers/",
-                               {"version": sent["version"], "response": "will_investigate"}, format="json")
-    assert answer.status_code == 400 and "response_on" in answer.json()
+    steps = f"/api/v1/referrals/{referral['id']}/steps/"
+    undated = api(officer).post(steps, {"kind": "will_investigate", "source": "email"}, format="json")
+    assert undated.status_code == 400 and "occurred_on" in undated.json()
+    too_early = api(officer).post(steps, {"kind": "findings", "result": "substantiated", "source": "email",
+                                          "occurred_on": sent["sent_on"]}, format="json")
+    assert too_early.status_code == 400 and "Will investigate" in str(too_early.json()["kind"])
+    answered = api(officer).post(steps, {"kind": "will_investigate", "source": "email", "occurred_on": sent["sent_on"],
+                                         "source_reference": "NV 12/2026"}, format="json")
+    assert answered.status_code == 201, answered.json()
+    assert [s["kind"] for s in api(officer).get(steps).json()] == ["will_investigate"]
+    summary = api(officer).get(f"/api/v1/referrals/{referral['id']}/").json()
+    assert (summary["response"], summary["response_on"]) == ("will_investigate", sent["sent_on"])
+    closed = api(officer).post(f"/api/v1/referrals/{referral['id']}/close/", {"version": sent["version"]},
+                               format="json")
+    assert closed.status_code == 409  # the step changed the referral since `sent` was read
     assert api(officer).get(f"/api/v1/referrals/{referral['id']}/reminders/").json() == []
     notice = api(officer).get(f"/api/v1/referrals/{referral['id']}/notification/").json()
     assert credible.reference in notice["subject"] + notice["text"]

@@ -15,7 +15,8 @@ from allegations.attachments import attachment_add
 from allegations.models import Credibility, Status
 from allegations.services import allegation_create, allegation_transition
 from core.roles import ADMINISTRATOR, FIELD_OFFICER
-from referrals.services import referral_draft, referral_record
+from referrals.services import referral_close, referral_draft
+from tests.factories import record_step
 from tests.browser.xss_payloads import PAYLOADS
 from tests.factories import make_provider, make_user
 from victims.assistance import child_safeguarding_update, contact_record, need_create
@@ -50,7 +51,7 @@ def store_payloads(officer, advocate, chief, approve, car, sangaris, france) -> 
     fields = {name: Rotation(limit, start=7 * i) for i, (name, limit) in enumerate(
         [("location", 200), ("unit", 120), ("final_action", 500), ("note", 500), ("guardian", 60),
          ("agency", 160), ("provider", 150), ("provider_contact", 300), ("officer", 200),
-         ("file_name", 100), ("file_description", 300)])}
+         ("file_name", 100), ("file_description", 300), ("source_reference", 100), ("informed_by", 200)])}
     made = {"allegations": [], "victims": [], "needs": [], "referrals": []}
     # An actor whose own name is a payload: user names show in the header and the audit log.
     author = make_user("x" + PAYLOADS[10][:100], FIELD_OFFICER, change=[car])
@@ -88,11 +89,15 @@ def store_payloads(officer, advocate, chief, approve, car, sangaris, france) -> 
                                          notes=ALL))
         referral = approve(chief, referral_draft(actor=officer, allegation=allegation, member_state=france))
         referral.refresh_from_db()
-        made["referrals"].append(referral_record(
-            actor=officer, referral=referral, expected_version=referral.version,
-            values={"response": "will_investigate", "response_on": today,
-                    "investigation_officer": fields["officer"].next(),
-                    "outcome": "substantiated", "outcome_on": today, "accountability_measures": ALL}))
+        record_step(officer, referral, "will_investigate", today, source_reference=fields["source_reference"].next(),
+                    note=ALL)
+        record_step(officer, referral, "officer_appointed", today, officer_name=fields["officer"].next())
+        record_step(officer, referral, "findings", today, result="substantiated", note=ALL)
+        record_step(officer, referral, "victim_informed_outcome", today, informed_by=fields["informed_by"].next(),
+                    informed_how="phone")
+        referral.refresh_from_db()
+        made["referrals"].append(referral_close(actor=officer, referral=referral, expected_version=referral.version,
+                                                accountability_measures=ALL))
         made["allegations"].append(allegation)
         made["victims"].append(victim)
     return made

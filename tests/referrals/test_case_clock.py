@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from allegations.models import Allegation, DatePrecision, Status, StatusChange
 from referrals.choices import AuthorityResponse, InvestigationOutcome, ReferralStatus, ReminderKind
 from referrals.deadlines import investigation_due, response_due
-from referrals.models import Referral, Reminder
+from referrals.models import Referral, ReferralStep, Reminder
 from referrals.reminders import reminder_send, sweep
 from referrals.selectors import ClockKind, case_clock
 from referrals.services import referral_draft
@@ -22,12 +22,16 @@ from tests.factories import AllegationFactory, MemberStateFactory
 pytestmark = pytest.mark.django_db
 
 
-def sent_referral(allegation, state, sent_on: datetime.date, **values) -> Referral:
-    """A referral as sending leaves it (status, date, both deadlines), plus whatever was recorded since."""
-    return Referral.objects.create(
+def sent_referral(allegation, state, sent_on: datetime.date, *, steps=(), **values) -> Referral:
+    """A referral as sending leaves it (status, date, both deadlines), plus whatever was recorded since:
+    `steps` (kind, date, details) in its ledger, and the summary they make in `values`."""
+    referral = Referral.objects.create(
         allegation=allegation, member_state=state, status=values.pop("status", ReferralStatus.SENT), sent_on=sent_on,
         response_due=response_due(sent_on), investigation_due=investigation_due(sent_on, children_involved=False),
         **values)
+    for kind, day, details in steps:
+        ReferralStep.objects.create(referral=referral, kind=kind, occurred_on=day, source="email", **details)
+    return referral
 
 
 def fresh(allegation) -> Allegation:
@@ -59,7 +63,10 @@ def test_it_puts_the_steps_of_a_case_in_order_from_the_incident_to_the_action_ta
                   response=AuthorityResponse.WILL_INVESTIGATE, response_on=datetime.date(2016, 5, 20),
                   investigation_officer="Cdt Martin", outcome=InvestigationOutcome.SUBSTANTIATED,
                   outcome_on=datetime.date(2016, 9, 1), accountability_measures="Repatriated and dismissed.",
-                  closed_on=datetime.date(2016, 9, 5))
+                  closed_on=datetime.date(2016, 9, 5), steps=[
+                      ("will_investigate", datetime.date(2016, 5, 20), {}),
+                      ("officer_appointed", datetime.date(2016, 5, 20), {"officer_name": "Cdt Martin"}),
+                      ("findings", datetime.date(2016, 9, 1), {"result": "substantiated"})])
     with time_machine.travel("2026-03-02 09:00", tick=False):
         events = case_clock(fresh(credible))
     assert kinds(events) == [
@@ -174,16 +181,19 @@ def test_it_costs_the_same_queries_for_one_or_five_referrals_with_reminders(cred
     for n in range(count):
         referral = sent_referral(credible, MemberStateFactory(), datetime.date(2026, 1, 5),
                                  response=AuthorityResponse.WILL_INVESTIGATE, response_on=datetime.date(2026, 1, 9),
-                                 investigation_officer=f"Officer {n}")
+                                 investigation_officer=f"Officer {n}", steps=[
+                                     ("will_investigate", datetime.date(2026, 1, 9), {}),
+                                     ("officer_appointed", datetime.date(2026, 1, 9), {"officer_name": f"Officer {n}"})])
         for day, kind in ((19, ReminderKind.RESPONSE_OVERDUE), (20, ReminderKind.ESCALATION)):
             Reminder.objects.create(referral=referral, kind=kind, about=ReminderKind.RESPONSE_OVERDUE,
                                     due_date=datetime.date(2026, 1, day), status=Reminder.Status.SENT)
     allegation = fresh(credible)
-    # Status changes, referrals (with their recipients), reminders: three, however many there are.
-    with django_assert_num_queries(3):
+    # Status changes, referrals (with their recipients), reminders, ledger steps: four, however many there are.
+    with django_assert_num_queries(4):
         events = case_clock(allegation)
     assert sum(e.is_reminder for e in events) == 2 * count
     assert sum(e.kind == ClockKind.SENT for e in events) == count
+    assert sum(e.kind == ClockKind.OFFICER for e in events) == count
 
 
 def test_the_allegation_page_shows_the_timeline_at_the_top_in_the_same_queries_for_one_or_five_referrals(

@@ -74,12 +74,16 @@ def test_an_analyst_never_sees_a_notice_that_names_a_victim(client, officer, chi
     assert "Canary Ysolde" in client.get(f"/referrals/{draft.pk}/").content.decode()
 
 
-def test_a_response_date_before_sending_is_a_field_error(client, officer, sent):
+def test_a_step_out_of_order_shows_every_reason_at_once_and_keeps_what_was_typed(client, officer, sent):
     client.force_login(officer)
-    response = client.post(f"/referrals/{sent.pk}/record/", {"version": sent.version, "response": "declines",
-                                                               "response_on": "2026-02-01", "outcome": "pending"})
+    response = client.post(f"/referrals/{sent.pk}/steps/", {"kind": "findings", "occurred_on": "2026-02-01",
+                                                              "source_reference": "NV/2026/114"})
     assert response.status_code == 400
-    assert "This date is before the referral was sent (2026-03-02)." in response.content.decode()
+    page = response.content.decode()
+    for reason in ("This date is before the referral was sent (2 March 2026).", "Choose one of: Substantiated, Not substantiated.",
+                   "Record “Will investigate” first", "Say how the office learnt of this step."):
+        assert reason in page, reason
+    assert 'value="NV/2026/114"' in page and not sent.steps.exists()
 
 
 def test_the_draft_form_explains_a_non_credible_allegation(client, officer, car, france):

@@ -8,7 +8,8 @@ import time_machine
 from core.models import OutboundEmail
 from referrals.models import Referral, Reminder
 from referrals.reminders import reminder_send, sweep
-from referrals.services import referral_draft, referral_record
+from referrals.services import referral_draft
+from tests.factories import record_step
 
 pytestmark = pytest.mark.django_db
 
@@ -56,15 +57,12 @@ def test_escalation_after_two_unanswered_reminders_goes_to_hq_and_the_permanent_
 
 def test_an_answer_stops_the_response_reminders(referral, officer):
     run_sweep("2026-03-17")
-    referral.refresh_from_db()
-    referral_record(actor=officer, referral=referral, expected_version=referral.version, values={
-        "response": "will_investigate", "response_on": datetime.date(2026, 3, 18)})
+    record_step(officer, referral, "will_investigate", "2026-03-18")
     assert len(run_sweep("2026-04-30")) == 1
 
 
 def test_the_investigation_deadline_gets_its_own_reminders(referral, officer):
-    referral_record(actor=officer, referral=referral, expected_version=referral.version, values={
-        "response": "will_investigate", "response_on": datetime.date(2026, 3, 10)})
+    record_step(officer, referral, "will_investigate", "2026-03-10")
     reminders = run_sweep("2026-08-30")  # 180 days after 2026-03-02 is 2026-08-29
     assert [(r.kind, r.due_date) for r in reminders] == [("investigation_overdue", datetime.date(2026, 8, 30))]
 
@@ -113,9 +111,7 @@ def test_a_reminder_answered_meanwhile_is_cancelled_not_requeued(referral, offic
     settings.SEA_REMINDER_REQUEUE_MINUTES = 0
     with time_machine.travel("2026-03-17 09:00", tick=False):
         (reminder_id,) = sweep()
-    referral.refresh_from_db()
-    referral_record(actor=officer, referral=referral, expected_version=referral.version, values={
-        "response": "will_investigate", "response_on": datetime.date(2026, 3, 16)})
+    record_step(officer, referral, "will_investigate", "2026-03-16")
     with time_machine.travel("2026-03-17 10:00", tick=False):
         assert reminder_send(reminder_id) is False
         assert sweep() == []

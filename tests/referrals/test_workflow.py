@@ -11,10 +11,10 @@ from referrals.models import Referral, ReferralStatus
 from referrals.services import (
     referral_approve,
     referral_draft,
-    referral_record,
+    referral_close,
     render_notification,
 )
-from tests.factories import AllegationFactory, MemberStateFactory, make_victim
+from tests.factories import AllegationFactory, MemberStateFactory, make_victim, record_step
 from victims.services import consent_record
 
 pytestmark = pytest.mark.django_db
@@ -129,17 +129,18 @@ def test_the_english_notice_writes_dates_day_first_in_words(officer, credible, f
 def test_recording_answers_validates_dates(officer, chief, credible, france, sent_referral):
     referral = sent_referral(on="2026-03-02")
     with pytest.raises(ValidationError) as error:
-        referral_record(actor=officer, referral=referral, expected_version=referral.version,
-                        values={"response": "will_investigate", "response_on": datetime.date(2026, 2, 1)})
+        record_step(officer, referral, "will_investigate", "2026-02-01")
     assert "before the referral was sent" in str(error.value)
-    with pytest.raises(ValidationError, match="Give the date of the answer"):
-        referral_record(actor=officer, referral=referral, expected_version=referral.version,
-                        values={"response": "will_investigate"})
-    referral = referral_record(actor=officer, referral=referral, expected_version=referral.version, values={
-        "response": "will_investigate", "response_on": datetime.date(2026, 3, 10), "investigation_officer": "Col. X"})
-    referral = referral_record(actor=officer, referral=referral, expected_version=referral.version, close=True, values={
-        "outcome": "substantiated", "outcome_on": datetime.date(2026, 6, 1), "accountability_measures": "Dismissed"})
-    assert (referral.status, referral.outcome, referral.closed_on is not None) == ("closed", "substantiated", True)
+    with pytest.raises(ValidationError, match="Give the date of this step"):
+        record_step(officer, referral, "will_investigate", None)
+    record_step(officer, referral, "will_investigate", "2026-03-10")
+    record_step(officer, referral, "officer_appointed", "2026-03-10", officer_name="Col. X")
+    record_step(officer, referral, "findings", "2026-06-01", result="substantiated")
+    referral.refresh_from_db()
+    referral = referral_close(actor=officer, referral=referral, expected_version=referral.version,
+                              accountability_measures="Dismissed")
+    assert (referral.status, referral.outcome, referral.investigation_officer, referral.closed_on is not None) == (
+        "closed", "substantiated", "Col. X", True)
 
 
 def test_an_smtp_failure_leaves_the_referral_approved_for_a_later_send(officer, chief, credible, france, settings):

@@ -35,7 +35,8 @@ class World:
 
 
 def build_world() -> World:
-    from referrals.models import Reminder, ReminderKind
+    from referrals.choices import StepKind, StepSource
+    from referrals.models import ReferralStep, Reminder, ReminderKind
     from referrals.services import referral_draft
     from reporting.models import ExportJob
     from victims.assistance import need_create, paternity_claim_create
@@ -70,6 +71,9 @@ def build_world() -> World:
                                        about=ReminderKind.RESPONSE_OVERDUE, due_date=datetime.date(2016, 6, 1),
                                        status=Reminder.Status.SENT,
                                        sent_at=datetime.datetime(2016, 6, 1, 9, tzinfo=datetime.UTC))
+    # A step in its ledger (the matrix needs one to correct).
+    step = ReferralStep.objects.create(referral=referral, kind=StepKind.ACKNOWLEDGED, occurred_on=datetime.date(2016, 6, 2),
+                                       source=StepSource.EMAIL)
     token, _key = api_token_create(actor=officer, name="matrix")
     attachment = attachment_add(actor=officer, allegation=allegation,
                                 uploaded=SimpleUploadedFile("report.pdf", b"%PDF-1.4 canary evidence"))
@@ -78,7 +82,7 @@ def build_world() -> World:
     return World(
         users=users,
         kwargs={"allegation_id": allegation.pk, "victim_id": victim.pk, "need_id": need.pk, "claim_id": claim.pk,
-                "referral_id": referral.pk, "reminder_id": reminder.pk, "token_id": token.pk, "user_id": officer.pk, "job_id": job.pk, "attachment_id": attachment.pk,
+                "referral_id": referral.pk, "reminder_id": reminder.pk, "step_id": step.pk, "token_id": token.pk, "user_id": officer.pk, "job_id": job.pk, "attachment_id": attachment.pk,
                 # router detail routes name their key `pk`; which record depends on the route's prefix
                 "pk:allegation": allegation.pk, "pk:victim": victim.pk, "pk:need": need.pk,
                 "pk:referral": referral.pk,
