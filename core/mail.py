@@ -20,16 +20,20 @@ def message_id_for(kind: str, key: str) -> str:
 
 def send_and_record(
     *, to: list[str], subject: str, text: str, html: str = "", message_id: str, mission: Mission | None = None,
-    related=None, related_label: str = "",
+    related=None, related_label: str = "", personal: dict[str, tuple[str, str]] | None = None,
 ) -> OutboundEmail:
     """Send, then record. Raises whatever the backend raises (SMTP down): nothing is recorded then,
     and the caller's transaction (which marks its own row sent) rolls back with it.
 
     `text` and `html` may hold identity placeholders (`core.identity_parts`): the recipient gets
-    them filled, the outbox keeps the placeholders, never the identity."""
+    them filled, the outbox keeps the placeholders, never the identity. `personal` maps a marker in
+    the texts to (what the recipient gets, what the outbox keeps): a secret such as an answer link
+    or a one-time code goes out but is never stored."""
     if not to:
         raise ValueError("no recipient: nothing is sent or recorded")
-    message = _message(subject, identity_fill(text).text, identity_fill(html, html=True).text, to, message_id)
+    sent_text, sent_html = _personalised(text, personal, sent=True), _personalised(html, personal, sent=True)
+    text, html = _personalised(text, personal, sent=False), _personalised(html, personal, sent=False)
+    message = _message(subject, identity_fill(sent_text).text, identity_fill(sent_html, html=True).text, to, message_id)
     message.stored_copy = _message(subject, text, html, to, message_id)
     with transaction.atomic():
         record = OutboundEmail(
@@ -40,6 +44,12 @@ def send_and_record(
         record.save(force_insert=True)  # unique message_id: a second send of the same message fails here
         message.send()
     return record
+
+
+def _personalised(text: str, personal: dict[str, tuple[str, str]] | None, *, sent: bool) -> str:
+    for marker, (sent_value, stored_value) in (personal or {}).items():
+        text = text.replace(marker, sent_value if sent else stored_value)
+    return text
 
 
 def _message(subject: str, text: str, html: str, to: list[str], message_id: str) -> EmailMultiAlternatives:

@@ -1,3 +1,4 @@
+import datetime
 import uuid
 
 from django.conf import settings
@@ -232,6 +233,49 @@ class ReferralStep(models.Model):
         if self.recorded_by_focal_point_id:
             return _("%(name)s (focal point)") % {"name": self.recorded_by_focal_point.name}
         return self.recorded_by.username if self.recorded_by_id else "—"
+
+
+class AnswerLink(models.Model):
+    """A focal point's own link to answer one referral (`/answer/<token>/`, sent in the notice).
+
+    The token is never stored: only its SHA-256 (a 256-bit random token needs no slow hash). The
+    link works until the investigation deadline plus `SEA_ANSWER_LINK_GRACE_DAYS` (so it follows the
+    deadline when a child victim moves it), unless revoked or locked by too many wrong codes."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="answer_links")
+    focal_point = models.ForeignKey(FocalPoint, on_delete=models.PROTECT, related_name="answer_links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    # The last one-time code sent, hashed like a password (a six-digit code is guessable from a fast hash).
+    code_hash = models.CharField(max_length=128, blank=True, editable=False)
+    code_sent_at = models.DateTimeField(null=True, blank=True)
+    failed_codes = models.PositiveIntegerField(default=0)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["referral", "focal_point"], name="one_answer_link_per_recipient")]
+
+    def __str__(self) -> str:
+        return f"{self.referral} · {self.focal_point.name}"
+
+    @property
+    def expires_on(self):
+        due = self.referral.investigation_due
+        return due + datetime.timedelta(days=settings.SEA_ANSWER_LINK_GRACE_DAYS) if due else None
+
+    def is_usable(self, today) -> bool:
+        """Not revoked, not locked, not expired, and its referral still in follow-up."""
+        return (self.revoked_at is None and self.locked_at is None and self.referral.status == ReferralStatus.SENT
+                and self.expires_on is not None and today <= self.expires_on)
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
 
 
 class NoteCounter(models.Model):

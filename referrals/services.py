@@ -26,9 +26,11 @@ from core.locking import StaleEditError, lock_current_version
 from core.mail import message_id_for, send_and_record
 from core.models import AuditEvent, FocalPoint, MemberState, RegionalOrganisation
 from core.queue import enqueue_on_commit
+from referrals.answer_links import ANSWER_LINK_MARK, answer_link_issue, answer_url
 from referrals.deadlines import investigation_due, response_due
 from referrals.ledger import SUMMARY_FIELDS, StepEntry, dependants_errors, step_errors, summarise
 from referrals.models import (
+    AnswerLink,
     NoteCounter,
     Referral,
     ReferralStatus,
@@ -64,11 +66,16 @@ def suggested_recipients(allegation: Allegation) -> tuple[list[MemberState], lis
     return sorted(states.values(), key=str), sorted(organisations.values(), key=str)
 
 
+def current_focal_points(referral: Referral) -> list[FocalPoint]:
+    """Whom it goes to at sending time: the focal points chosen at drafting that are still active, or,
+    if an administrator has replaced them since, the recipient's current ones."""
+    chosen = list(referral.focal_points.filter(active=True))
+    return sorted(chosen or recipient_focal_points(referral.recipient), key=lambda fp: (fp.email, fp.pk))
+
+
 def current_recipients(referral: Referral) -> list[str]:
-    """Addresses at sending time: the focal points chosen at drafting that are still active, or, if an
-    administrator has replaced them since, the recipient's current ones."""
-    chosen = [fp.email for fp in referral.focal_points.filter(active=True)]
-    return sorted(set(chosen or [fp.email for fp in recipient_focal_points(referral.recipient)]))
+    """Their addresses (reminders go to these)."""
+    return sorted({fp.email for fp in current_focal_points(referral)})
 
 
 def sendable_focal_points():
@@ -162,7 +169,7 @@ def quote_sealed(victim, words: str) -> str:
 
 
 def render_notification(referral: Referral, *, on: datetime.date | None = None,
-                        quote: Callable[[Any, str], str] = quote_inline) -> Notification:
+                        quote: Callable[[Any, str], str] = quote_inline, answer_link: str = "") -> Notification:
     """What the authority receives. A victim's identity appears only where their latest
     share_identity_with_member_state consent is "given"; otherwise code, sex and age group.
     `quote` decides how identity stands in the text: as words (a preview) or sealed apart (sending)."""
@@ -187,6 +194,7 @@ def render_notification(referral: Referral, *, on: datetime.date | None = None,
             "response_due": response_due(on),
             "investigation_due": investigation_due(on, children_involved=allegation.children_involved),
             "on": on,
+            "answer_link": answer_link,  # sending: a marker each focal point's message fills with their own link
         }
         subject = _("Allegation of sexual exploitation and abuse %(reference)s: request to investigate") % {
             "reference": allegation.reference}
@@ -260,15 +268,25 @@ def referral_send(*, referral_id) -> bool:
         if referral.status != ReferralStatus.APPROVED:
             return False
         today = referral.allegation.mission.today()  # "sent on" is the operation's date
-        notice = render_notification(referral, on=today, quote=quote_sealed)
-        recipients = current_recipients(referral)
-        send_and_record(to=recipients, subject=notice.subject, text=notice.text, html=notice.html,
-                        message_id=message_id_for("referral", str(referral.pk)), mission=referral.allegation.mission,
-                        related=referral, related_label=str(referral))
+        notice = render_notification(referral, on=today, quote=quote_sealed, answer_link=ANSWER_LINK_MARK)
+        recipients = current_focal_points(referral)
+        if not recipients:
+            raise ValueError("no recipient: nothing is sent or recorded")
+        with translation.override(referral.language):
+            not_kept = _("[the focal point's personal answer link: not kept]")
+        # One message per focal point, each with their own answer link (the outbox keeps neither).
+        for focal_point in recipients:
+            token = answer_link_issue(referral=referral, focal_point=focal_point)
+            send_and_record(to=[focal_point.email], subject=notice.subject, text=notice.text, html=notice.html,
+                            message_id=message_id_for("referral", f"{referral.pk}.{focal_point.pk}"),
+                            mission=referral.allegation.mission, related=referral, related_label=str(referral),
+                            personal={ANSWER_LINK_MARK: (answer_url(token), not_kept)})
         referral.status, referral.sent_on = ReferralStatus.SENT, today
         referral.response_due = response_due(today)
         referral.investigation_due = investigation_due(today, children_involved=referral.allegation.children_involved)
-        referral.sent_subject, referral.sent_text, referral.sent_html = notice.subject, notice.text, notice.html
+        referral.sent_subject = notice.subject
+        referral.sent_text = notice.text.replace(ANSWER_LINK_MARK, not_kept)
+        referral.sent_html = notice.html.replace(ANSWER_LINK_MARK, not_kept)
         referral.sent_shares_identity = notice.shares_identity
         referral.version += 1
         referral.save()
@@ -531,3 +549,19 @@ def reminder_note_verbale(*, actor, reminder: Reminder, audit: AuditContext | No
         title = (_("Note verbale %(number)s") % {"number": reminder.note_number})
         html = render_to_string("referrals/note_verbale_body.html", context)
     return NoteVerbale(number=reminder.note_number, language=referral.language, title=title, html=html)
+
+
+# --- answer links ------------------------------------------------------------------------------
+
+@checked(_referral_in_change_scope)
+def answer_link_revoke(*, actor, referral: Referral, link_id: int, audit: AuditContext | None = None) -> AnswerLink:
+    """The office stops a link (a focal point left, an address was compromised); audited."""
+    link = AnswerLink.objects.select_for_update().filter(referral=referral, pk=link_id).first()
+    if link is None:
+        raise NotFound(_("No such link."))
+    if link.revoked_at is None:
+        link.revoked_at, link.revoked_by = timezone.now(), actor
+        link.save(update_fields=["revoked_at", "revoked_by"])
+        audit_record(action="answer_link_revoked", actor=actor, audit=audit, obj=referral,
+                     detail={"link": link.pk, "focal_point": link.focal_point_id})
+    return link

@@ -18,4 +18,5 @@ urlpatterns = [
     path("<uuid:referral_id>/steps/", views.referral_step_view, name="step"),
     path("<uuid:referral_id>/steps/<uuid:step_id>/correct/", views.referral_step_correct_view, name="step_correct"),
     path("<uuid:referral_id>/close/", views.referral_close_view, name="close"),
+    path("<uuid:referral_id>/links/<int:link_id>/revoke/", views.answer_link_revoke_view, name="revoke_link"),
 ]

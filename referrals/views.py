@@ -22,6 +22,7 @@ from referrals.models import Referral, ReferralStatus
 from referrals.querysets import OUTBOX_SORTS, PENDING_SORTS, pending_referrals
 from referrals.services import (
     access_referral,
+    answer_link_revoke,
     referral_approve,
     referral_draft,
     referral_edit,
@@ -98,6 +99,7 @@ def _detail(request: HttpRequest, referral: Referral, *, step_form=None, close_f
         "reminders": referral.reminders.all(),
         "ledger": referral_ledger(referral),
         "ledger_correct_url": "referrals:step_correct" if can_change and referral.is_sent else "",
+        "answer_links": referral.answer_links.select_related("focal_point", "revoked_by"),
         "step_form": step_form or StepForm(claims=referral_claims(referral)),
         "close_form": close_form or CloseForm(initial={"accountability_measures": referral.accountability_measures}),
     }, status=status)
@@ -196,6 +198,15 @@ def referral_step_correct_view(request: HttpRequest, referral_id, step_id) -> Ht
         status = 400
     return render(request, "referrals/step_correct.html", {"referral": referral, "step": old, "form": form},
                   status=status)
+
+
+@require_POST
+@login_required
+def answer_link_revoke_view(request: HttpRequest, referral_id, link_id: int) -> HttpResponse:
+    referral = access_referral(request.user, referral_id, audit=audit_context(request), for_change=True)
+    link = answer_link_revoke(actor=request.user, referral=referral, link_id=link_id, audit=audit_context(request))
+    messages.success(request, _("The answer link of %(name)s no longer works.") % {"name": link.focal_point.name})
+    return redirect(reverse("referrals:detail", args=[referral.pk]) + "#h-links")
 
 
 @require_POST

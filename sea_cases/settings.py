@@ -384,6 +384,8 @@ SEA_REMINDERS_BEFORE_ESCALATION = 2
 SEA_HQ_ESCALATION_EMAILS = env_list("SEA_HQ_ESCALATION_EMAILS", "sea-hq@sea-cases.example.org")
 # A pending reminder is queued again only if its last enqueue is older than this.
 SEA_REMINDER_REQUEUE_MINUTES = env_int("SEA_REMINDER_REQUEUE_MINUTES", 30)
+# A focal point's answer link works until the investigation deadline plus this many days.
+SEA_ANSWER_LINK_GRACE_DAYS = env_int("SEA_ANSWER_LINK_GRACE_DAYS", 90, minimum=0)
 
 # Evidence files: outside the web root, sealed with the field keys. Uploads stay in memory (never
 # a clear copy on disk), capped at the limit plus one byte.

@@ -14,6 +14,7 @@ urlpatterns = [
     path("allegations/", include("allegations.urls")),
     path("victims/", include("victims.urls")),
     path("referrals/", include("referrals.urls")),
+    path("answer/", include("referrals.answer_urls")),
     path("reports/", include("reporting.urls")),
     path("audit/", include("core.urls")),
     path("api/v1/", include("sea_cases.api_urls")),

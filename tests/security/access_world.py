@@ -36,7 +36,7 @@ class World:
 
 def build_world() -> World:
     from referrals.choices import StepKind, StepSource
-    from referrals.models import ReferralStep, Reminder, ReminderKind
+    from referrals.models import AnswerLink, ReferralStep, Reminder, ReminderKind
     from referrals.services import referral_draft
     from reporting.models import ExportJob
     from victims.assistance import need_create, paternity_claim_create
@@ -74,6 +74,7 @@ def build_world() -> World:
     # A step in its ledger (the matrix needs one to correct).
     step = ReferralStep.objects.create(referral=referral, kind=StepKind.ACKNOWLEDGED, occurred_on=datetime.date(2016, 6, 2),
                                        source=StepSource.EMAIL)
+    link = AnswerLink.objects.create(referral=referral, focal_point=france.focal_points.first(), token_hash="0" * 64)
     token, _key = api_token_create(actor=officer, name="matrix")
     attachment = attachment_add(actor=officer, allegation=allegation,
                                 uploaded=SimpleUploadedFile("report.pdf", b"%PDF-1.4 canary evidence"))
@@ -82,7 +83,7 @@ def build_world() -> World:
     return World(
         users=users,
         kwargs={"allegation_id": allegation.pk, "victim_id": victim.pk, "need_id": need.pk, "claim_id": claim.pk,
-                "referral_id": referral.pk, "reminder_id": reminder.pk, "step_id": step.pk, "token_id": token.pk, "user_id": officer.pk, "job_id": job.pk, "attachment_id": attachment.pk,
+                "referral_id": referral.pk, "reminder_id": reminder.pk, "step_id": step.pk, "link_id": link.pk, "token_id": token.pk, "user_id": officer.pk, "job_id": job.pk, "attachment_id": attachment.pk,
                 # router detail routes name their key `pk`; which record depends on the route's prefix
                 "pk:allegation": allegation.pk, "pk:victim": victim.pk, "pk:need": need.pk,
                 "pk:referral": referral.pk,
