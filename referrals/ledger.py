@@ -8,7 +8,7 @@ answer link refuse the same things with the same words.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -107,8 +107,6 @@ def step_errors(entry: StepEntry, *, steps, sent_on: datetime.date, today: datet
     if allowed and entry.result not in allowed:
         add("result", _("Choose one of: %(choices)s.") % {
             "choices": ", ".join(str(StepResult(r).label) for r in allowed)})
-    elif not allowed and entry.result:
-        add("result", _("This step has no result: leave it empty."))
     if kind == StepKind.OFFICER_APPOINTED and not entry.officer_name.strip():
         add("officer_name", _("Give the officer's name and rank."))
     if kind in VICTIM_INFORMED:
@@ -121,8 +119,6 @@ def step_errors(entry: StepEntry, *, steps, sent_on: datetime.date, today: datet
             add("kind", _("No victim of this allegation has a paternity claim: record the claim on the victim first."))
         elif entry.paternity_claim_id not in claim_ids:
             add("paternity_claim", _("Choose the paternity claim this step is about."))
-    elif entry.paternity_claim_id is not None:
-        add("paternity_claim", _("Only a paternity step is about a claim: leave it empty."))
     if errors.get("kind"):
         return errors
     same_claim = [s for s in steps if kind not in PATERNITY_STEPS or s.paternity_claim_id == entry.paternity_claim_id]
@@ -165,6 +161,17 @@ def _order_errors(kind: StepKind, entry: StepEntry, same_claim, steps, *, respon
             found.append(("occurred_on", _("“%(step)s” cannot be dated before “%(needed)s” (%(date)s).") % {
                 "step": kind.label, "needed": needed, "date": date_format(first)}))
     return found
+
+
+def relevant_only(entry: StepEntry) -> StepEntry:
+    """The entry without what its kind does not use (typed for another kind, then the kind changed):
+    an answer must not carry an officer's name the form still held."""
+    kind = entry.kind
+    return replace(entry, result=entry.result if kind in RESULTS_OF else "",
+                   officer_name=entry.officer_name if kind == StepKind.OFFICER_APPOINTED else "",
+                   informed_by=entry.informed_by if kind in VICTIM_INFORMED else "",
+                   informed_how=entry.informed_how if kind in VICTIM_INFORMED else "",
+                   paternity_claim_id=entry.paternity_claim_id if kind in PATERNITY_STEPS else None)
 
 
 def dependants_errors(steps) -> list[str]:

@@ -28,7 +28,7 @@ from core.models import AuditEvent, FocalPoint, MemberState, RegionalOrganisatio
 from core.queue import enqueue_on_commit
 from referrals.answer_links import ANSWER_LINK_MARK, answer_link_issue, answer_url
 from referrals.deadlines import investigation_due, response_due
-from referrals.ledger import SUMMARY_FIELDS, StepEntry, dependants_errors, step_errors, summarise
+from referrals.ledger import SUMMARY_FIELDS, StepEntry, dependants_errors, relevant_only, step_errors, summarise
 from referrals.models import (
     AnswerLink,
     NoteCounter,
@@ -280,13 +280,16 @@ def referral_send(*, referral_id) -> bool:
             send_and_record(to=[focal_point.email], subject=notice.subject, text=notice.text, html=notice.html,
                             message_id=message_id_for("referral", f"{referral.pk}.{focal_point.pk}"),
                             mission=referral.allegation.mission, related=referral, related_label=str(referral),
-                            personal={ANSWER_LINK_MARK: (answer_url(token), not_kept)})
+                            personal=_answer_link_parts(answer_url(token), not_kept))
         referral.status, referral.sent_on = ReferralStatus.SENT, today
         referral.response_due = response_due(today)
         referral.investigation_due = investigation_due(today, children_involved=referral.allegation.children_involved)
         referral.sent_subject = notice.subject
-        referral.sent_text = notice.text.replace(ANSWER_LINK_MARK, not_kept)
-        referral.sent_html = notice.html.replace(ANSWER_LINK_MARK, not_kept)
+        kept = {marker: stored for marker, (_sent, stored) in _answer_link_parts("", not_kept).items()}
+        referral.sent_text, referral.sent_html = notice.text, notice.html
+        for marker, stored in kept.items():
+            referral.sent_text = referral.sent_text.replace(marker, stored)
+            referral.sent_html = referral.sent_html.replace(marker, stored)
         referral.sent_shares_identity = notice.shares_identity
         referral.version += 1
         referral.save()
@@ -295,6 +298,13 @@ def referral_send(*, referral_id) -> bool:
                      detail={"recipients": len(recipients), "shares_identity": notice.shares_identity,
                              NAMED_VICTIMS_DETAIL: list(notice.quoted_victims)})
     return True
+
+
+def _answer_link_parts(url: str, not_kept: str) -> dict[str, tuple[str, str]]:
+    """Where the notice holds the link (the HTML anchor first, then the bare mark of the text), and what
+    the recipient's copy and the kept copy put there: the link itself, or words saying it is not kept."""
+    anchor = f'<a href="{ANSWER_LINK_MARK}">{ANSWER_LINK_MARK}</a>'
+    return {anchor: (f'<a href="{url}">{url}</a>', f"<em>{not_kept}</em>"), ANSWER_LINK_MARK: (url, not_kept)}
 
 
 def referrals_to_resend() -> list:
@@ -340,6 +350,7 @@ def record_step(current: Referral, entry: StepEntry, *, by_user=None, by_focal_p
     """Check `entry` against the ledger of the (locked, open) referral, write it, and bring the
     referral's summary and reminders up to date. For the office's services and the answer link."""
     steps = [s for s in current.steps.current() if replaces is None or s.pk != replaces.pk]
+    entry = relevant_only(entry)
     errors = step_errors(entry, steps=steps, sent_on=current.sent_on, today=current.allegation.mission.today(),
                          response_due=current.response_due, claim_ids=_claims_of(current),
                          by_focal_point=by_focal_point is not None)

@@ -33,12 +33,31 @@ def test_it_refers_an_allegation_with_two_person_approval(login, live_server, br
     colleague.get_by_role("link", name="Referrals", exact=True).click()
     expect(colleague.get_by_role("link", name=credible.reference)).to_be_visible()
     colleague.get_by_role("link", name=credible.reference).click()
-    colleague.get_by_role("combobox", name="Answer", exact=True).select_option("will_investigate")
-    colleague.get_by_role("textbox", name="Answer received on").fill(Referral.objects.get().sent_on.isoformat())
-    colleague.get_by_role("textbox", name="National investigation officer").fill("Lt-Col. Demo")
-    colleague.get_by_role("button", name="Save").click()
-    expect(colleague.get_by_text("Recorded.", exact=True)).to_be_visible()
+    sent_on = Referral.objects.get().sent_on.isoformat()
+    # An officer before an answer: refused, saying what comes first, with what was typed kept.
+    colleague.get_by_text("Record a step").click()
+    colleague.get_by_role("combobox", name="Step").select_option("officer_appointed")
+    colleague.get_by_role("textbox", name="Date of the step").fill(sent_on)
+    colleague.get_by_role("combobox", name="How the office learnt of it").select_option("note_verbale")
+    colleague.get_by_role("textbox", name="Name and rank of the officer").fill("Lt-Col. Demo")
+    colleague.get_by_role("button", name="Add to the ledger").click()
+    expect(colleague.get_by_text("Record “Will investigate” first")).to_be_visible()
+    expect(colleague.get_by_role("textbox", name="Name and rank of the officer")).to_have_value("Lt-Col. Demo")
+    for kind, label in (("will_investigate", "Will investigate"), ("officer_appointed", "National investigation officer appointed")):
+        if not colleague.get_by_role("combobox", name="Step").is_visible():
+            colleague.get_by_text("Record a step").click()
+        colleague.get_by_role("combobox", name="Step").select_option(kind)
+        colleague.get_by_role("textbox", name="Date of the step").fill(sent_on)
+        colleague.get_by_role("combobox", name="How the office learnt of it").select_option("note_verbale")
+        colleague.get_by_role("textbox", name="Reference of the source").fill("NV 2026/114")
+        if kind == "officer_appointed":
+            colleague.get_by_role("textbox", name="Name and rank of the officer").fill("Lt-Col. Demo")
+        colleague.get_by_role("button", name="Add to the ledger").click()
+        expect(colleague.get_by_text(f"Recorded: {label}.", exact=True)).to_be_visible()
+    ledger = colleague.locator(".ledger")
+    expect(ledger).to_contain_text("Will investigate")
+    expect(ledger).to_contain_text("Officer: Lt-Col. Demo")
     shot(colleague, "field-officer-referral-answered")
     referral = Referral.objects.get()
-    assert (referral.status, referral.response, referral.approved_by, referral.drafted_by) == (
-        "sent", "will_investigate", chief, officer)
+    assert (referral.status, referral.response, referral.investigation_officer, referral.approved_by,
+            referral.drafted_by) == ("sent", "will_investigate", "Lt-Col. Demo", chief, officer)

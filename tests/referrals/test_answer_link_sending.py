@@ -46,3 +46,11 @@ def test_a_link_works_until_ninety_days_after_the_investigation_deadline_and_not
     assert find_answer_link(token + "x") is None and find_answer_link("") is None
     answer_link_revoke(actor=officer, referral=referral, link_id=link.pk)
     assert find_answer_link(token) is None
+
+
+def test_the_kept_notice_says_the_link_is_not_kept_without_a_dead_link(officer, chief, credible, france, approve):
+    approve(chief, referral_draft(actor=officer, allegation=credible, member_state=france))
+    referral = Referral.objects.get()
+    assert "<em>[the focal point's personal answer link: not kept]</em>" in referral.sent_html
+    assert "[[answer-link]]" not in referral.sent_html + referral.sent_text
+    assert 'href="[' not in referral.sent_html and 'href="[' not in OutboundEmail.objects.get().body

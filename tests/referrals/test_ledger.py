@@ -155,3 +155,12 @@ def test_the_page_says_why_the_investigation_deadline_moved(client, officer, ref
     client.force_login(officer)
     page = client.get(f"/referrals/{referral.pk}/").content.decode()
     assert "(it was 29 August 2026): a victim under 18 was recorded after sending" in page
+
+
+def test_it_keeps_only_what_the_step_uses(officer, referral):
+    """The form still held an officer's name typed for another step: an answer does not carry it."""
+    step = record_step(officer, referral, "will_investigate", "2026-03-10", officer_name="Lt-Col. Demo",
+                       result="convicted", informed_by="VRA")
+    assert (step.officer_name, step.result, step.informed_by) == ("", "", "")
+    referral.refresh_from_db()
+    assert referral.investigation_officer == ""
