@@ -14,11 +14,12 @@ from allegations.services import access_allegation
 from core.api import Pages, VersionSerializer, permission_note, validated
 from core.audit import audit_context
 from core.models import MemberState, Mission, RegionalOrganisation
-from referrals.choices import InformedHow, StepKind, StepResult, StepSource
+from referrals.choices import AuthorityResponse, InformedHow, InvestigationOutcome, StepKind, StepResult, StepSource
 from referrals.ledger import StepEntry
 from referrals.models import Referral, ReferralStatus, ReferralStep, Reminder
 from referrals.services import (
     access_referral,
+    referral_answers_record,
     referral_approve,
     referral_close,
     referral_draft,
@@ -53,6 +54,9 @@ class DraftSerializer(serializers.Serializer):
 class StepSerializer(serializers.ModelSerializer):
     recorded_by = serializers.CharField(source="recorder", read_only=True)
     replaces = serializers.UUIDField(source="replaces_id", read_only=True, allow_null=True)
+    # Empty for the kinds that have none: plain strings, so the schema allows "".
+    result = serializers.CharField(read_only=True, help_text="A step result or measure, or empty.")
+    informed_how = serializers.CharField(read_only=True, help_text="How the victim was informed, or empty.")
 
     class Meta:
         model = ReferralStep
@@ -79,6 +83,18 @@ class StepEntrySerializer(serializers.Serializer):
     def entry(values: dict) -> StepEntry:
         return StepEntry(**{**{k: v for k, v in values.items() if k != "paternity_claim"},
                             "paternity_claim_id": values["paternity_claim"]})
+
+
+class RecordSerializer(VersionSerializer):
+    """Deprecated: the `answers` operation's body (use `steps` and `close`)."""
+
+    response = serializers.ChoiceField(choices=AuthorityResponse.choices, required=False)
+    response_on = serializers.DateField(required=False, allow_null=True)
+    investigation_officer = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    outcome = serializers.ChoiceField(choices=InvestigationOutcome.choices, required=False)
+    outcome_on = serializers.DateField(required=False, allow_null=True)
+    accountability_measures = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    close = serializers.BooleanField(required=False, default=False, help_text="Close the follow-up.")
 
 
 class CloseSerializer(VersionSerializer):
@@ -109,6 +125,7 @@ PERMISSIONS = {
     "reminders": "referrals.view_referral", "approve": "referrals.approve_referral",
     "steps": {"GET": "referrals.view_referral", "POST": "referrals.change_referral"},
     "correct_step": "referrals.change_referral", "close": "referrals.change_referral",
+    "answers": "referrals.change_referral",
 }
 
 
@@ -133,6 +150,11 @@ PERMISSIONS = {
     correct_step=extend_schema(request=StepEntrySerializer, responses={201: StepSerializer}, description=(
         "Correct a step: the correction replaces it and both stay in the ledger (audited). 409 if it was "
         "corrected already.\n\n" + permission_note({"POST": PERMISSIONS["correct_step"]}))),
+    answers=extend_schema(request=RecordSerializer, deprecated=True, description=(
+        "Deprecated (use `steps` and `close`): the authority's answer, officer and outcome as one form; each "
+        "value that changes becomes the ledger step it stands for (source `other`), refused with the "
+        "ledger's reasons under these field names. `version` required.\n\n"
+        + permission_note({"POST": PERMISSIONS["answers"]}))),
     close=extend_schema(request=CloseSerializer, description=(
         "End the follow-up, with the office's summary of the accountability measures. `version` required.\n\n"
         + permission_note({"POST": PERMISSIONS["close"]}))),
@@ -204,6 +226,15 @@ class ReferralViewSet(viewsets.GenericViewSet):
         step = referral_step_correct(actor=request.user, referral=referral, step_id=step_id, entry=entry,
                                      audit=audit_context(request))
         return Response(StepSerializer(step).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def answers(self, request: Request, pk=None) -> Response:
+        referral = access_referral(request.user, pk, audit=audit_context(request), for_change=True)
+        values = validated(RecordSerializer, request.data)
+        version, close = values.pop("version"), values.pop("close")
+        referral = referral_answers_record(actor=request.user, referral=referral, expected_version=version,
+                                           values=values, close=close, audit=audit_context(request))
+        return Response(self.get_serializer(referral).data)
 
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk=None) -> Response:

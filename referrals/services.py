@@ -29,6 +29,7 @@ from core.queue import enqueue_on_commit
 from referrals.answer_links import ANSWER_LINK_MARK, answer_link_issue, answer_url
 from referrals.deadlines import investigation_due, response_due
 from referrals.ledger import SUMMARY_FIELDS, StepEntry, dependants_errors, relevant_only, step_errors, summarise
+from referrals.choices import StepKind, StepSource
 from referrals.models import (
     AnswerLink,
     NoteCounter,
@@ -404,6 +405,59 @@ def referral_step_correct(*, actor, referral: Referral, step_id, entry: StepEntr
                  detail={"step": str(step.pk), "replaces": str(old.pk), "kind": step.kind,
                          "entered_by_focal_point": old.recorded_by_focal_point_id is not None})
     return step
+
+
+# The deprecated `answers` operation of the API: its fields, the step each becomes, and where the
+# ledger's reasons go back (field of the step → field of the old operation).
+_ANSWERS_AS_STEPS = (
+    ("response", {"kind": "response", "occurred_on": "response_on", "source": "response"}),
+    ("investigation_officer", {"kind": "investigation_officer", "officer_name": "investigation_officer",
+                               "occurred_on": "investigation_officer", "source": "investigation_officer"}),
+    ("outcome", {"kind": "outcome", "result": "outcome", "occurred_on": "outcome_on", "source": "outcome"}),
+)
+
+
+@checked(_referral_in_change_scope)
+def referral_answers_record(*, actor, referral: Referral, expected_version: int, values: dict[str, Any],
+                            close: bool = False, audit: AuditContext | None = None) -> Referral:
+    """The API's former single-form answer, kept for its clients: each value that differs from the
+    ledger's summary becomes the step it stands for (source "other"), then the follow-up may close."""
+    current = lock_current_version(Referral, referral.pk, expected_version, label=str(referral))
+    if current.status != ReferralStatus.SENT:
+        raise ValidationError(_("Steps can be recorded only on a referral that was sent and is still open."))
+    response = values.get("response", current.response)
+    answered_on = values.get("response_on") or current.response_on
+    entries = {
+        "response": StepEntry(kind={"will_investigate": StepKind.WILL_INVESTIGATE, "declines": StepKind.DECLINES,
+                                    "no_response": StepKind.NO_ANSWER}.get(response, ""),
+                              occurred_on=answered_on, source=StepSource.OTHER),
+        "investigation_officer": StepEntry(kind=StepKind.OFFICER_APPOINTED, occurred_on=answered_on,
+                                           source=StepSource.OTHER,
+                                           officer_name=values.get("investigation_officer", "")),
+        "outcome": StepEntry(kind=StepKind.FINDINGS, occurred_on=values.get("outcome_on"), source=StepSource.OTHER,
+                             result=values.get("outcome", "")),
+    }
+    changed = {"response": response != current.response,
+               "investigation_officer": values.get("investigation_officer", current.investigation_officer)
+               != current.investigation_officer,
+               "outcome": values.get("outcome", current.outcome) != current.outcome}
+    for name, field_of in _ANSWERS_AS_STEPS:
+        if not changed[name]:
+            continue
+        try:
+            record_step(current, entries[name], by_user=actor)
+        except ValidationError as error:
+            reasons = error.message_dict if hasattr(error, "error_dict") else {name: error.messages}
+            raise ValidationError({field_of.get(key, name): messages for key, messages in reasons.items()}) from error
+    if close:
+        current.accountability_measures = (values.get("accountability_measures") or "").strip()
+        current.status, current.closed_on = ReferralStatus.CLOSED, current.allegation.mission.today()
+        current.version += 1
+        current.save()
+        _stop_reminders_met(current)
+    audit_record(action="referral_record", actor=actor, audit=audit, obj=current,
+                 detail={"fields": sorted(values), "closed": close})
+    return current
 
 
 @checked(_referral_in_change_scope)

@@ -122,7 +122,7 @@ def make_focal_point(body, role="general", email=None):
     from core.models import FocalPoint, MemberState
 
     field = "member_state" if isinstance(body, MemberState) else "regional_organisation"
-    return FocalPoint.objects.create(**{field: body}, role=role, name=f"{body} {role}",
+    return FocalPoint.objects.create(**{field: body}, role=role, name=f"FP-{body.pk}-{role}",  # a name, not words of any language
                                      email=email or f"{role}.{body.pk}@example.org")
 
 

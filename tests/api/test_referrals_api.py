@@ -38,6 +38,24 @@ def test_it_drafts_approves_and_records_through_the_api(api, officer, chief, cre
     assert credible.reference in notice["subject"] + notice["text"]
 
 
+def test_the_deprecated_answers_operation_records_ledger_steps(api, officer, chief, credible, france, approve):
+    from referrals.services import referral_draft
+
+    approve(chief, referral_draft(actor=officer, allegation=credible, member_state=france))
+    referral = Referral.objects.get()
+    url = f"/api/v1/referrals/{referral.pk}/answers/"
+    undated = api(officer).post(url, {"version": referral.version, "response": "will_investigate"}, format="json")
+    assert undated.status_code == 400 and "response_on" in undated.json()
+    answered = api(officer).post(url, {"version": referral.version, "response": "will_investigate",
+                                       "response_on": referral.sent_on.isoformat(), "investigation_officer": "Col. X"},
+                                 format="json")
+    assert answered.status_code == 200, answered.json()
+    assert [s.kind for s in referral.steps.order_by("recorded_at")] == ["will_investigate", "officer_appointed"]
+    out_of_order = api(officer).post(url, {"version": answered.json()["version"], "outcome": "substantiated",
+                                           "outcome_on": "2016-01-01"}, format="json")
+    assert out_of_order.status_code == 400 and "outcome_on" in out_of_order.json()
+
+
 def test_a_draft_of_an_allegation_not_credible_is_refused(api, officer, car, france):
     from tests.factories import AllegationFactory
 

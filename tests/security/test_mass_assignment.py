@@ -109,13 +109,15 @@ def cases(world):
          {"kind": "will_investigate", "occurred_on": today, "source": "email"}, set()),
         ("officer", "post", lambda: f"/api/v1/referrals/{r}/steps/{first_step(r)}/correct/",
          {"kind": "will_investigate", "occurred_on": today, "source": "meeting"}, set()),
+        ("officer", "post", f"/api/v1/referrals/{r}/answers/", {"investigation_officer": "Col. X",
+                                                               "version": ("referrals.Referral", r)}, set()),
         ("officer", "post", f"/api/v1/referrals/{r}/close/", {"version": ("referrals.Referral", r)},
          {("referrals.Referral", "status")}),
     ]
 
 
 def first_step(referral_id) -> str:
-    return str(apps.get_model("referrals.ReferralStep").objects.filter(referral_id=referral_id).earliest("recorded_at").pk)
+    return str(apps.get_model("referrals.ReferralStep").objects.filter(referral_id=referral_id).latest("recorded_at").pk)
 
 
 def test_no_writable_operation_lets_a_client_set_server_owned_fields(world, hostile, django_capture_on_commit_callbacks):
@@ -171,5 +173,5 @@ def test_every_writable_schema_operation_is_covered(world):
                "/api/v1/allegations/{allegation_id}/referrals/", "/api/v1/referrals/{id}/approve/",
                "/api/v1/victims/{victim_id}/contacts/", "/api/v1/victims/{id}/links/",
                "/api/v1/referrals/{id}/steps/", "/api/v1/referrals/{id}/steps/{step_id}/correct/",
-               "/api/v1/referrals/{id}/close/", "/api/v1/allegations/{allegation_id}/attachments/"}
+               "/api/v1/referrals/{id}/close/", "/api/v1/referrals/{id}/answers/", "/api/v1/allegations/{allegation_id}/attachments/"}
     assert writable <= covered | reads, sorted(writable - covered - reads)
