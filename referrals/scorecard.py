@@ -8,6 +8,7 @@ import datetime
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from django.conf import settings
 from django.db import models
@@ -51,22 +52,59 @@ class TrendPoint:
         return 20 - self.bar_height
 
 
+class Figure(StrEnum):
+    """The figures of a row that stand for a set of referrals (`?figure=` of the list behind a link)."""
+    SENT = "sent"
+    ANSWERED_IN_TIME = "answered_in_time"
+    ANSWERED = "answered"  # the median working days to answer is over these
+    WITH_OFFICER = "with_officer"
+    OUTCOMES_REPORTED = "outcomes_reported"  # the median days to outcome is over these
+    VICTIMS_INFORMED = "victims_informed"  # at least one victim informed after the referral was sent
+    CLAIMS_OPEN = "claims_open"  # a victim of the allegation has a paternity claim pending
+    CLAIMS_RESOLVED = "claims_resolved"  # ... or one decided
+
+
+MEMBER_STATE, REGIONAL_ORGANISATION = "ms", "ro"  # an authority's kind in `?authority=ms:12`
+
+
 @dataclass
 class ScorecardRow:
     authority: str
     regional: bool  # a regional organisation rather than a Member State
-    sent: int = 0
-    answered_in_time: int = 0
-    answered: int = 0
+    authority_id: int
     median_working_days_to_answer: float | None = None
-    with_officer: int = 0
-    outcomes_reported: int = 0
     median_days_to_outcome: float | None = None
     victims: int = 0  # victim-referral pairs: a victim counted once per referral of their allegation
     victims_informed: int = 0
     claims_open: int = 0
     claims_resolved: int = 0
     trend: list[TrendPoint] = field(default_factory=list)
+    members: dict[Figure, set] = field(default_factory=lambda: {figure: set() for figure in Figure})
+
+    @property
+    def key(self) -> str:
+        """The authority as `?authority=` names it: its kind and id."""
+        return f"{REGIONAL_ORGANISATION if self.regional else MEMBER_STATE}:{self.authority_id}"
+
+    @property
+    def sent(self) -> int:
+        return len(self.members[Figure.SENT])
+
+    @property
+    def answered_in_time(self) -> int:
+        return len(self.members[Figure.ANSWERED_IN_TIME])
+
+    @property
+    def answered(self) -> int:
+        return len(self.members[Figure.ANSWERED])
+
+    @property
+    def with_officer(self) -> int:
+        return len(self.members[Figure.WITH_OFFICER])
+
+    @property
+    def outcomes_reported(self) -> int:
+        return len(self.members[Figure.OUTCOMES_REPORTED])
 
     @property
     def answered_in_time_share(self) -> int | None:
@@ -127,7 +165,7 @@ def scorecard(user, year: int | None) -> list[ScorecardRow]:
         referrals = referrals.filter(sent_on__year__gte=year - TREND_YEARS + 1, sent_on__year__lte=year)
     sent = list(referrals.order_by().values(
         "pk", "allegation_id", "sent_on", "response_on", "investigation_officer", "outcome_on",
-        "member_state__name", "regional_organisation__name"))
+        "member_state_id", "member_state__name", "regional_organisation_id", "regional_organisation__name"))
     closed = holidays()
     in_year = [r for r in sent if year is None or r["sent_on"].year == year]
 
@@ -143,42 +181,57 @@ def scorecard(user, year: int | None) -> list[ScorecardRow]:
     for claim in PaternityClaim.objects.filter(victim_id__in=victim_ids).values("pk", "victim_id", "outcome"):
         claims_of[claim["victim_id"]].append(claim)
 
-    rows: dict[tuple[str, bool], ScorecardRow] = {}
+    rows: dict[tuple[bool, int], ScorecardRow] = {}
     answer_days: dict = defaultdict(list)
     outcome_days: dict = defaultdict(list)
     claims: dict = defaultdict(dict)
     for r in in_year:
         key = _authority(r)
-        row = rows.setdefault(key, ScorecardRow(authority=key[0], regional=key[1]))
-        row.sent += 1
-        row.answered_in_time += answered_in_time(r["sent_on"], r["response_on"], closed)
+        row = rows.setdefault(key, ScorecardRow(authority=_authority_name(r), regional=key[0], authority_id=key[1]))
+        members = row.members
+        members[Figure.SENT].add(r["pk"])
+        if answered_in_time(r["sent_on"], r["response_on"], closed):
+            members[Figure.ANSWERED_IN_TIME].add(r["pk"])
         if r["response_on"] is not None:
-            row.answered += 1
+            members[Figure.ANSWERED].add(r["pk"])
             answer_days[key].append(working_days_until(r["sent_on"], r["response_on"], closed))
-        row.with_officer += r["investigation_officer"] != ""
+        if r["investigation_officer"] != "":
+            members[Figure.WITH_OFFICER].add(r["pk"])
         if r["outcome_on"] is not None:
-            row.outcomes_reported += 1
+            members[Figure.OUTCOMES_REPORTED].add(r["pk"])
             outcome_days[key].append((r["outcome_on"] - r["sent_on"]).days)
         for victim_id in victims_of.get(r["allegation_id"], ()):
             row.victims += 1
             contacted = last_contact.get(victim_id)
-            row.victims_informed += contacted is not None and contacted > r["sent_on"]
+            if contacted is not None and contacted > r["sent_on"]:
+                row.victims_informed += 1
+                members[Figure.VICTIMS_INFORMED].add(r["pk"])
             for claim in claims_of.get(victim_id, ()):
                 claims[key][claim["pk"]] = claim["outcome"]
+                members[Figure.CLAIMS_OPEN if _claim_open(claim["outcome"]) else Figure.CLAIMS_RESOLVED].add(r["pk"])
     trend = _trend(sent, last, closed)
     for key, row in rows.items():
         row.median_working_days_to_answer = _median(answer_days[key])
         row.median_days_to_outcome = _median(outcome_days[key])
-        row.claims_open = sum(outcome == PaternityClaim.Outcome.PENDING for outcome in claims[key].values())
+        row.claims_open = sum(_claim_open(outcome) for outcome in claims[key].values())
         row.claims_resolved = len(claims[key]) - row.claims_open
         row.trend = [TrendPoint(y, *trend.get((key, y), (0, 0))) for y in range(last - TREND_YEARS + 1, last + 1)]
     return sorted(rows.values(), key=lambda row: (row.regional, row.authority.casefold()))
 
 
-def _authority(values: dict) -> tuple[str, bool]:
-    if values["member_state__name"] is not None:
-        return values["member_state__name"], False
-    return values["regional_organisation__name"], True
+def _claim_open(outcome: str) -> bool:
+    return outcome == PaternityClaim.Outcome.PENDING
+
+
+def _authority(values: dict) -> tuple[bool, int]:
+    """(regional, id): the row a referral counts in."""
+    if values["member_state_id"] is not None:
+        return False, values["member_state_id"]
+    return True, values["regional_organisation_id"]
+
+
+def _authority_name(values: dict) -> str:
+    return values["member_state__name"] if values["member_state_id"] is not None else values["regional_organisation__name"]
 
 
 def _trend(sent: list[dict], last: int, closed: frozenset) -> dict:
