@@ -5,15 +5,25 @@ record), whatever the number of referrals; the working-day arithmetic is done in
 from __future__ import annotations
 
 import datetime
+import re
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from core.audit import AuditContext, audit_record
+from core.errors import NotFound
+from core.models import MemberState, RegionalOrganisation
 from core.roles import at_headquarters
+from core.sorting import SortOrder
+from core.spreadsheets import to_csv
 from core.working_days import add_working_days, holidays, working_days_until
 from referrals.models import Referral
 from victims.models import PaternityClaim, VictimAllegation, VictimContact
@@ -241,3 +251,122 @@ def _trend(sent: list[dict], last: int, closed: frozenset) -> dict:
             counts[(_authority(r), r["sent_on"].year)][0] += 1
             counts[(_authority(r), r["sent_on"].year)][1] += answered_in_time(r["sent_on"], r["response_on"], closed)
     return counts
+
+
+# --- The referrals behind a figure ---------------------------------------------------------------
+
+FIGURE_TITLES = {
+    Figure.SENT: _("Referrals sent to %(authority)s %(when)s"),
+    Figure.ANSWERED_IN_TIME: _("Referrals sent to %(authority)s %(when)s and answered within %(days)s working days"),
+    Figure.ANSWERED: _("Referrals sent to %(authority)s %(when)s and answered"),
+    Figure.WITH_OFFICER: _("Referrals sent to %(authority)s %(when)s with an investigation officer named"),
+    Figure.OUTCOMES_REPORTED: _("Referrals sent to %(authority)s %(when)s whose outcome was reported"),
+    Figure.VICTIMS_INFORMED: _("Referrals sent to %(authority)s %(when)s with a victim informed since"),
+    Figure.CLAIMS_OPEN: _("Referrals sent to %(authority)s %(when)s whose victims have a paternity claim open"),
+    Figure.CLAIMS_RESOLVED: _("Referrals sent to %(authority)s %(when)s whose victims have a paternity claim "
+                              "resolved"),
+}
+
+
+def figure_title(figure: Figure, authority: str, year: int | None) -> str:
+    """What a figure's list holds, in words."""
+    when = _("in %(year)s") % {"year": year} if year is not None else _("in all years")
+    return FIGURE_TITLES[figure] % {"authority": authority, "when": when, "days": settings.SEA_RESPONSE_WORKING_DAYS}
+
+
+@dataclass(frozen=True)
+class ScorecardFigure:
+    row: ScorecardRow
+    figure: Figure
+    year: int | None
+
+    @property
+    def title(self) -> str:
+        return figure_title(self.figure, self.row.authority, self.year)
+
+    @property
+    def referral_ids(self) -> set:
+        return self.row.members[self.figure]
+
+
+AUTHORITY_KEY = re.compile(rf"^({MEMBER_STATE}|{REGIONAL_ORGANISATION}):(\d{{1,18}})$")
+
+
+def scorecard_figure(user, *, year: str | None, authority: str | None, figure: str | None) -> ScorecardFigure:
+    """The figure a scorecard link names (`?year=&authority=&figure=`). A malformed one is a
+    `ValidationError`; a well-formed one the scorecard does not show (a year without referrals, an
+    authority not sent any that year) is `NotFound`."""
+    errors = {}
+    if figure not in list(Figure):
+        errors["figure"] = _("Choose one of the scorecard's figures.")
+    if not (year == ALL_YEARS or (year or "").isdigit()):
+        errors["year"] = _("Give a year, or “%(all)s” for all years.") % {"all": ALL_YEARS}
+    if not AUTHORITY_KEY.match(authority or ""):
+        errors["authority"] = _("Give the authority as on the scorecard's links (for example ms:12).")
+    if errors:
+        raise ValidationError(errors)
+    chosen = None if year == ALL_YEARS else int(year)
+    if chosen is not None and chosen not in years_sent(user):
+        raise NotFound(_("No referral was sent in that year."))
+    for row in scorecard(user, chosen):
+        if row.key == authority:
+            return ScorecardFigure(row=row, figure=Figure(figure), year=chosen)
+    raise NotFound(_("No referral was sent to that authority in that year."))
+
+
+SCORECARD_REFERRAL_SORTS = SortOrder(
+    columns={
+        "allegation": ("allegation__reference",),
+        "operation": ("allegation__mission__name", "allegation__reference"),
+        "sent": ("sent_on",),
+        "answer": (models.F("response_on"),),
+        "officer": ("investigation_officer",),
+        "outcome": (models.F("outcome_on"),),
+    },
+    default="sent",
+)
+
+
+def figure_referrals(user, figure: ScorecardFigure) -> models.QuerySet:
+    """The referrals a figure counts, as the user may see them, for a list."""
+    return (Referral.objects.visible_to(user).filter(pk__in=figure.referral_ids)
+            .select_related("allegation__mission"))
+
+
+# --- The export ----------------------------------------------------------------------------------
+
+def _export_columns() -> list[str]:
+    days = {"days": settings.SEA_RESPONSE_WORKING_DAYS}
+    return [
+        gettext("Authority"), gettext("Kind of authority"), gettext("Referrals sent"),
+        gettext("Answered within %(days)s working days") % days,
+        gettext("Share answered within %(days)s working days") % days,
+        gettext("Answered"), gettext("Median working days to answer"),
+        gettext("With an investigation officer"), gettext("Share with an investigation officer"),
+        gettext("Outcomes reported"), gettext("Share of outcomes reported"), gettext("Median days to outcome"),
+        gettext("Victims of the referred allegations, once per referral"), gettext("Victims informed"),
+        gettext("Share of victims informed"), gettext("Paternity claims open"), gettext("Paternity claims resolved"),
+    ]
+
+
+def _export_row(row: ScorecardRow) -> list:
+    kind = RegionalOrganisation._meta.verbose_name if row.regional else MemberState._meta.verbose_name
+    return [
+        row.authority, capfirst(kind), row.sent, row.answered_in_time, row.answered_in_time_share, row.answered,
+        row.median_working_days_to_answer, row.with_officer, row.with_officer_share, row.outcomes_reported,
+        row.outcomes_reported_share, row.median_days_to_outcome, row.victims, row.victims_informed,
+        row.victims_informed_share, row.claims_open, row.claims_resolved,
+    ]
+
+
+def scorecard_export(*, actor, year: int | None, audit: AuditContext | None = None) -> tuple[bytes, str]:
+    """The scorecard of `year` (None: all years) as CSV in the active language, one row per authority,
+    and its file name; audited like every export."""
+    rows = scorecard(actor, year)
+    caption = (gettext("Referrals sent in %(year)s, by authority") % {"year": year} if year is not None
+               else gettext("Referrals sent, all years, by authority"))
+    content = to_csv(_export_columns(), [["" if v is None else v for v in _export_row(row)] for row in rows],
+                     [caption])
+    audit_record(action="scorecard_export", actor=actor, audit=audit, object_type="referrals.scorecard",
+                 object_id=str(year or ALL_YEARS), detail={"year": year or ALL_YEARS, "rows": len(rows), "via": "page"})
+    return content, f"scorecard-{year or ALL_YEARS}.csv"
