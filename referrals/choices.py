@@ -145,4 +145,5 @@ AUDIT_ACTIONS = {
     "referral_step_corrected": _("Step in a referral's ledger corrected"),
     "referral_closed": _("Referral follow-up closed"),
     "answer_link_revoked": _("A focal point's answer link revoked"),
+    "scorecard_export": _("Accountability scorecard exported"),
 }

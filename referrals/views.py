@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -5,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils.formats import date_format, localize
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from allegations.services import access_allegation
@@ -37,7 +40,20 @@ from referrals.services import (
     suggested_recipients,
 )
 from referrals.selectors import referral_ledger
-from referrals.scorecard import ALL_YEARS, chosen_year, may_view_scorecard, scorecard, years_sent
+from referrals.scorecard import (
+    ALL_YEARS,
+    SCORECARD_REFERRAL_SORTS,
+    Figure,
+    ScorecardRow,
+    chosen_year,
+    figure_referrals,
+    figure_title,
+    may_view_scorecard,
+    scorecard,
+    scorecard_export,
+    scorecard_figure,
+    years_sent,
+)
 from victims.querysets import can_view_identity
 
 
@@ -251,8 +267,9 @@ def scorecard_view(request: HttpRequest) -> HttpResponse:
         raise Http404
     years = years_sent(request.user)
     year = chosen_year(request.GET.get("year"), years)
+    rows = scorecard(request.user, year) if years else []
     return render(request, "referrals/scorecard.html", {
-        "rows": scorecard(request.user, year) if years else [], "year": year, "years": years,
+        "rows": rows, "lines": [(row, _figure_links(row, year)) for row in rows], "year": year, "years": years,
         "all_years": ALL_YEARS, "working_days": settings.SEA_RESPONSE_WORKING_DAYS,
     })
 
@@ -332,3 +349,61 @@ def referral_edit_view(request: HttpRequest, referral_id) -> HttpResponse:
         status = 400
     return render(request, "referrals/edit.html", {"form": form, "referral": referral, "version": version},
                   status=status)
+
+
+def _figure_links(row: ScorecardRow, year: int | None) -> dict[str, dict]:
+    """Each figure of a scorecard row as a link to the referrals it counts: its address and its
+    accessible name (the number in words, then what the list holds)."""
+    def share(value, count, total):
+        return _("%(share)s %% (%(count)s of %(total)s)") % {"share": value, "count": count, "total": total}
+
+    numbers = {
+        Figure.SENT: str(row.sent),
+        Figure.ANSWERED_IN_TIME: share(row.answered_in_time_share, row.answered_in_time, row.sent),
+        Figure.ANSWERED: _("Median %(days)s working days") % {"days": localize(row.median_working_days_to_answer)},
+        Figure.WITH_OFFICER: share(row.with_officer_share, row.with_officer, row.sent),
+        Figure.OUTCOMES_REPORTED: share(row.outcomes_reported_share, row.outcomes_reported, row.sent),
+        Figure.VICTIMS_INFORMED: _("%(share)s %% of victims (%(count)s of %(total)s)") % {
+            "share": row.victims_informed_share, "count": row.victims_informed, "total": row.victims},
+        Figure.CLAIMS_OPEN: ngettext("%(n)s paternity claim open", "%(n)s paternity claims open",
+                                     row.claims_open) % {"n": row.claims_open},
+        Figure.CLAIMS_RESOLVED: ngettext("%(n)s paternity claim resolved", "%(n)s paternity claims resolved",
+                                         row.claims_resolved) % {"n": row.claims_resolved},
+    }
+    base = reverse("referrals:scorecard_referrals")
+    return {figure: {"url": f"{base}?{urlencode({'year': year or ALL_YEARS, 'authority': row.key, 'figure': figure})}",
+                     "label": _("%(figure)s: %(title)s") % {"figure": number,
+                                                            "title": figure_title(figure, row.authority, year)}}
+            for figure, number in numbers.items()}
+
+
+@require_safe
+@login_required
+def scorecard_referrals(request: HttpRequest) -> HttpResponse:
+    """The referrals behind one figure of the scorecard (the link of each number)."""
+    if not may_view_scorecard(request.user):
+        raise Http404
+    try:
+        figure = scorecard_figure(request.user, year=request.GET.get("year"), authority=request.GET.get("authority"),
+                                  figure=request.GET.get("figure"))
+    except ValidationError as error:
+        return render(request, "referrals/scorecard_referrals.html", {"errors": error.messages}, status=400)
+    sort = SCORECARD_REFERRAL_SORTS.from_request(request)
+    return render(request, "referrals/scorecard_referrals.html", {
+        "figure": figure, "sort": sort, "show_operation": shows_operation(request.user),
+        "back": f"{reverse('referrals:scorecard')}?{urlencode({'year': figure.year or ALL_YEARS})}",
+        **paginate(request, sort.apply(figure_referrals(request.user, figure))),
+    })
+
+
+@require_safe
+@login_required
+def scorecard_download(request: HttpRequest) -> HttpResponse:
+    """The scorecard of a year as CSV, in the reader's language."""
+    if not may_view_scorecard(request.user):
+        raise Http404
+    year = chosen_year(request.GET.get("year"), years_sent(request.user))
+    content, name = scorecard_export(actor=request.user, year=year, audit=audit_context(request))
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -2,36 +2,15 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
 
 import xlsxwriter
 
+from core.spreadsheets import safe_cell, to_csv
 from reporting.annex import TABLE_NOTES, Annex
 from reporting.choices import CONTENT_TYPES, ZIP, AnnexTable, ExportFormat
-
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """Text a spreadsheet could run as a formula gets a leading apostrophe; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
-
-
-def to_csv(columns: list[str], rows: list[list], notes: list[str] = ()) -> bytes:
-    """The table, then a blank line and its notes (how it counts), one to a line."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(columns)
-    writer.writerows([safe_cell(v) for v in row] for row in rows)
-    if notes:
-        writer.writerow([])
-        writer.writerows([safe_cell(note)] for note in notes)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens accented names correctly
 
 
 def to_zip(annex: Annex) -> bytes:

@@ -62,11 +62,12 @@ def test_it_links_to_the_other_direction_keeping_filters_and_dropping_the_page()
 
 def test_it_never_sorts_on_an_encrypted_field():
     from referrals.querysets import OUTBOX_SORTS, PENDING_SORTS
+    from referrals.scorecard import SCORECARD_REFERRAL_SORTS
     from victims.querysets import NEED_SORTS, VICTIM_SORTS
 
     for order, model in [(ALLEGATION_SORTS, "allegations.Allegation"), (VICTIM_SORTS, "victims.Victim"),
                          (PENDING_SORTS, "referrals.Referral"), (NEED_SORTS, "victims.AssistanceNeed"),
-                         (OUTBOX_SORTS, "core.OutboundEmail")]:
+                         (OUTBOX_SORTS, "core.OutboundEmail"), (SCORECARD_REFERRAL_SORTS, "referrals.Referral")]:
         for path in order.field_names():
             current = apps.get_model(model)
             for part in path.split("__"):
