@@ -250,3 +250,18 @@ def test_the_verified_session_expires_after_the_idle_time(opened, settings):
     path, client = opened
     with time_machine.travel(timezone.now() + datetime.timedelta(minutes=settings.SEA_SESSION_IDLE_MINUTES + 1)):
         assert b"Send me a code" in client.get(path).content
+
+
+def test_the_office_corrects_what_the_focal_point_entered_and_the_correction_is_audited(opened, officer):
+    from referrals.ledger import StepEntry
+    from referrals.services import referral_step_correct
+
+    path, client = opened
+    referral = Referral.objects.get()
+    client.post(path + "steps/", {"kind": "will_investigate", "occurred_on": referral.sent_on.isoformat()})
+    entered = ReferralStep.objects.get()
+    referral_step_correct(actor=officer, referral=referral, step_id=entered.pk, entry=StepEntry(
+        kind="declines", occurred_on=referral.sent_on, source="email"))
+    event = AuditEvent.objects.get(action="referral_step_corrected")
+    assert event.actor == officer and event.detail["entered_by_focal_point"] is True
+    assert "Declines to investigate" in client.get(path).content.decode()  # the focal point sees the correction
