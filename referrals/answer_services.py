@@ -14,6 +14,7 @@ import uuid
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -27,8 +28,8 @@ from referrals.ledger import StepEntry
 from referrals.models import AnswerLink, ReferralStep
 from referrals.services import _locked_open, record_step
 from victims.choices import NAMED_VICTIMS_DETAIL
-from victims.models import ConsentScope
-from victims.querysets import consent_allows
+from victims.models import Consent, ConsentScope
+from victims.querysets import decision_allows
 
 CODE_DIGITS = 6
 CODE_VALID = datetime.timedelta(minutes=15)
@@ -64,9 +65,9 @@ def answer_guess_count(audit: AuditContext | None) -> None:
 
 # --- audit --------------------------------------------------------------------------------------
 
-def _audit(action: str, link: AnswerLink, audit: AuditContext | None, *, outcome: str = AuditEvent.Outcome.SUCCESS,
-           **detail) -> None:
-    audit_record(action=action, audit=audit, obj=link.referral, outcome=outcome, detail={"link": link.pk, **detail})
+def _on(link: AnswerLink, **detail) -> dict:
+    """What an answer link's audit row names: its referral, and the link's id (never the token)."""
+    return {"obj": link.referral, "detail": {"link": link.pk, **detail}}
 
 
 def answer_link_refused(*, token: str, audit: AuditContext | None, throttled: bool = False) -> None:
@@ -85,7 +86,7 @@ def answer_link_refused(*, token: str, audit: AuditContext | None, throttled: bo
 
 def answer_link_opened(*, link: AnswerLink, audit: AuditContext | None = None) -> None:
     """The link's page was opened before the code (a mail scanner's prefetch as much as the focal point)."""
-    _audit("answer_link_opened", link, audit, verified=False)
+    audit_record(action="answer_link_opened", audit=audit, **_on(link, verified=False))
 
 
 # --- the code -----------------------------------------------------------------------------------
@@ -124,7 +125,7 @@ def answer_code_send(*, link: AnswerLink, audit: AuditContext | None = None) -> 
                         message_id=message_id_for("answer-code", f"{link.pk}.{uuid.uuid4().hex}"),
                         mission=referral.allegation.mission, related=referral, related_label=str(referral),
                         personal={CODE_MARK: (code, not_kept)})
-        _audit("answer_link_code_sent", link, audit)
+        audit_record(action="answer_link_code_sent", audit=audit, **_on(link))
     answer_guess_count(audit)  # each code sent is a mail sent: it counts against the address too
     return True
 
@@ -139,7 +140,7 @@ def answer_code_check(*, link: AnswerLink, code: str, audit: AuditContext | None
         if usable and entered and check_password(entered, locked.code_hash):
             locked.code_hash, locked.last_used_at = "", timezone.now()
             locked.save(update_fields=["code_hash", "last_used_at"])
-            _audit("answer_link_code_right", link, audit)
+            audit_record(action="answer_link_code_right", audit=audit, **_on(link))
             return True
         locked.failed_codes += 1
         fields = ["failed_codes"]
@@ -147,10 +148,10 @@ def answer_code_check(*, link: AnswerLink, code: str, audit: AuditContext | None
             locked.locked_at = timezone.now()
             fields.append("locked_at")
         locked.save(update_fields=fields)
-        _audit("answer_link_code_wrong", link, audit, outcome=AuditEvent.Outcome.FAILURE,
-               failed_codes=locked.failed_codes)
+        audit_record(action="answer_link_code_wrong", audit=audit, outcome=AuditEvent.Outcome.FAILURE,
+                     **_on(link, failed_codes=locked.failed_codes))
         if "locked_at" in fields:
-            _audit("answer_link_locked", link, audit, outcome=AuditEvent.Outcome.DENIED)
+            audit_record(action="answer_link_locked", audit=audit, outcome=AuditEvent.Outcome.DENIED, **_on(link))
     answer_guess_count(audit)
     return False
 
@@ -162,16 +163,18 @@ def answer_notice_html(*, link: AnswerLink, audit: AuditContext | None = None) -
     their consent to share it with the Member State is still given; the others read "withheld".
     Audited as the verified focal point's reading, with the victims it named."""
     referral = link.referral
-    allowed = {str(victim_link.victim_id)
-               for victim_link in referral.allegation.victim_links.select_related("victim")
-               if consent_allows(victim_link.victim, ConsentScope.SHARE_WITH_MEMBER_STATE)}
+    decisions = Prefetch("victim__consents", to_attr="share_decisions", queryset=Consent.objects.filter(
+        scope=ConsentScope.SHARE_WITH_MEMBER_STATE).order_by("-recorded_at", "-id"))
+    allowed = {str(victim_link.victim_id)  # the latest decision of each victim, in one query for all
+               for victim_link in referral.allegation.victim_links.select_related("victim").prefetch_related(decisions)
+               if decision_allows(victim_link.victim, next(iter(victim_link.victim.share_decisions), None))}
     with translation.override(referral.language):
         withheld = _("identity withheld (no consent to share it)")
     filled = identity_fill(referral.sent_html, html=True, withheld=withheld,
                            shown=lambda subject_type, subject_id: subject_type == "victims.victim"
                            and subject_id in allowed)
-    _audit("answer_link_opened", link, audit, verified=True,
-           **{NAMED_VICTIMS_DETAIL: sorted(subject_id for _type, subject_id in filled.subjects)})
+    audit_record(action="answer_link_opened", audit=audit, **_on(link, verified=True, **{
+        NAMED_VICTIMS_DETAIL: sorted(subject_id for _type, subject_id in filled.subjects)}))
     return filled.text
 
 
@@ -187,5 +190,5 @@ def answer_link_step_record(*, link: AnswerLink, entry: StepEntry, audit: AuditC
         step = record_step(current, entry, by_focal_point=link.focal_point)
         locked.last_used_at = timezone.now()
         locked.save(update_fields=["last_used_at"])
-        _audit("answer_link_step", link, audit, step=str(step.pk), kind=step.kind)
+        audit_record(action="answer_link_step", audit=audit, **_on(link, step=str(step.pk), kind=step.kind))
     return step

@@ -265,3 +265,28 @@ def test_the_office_corrects_what_the_focal_point_entered_and_the_correction_is_
     event = AuditEvent.objects.get(action="referral_step_corrected")
     assert event.actor == officer and event.detail["entered_by_focal_point"] is True
     assert "Declines to investigate" in client.get(path).content.decode()  # the focal point sees the correction
+
+
+def test_the_answer_page_reads_the_same_number_of_queries_whatever_the_victims_and_steps(
+        officer, chief, send, credible, france, django_assert_max_num_queries):
+    from guardian.shortcuts import assign_perm
+
+    assign_perm("victims.view_identity", chief)
+    for n in range(3):
+        victim = make_victim(officer, credible, full_name=f"Canary {n}", age_at_incident=20 + n)
+        consent_record(actor=officer, victim=victim, scope="share_identity_with_member_state", decision="given",
+                       given_by="victim")
+    path = send(credible, france)
+    client = Client()
+    verify(client, path)
+    with django_assert_max_num_queries(100) as first:
+        client.get(path)
+    queries = len(first)  # now: the next request resets the connection's query log
+    day = Referral.objects.get().sent_on.isoformat()
+    client.post(path + "steps/", {"kind": "acknowledged", "occurred_on": day})
+    client.post(path + "steps/", {"kind": "will_investigate", "occurred_on": day})
+    more = make_victim(officer, credible, full_name="Canary Late", age_at_incident=30)
+    consent_record(actor=officer, victim=more, scope="share_identity_with_member_state", decision="given",
+                   given_by="victim")
+    with django_assert_max_num_queries(queries):
+        assert client.get(path).status_code == 200
