@@ -7,6 +7,7 @@ placeholders read "identity erased" wherever they stand.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.html import escape
@@ -29,18 +30,25 @@ class Filled:
     subjects: frozenset[tuple[str, str]]  # (type, id) of the people whose identity the text now shows
 
 
-def identity_fill(text: str, *, html: bool = False) -> Filled:
+def identity_fill(text: str, *, html: bool = False, shown: Callable[[str, str], bool] | None = None,
+                  withheld: str = "") -> Filled:
     """The text with each placeholder replaced by the identity it stands for (escaped for HTML), or
-    by a note where that identity was erased. One query, whatever the number of placeholders."""
+    by a note where that identity was erased. One query, whatever the number of placeholders.
+    `shown(subject_type, subject_id)`: whose identity may be filled in now (a consent withdrawn since
+    the text was written); the others read `withheld`."""
     ids = set(PLACEHOLDER.findall(text))
     if not ids:
         return Filled(text, frozenset())
-    parts = {str(part.pk): part for part in IdentityPart.objects.filter(pk__in=ids)}
+    parts = {str(part.pk): part for part in IdentityPart.objects.filter(pk__in=ids)
+             if shown is None or shown(part.subject_type, part.subject_id)}
     erased = _("[identity erased]")
 
     def replace(match: re.Match) -> str:
         part = parts.get(match.group(1))
-        value = part.text if part is not None else erased
+        if part is None and shown is not None:
+            value = withheld  # not shown, or erased: the reader learns neither which nor why
+        else:
+            value = part.text if part is not None else erased
         return escape(value) if html else value
 
     return Filled(PLACEHOLDER.sub(replace, text),

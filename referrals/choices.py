@@ -146,4 +146,11 @@ AUDIT_ACTIONS = {
     "referral_closed": _("Referral follow-up closed"),
     "answer_link_revoked": _("A focal point's answer link revoked"),
     "scorecard_export": _("Accountability scorecard exported"),
+    "answer_link_opened": _("Answer link opened"),
+    "answer_link_code_sent": _("One-time code sent for an answer link"),
+    "answer_link_code_wrong": _("Wrong one-time code entered on an answer link"),
+    "answer_link_code_right": _("One-time code accepted on an answer link"),
+    "answer_link_locked": _("Answer link locked after too many wrong codes"),
+    "answer_link_step": _("Step recorded by a focal point through the answer link"),
+    "answer_link_refused": _("Answer link refused (unknown, expired, revoked, locked or throttled)"),
 }

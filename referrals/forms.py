@@ -117,3 +117,10 @@ class ReturnForm(forms.Form):
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Why it is withdrawn (optional)"), max_length=2000, required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AnswerCodeForm(forms.Form):
+    """The one-time code a focal point received by e-mail (checked by `answer_code_check`)."""
+
+    code = forms.CharField(label=_("One-time code"), max_length=20, widget=forms.TextInput(attrs={
+        "autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}))

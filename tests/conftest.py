@@ -78,6 +78,15 @@ def each_test_starts_in_english():
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """The cache counts guesses at answer links per address (every test client is 127.0.0.1): each
+    test starts with none counted."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Personas are created by the dozen; the production hasher's cost is not what tests measure."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

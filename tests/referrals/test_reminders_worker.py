@@ -8,12 +8,10 @@ and a prefork worker sends it through Django's file (or SMTP) backend. Rows are 
 import datetime
 import socket
 import threading
-import uuid
 from collections import Counter
 
 import pytest
-import redis
-from django.db import connection, connections
+from django.db import connections
 from django.utils import timezone
 
 from core.mail import message_id_for
@@ -21,7 +19,6 @@ from core.models import OutboundEmail
 from core.working_days import add_working_days, holidays
 from referrals.models import Referral, Reminder, ReminderKind
 from referrals.tasks import sweep_due_reminders
-from tests.conftest import TEST_AUDIT_KEYS, TEST_BLIND_KEY, TEST_FIELD_KEYS
 from tests.factories import (
     AllegationFactory,
     MemberStateFactory,
@@ -31,7 +28,6 @@ from tests.factories import (
 from tests.referrals.worker import (
     CONCURRENCY,
     Worker,
-    database_url_for,
     message_ids_in,
     wait_until,
 )
@@ -40,64 +36,9 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 BATCH = 1000
 SEND_TIMEOUT = 120  # seconds for a worker to send a whole batch
-FILE_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 
 
-# --- the broker, the workers, the data -------------------------------------------------------
-
-@pytest.fixture
-def broker(redis_url):
-    """Redis db of REDIS_URL, empty, with eager mode off: `.delay()` publishes for real."""
-    from sea_cases.celery import app
-
-    assert app.conf.broker_url == redis_url, "the test process must publish to the broker the worker consumes"
-    client = redis.Redis.from_url(redis_url)
-    client.flushdb()
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    yield app, client
-    app.conf.task_always_eager = previous
-    client.flushdb()
-    client.close()
-
-
-@pytest.fixture
-def mail_dir(tmp_path):
-    path = tmp_path / "mail"
-    path.mkdir()
-    return path
-
-
-@pytest.fixture
-def start_worker(postgres, broker, redis_url, mail_dir, settings, tmp_path):
-    """Start real workers on the test database; every one is SIGKILLed (whole group) at teardown,
-    before pytest-django flushes the database."""
-    app, _ = broker
-    assert settings.SEA_FIELD_KEYS == TEST_FIELD_KEYS and settings.SEA_BLIND_INDEX_KEY == TEST_BLIND_KEY
-    base_env = {
-        "DATABASE_URL": database_url_for(connection.settings_dict["NAME"]),
-        "REDIS_URL": redis_url,
-        "SEA_FIELD_KEYS": TEST_FIELD_KEYS,
-        "SEA_BLIND_INDEX_KEY": TEST_BLIND_KEY,
-        "SEA_AUDIT_KEYS": TEST_AUDIT_KEYS,
-        "SEA_AUDIT_CHECKPOINT_FILE": str(tmp_path / "audit-checkpoints.jsonl"),
-        "SEA_DEMO": "0",
-        "DEBUG": "0",
-        "SECRET_KEY": f"worker-test-{uuid.uuid4().hex}",
-        "EMAIL_BACKEND": FILE_BACKEND,
-        "EMAIL_FILE_PATH": str(mail_dir),
-    }
-    started: list[Worker] = []
-
-    def start(**env: str) -> Worker:
-        worker = Worker(env={**base_env, **env}, log_dir=tmp_path)
-        started.append(worker)
-        return worker.start(app)
-
-    yield start
-    for worker in started:
-        worker.kill()
-
+# --- the broker and the workers (tests/referrals/conftest.py), the data ----------------------
 
 @pytest.fixture
 def requeue_at_once(settings):

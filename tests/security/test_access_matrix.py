@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 EXCLUDED_NAMESPACES = ("admin",)
 PAGE_METHODS = ("GET", "POST")
 # Routes whose parameters are a secret link, not a record: a wrong guess is answered like any other.
-SECRET_LINK_ROUTES = {"password_reset_confirm"}
+SECRET_LINK_ROUTES = {"password_reset_confirm", "answer:open", "answer:code", "answer:step"}
 API_METHODS = ("GET", "POST", "PATCH", "DELETE")
 
 
