@@ -26,7 +26,7 @@ from core.models import AuditEvent
 from referrals.answer_links import token_hash
 from referrals.ledger import StepEntry
 from referrals.models import AnswerLink, ReferralStep
-from referrals.services import _locked_open, record_step
+from referrals.services import lock_open_referral, record_step
 from victims.choices import NAMED_VICTIMS_DETAIL
 from victims.models import Consent, ConsentScope
 from victims.querysets import decision_allows
@@ -182,7 +182,7 @@ def answer_link_step_record(*, link: AnswerLink, entry: StepEntry, audit: AuditC
     """The focal point records a step: the referral is locked and must still be open, the link still
     usable (revoked a moment ago: refused), then the ledger's rules apply as for the office."""
     with transaction.atomic():
-        current = _locked_open(link.referral)
+        current = lock_open_referral(link.referral)
         locked = AnswerLink.objects.select_for_update().get(pk=link.pk)
         locked.referral = current
         if not locked.is_usable(current.allegation.mission.today()):

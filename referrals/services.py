@@ -338,7 +338,7 @@ def referral_claims(referral: Referral):
     return PaternityClaim.objects.filter(pk__in=_claims_of(referral)).order_by("child_code")
 
 
-def _locked_open(referral: Referral) -> Referral:
+def lock_open_referral(referral: Referral) -> Referral:
     current = (Referral.objects.select_for_update(of=("self",)).select_related("allegation__mission")
                .get(pk=referral.pk))
     if current.status != ReferralStatus.SENT:
@@ -381,7 +381,7 @@ def record_step(current: Referral, entry: StepEntry, *, by_user=None, by_focal_p
 def referral_step_record(*, actor, referral: Referral, entry: StepEntry,
                          audit: AuditContext | None = None) -> ReferralStep:
     """The office records a step the authority took (or reported): appended to the ledger."""
-    current = _locked_open(referral)
+    current = lock_open_referral(referral)
     step = record_step(current, entry, by_user=actor)
     audit_record(action="referral_step", actor=actor, audit=audit, obj=current,
                  detail={"step": str(step.pk), "kind": step.kind, "source": step.source})
@@ -393,7 +393,7 @@ def referral_step_correct(*, actor, referral: Referral, step_id, entry: StepEntr
                           audit: AuditContext | None = None) -> ReferralStep:
     """The office corrects a step (its own, or one a focal point entered): the correction replaces it,
     and both stay in the ledger."""
-    current = _locked_open(referral)
+    current = lock_open_referral(referral)
     old = ReferralStep.objects.select_for_update().filter(referral=current, pk=step_id).first()
     if old is None:
         raise NotFound(_("No such step."))

@@ -290,3 +290,15 @@ def test_the_answer_page_reads_the_same_number_of_queries_whatever_the_victims_a
                    given_by="victim")
     with django_assert_max_num_queries(queries):
         assert client.get(path).status_code == 200
+
+
+def test_the_focal_point_sees_the_offices_entries_as_the_offices_without_its_notes(opened, officer):
+    from tests.factories import record_step
+
+    path, client = opened
+    referral = Referral.objects.get()
+    record_step(officer, referral, "acknowledged", referral.sent_on, note="Internal: call the PM first")
+    page = client.get(path).content.decode()
+    assert "Receipt acknowledged" in page and "recorded by the Office" in page
+    assert "Internal: call the PM first" not in page
+    assert f"recorded by {officer.username}" not in page
