@@ -37,6 +37,12 @@ def look(page, name: str, *, axe: bool) -> None:
     page.set_viewport_size(DESKTOP)
 
 
+def focal_point_name() -> str:
+    from core.models import FocalPoint
+
+    return FocalPoint.objects.get(email="sea-focal@defense.example.fr").name
+
+
 def focal_point_answers(page, live_server, link_path: str, *, axe: bool, prefix: str) -> None:
     page.set_viewport_size(DESKTOP)
     page.goto(f"{live_server.url}{link_path}")
@@ -64,7 +70,7 @@ def focal_point_answers(page, live_server, link_path: str, *, axe: bool, prefix:
     page.get_by_role("button", name="Record this step").click()
     expect(page.get_by_text("Recorded: Will investigate.")).to_be_visible()
     expect(page.locator(".ledger")).to_contain_text("Will investigate")
-    expect(page.locator(".ledger")).to_contain_text("France general (focal point)")
+    expect(page.locator(".ledger")).to_contain_text(f"{focal_point_name()} (focal point)")
     look(page, f"{prefix}-answered", axe=axe)
 
 
@@ -77,7 +83,7 @@ def office_sees_it(page, live_server, officer, *, axe: bool, prefix: str) -> Non
     page.goto(f"{live_server.url}/referrals/{Referral.objects.get().pk}/")
     ledger = page.locator(".ledger")
     expect(ledger).to_contain_text("Will investigate")
-    expect(ledger).to_contain_text("recorded by France general (focal point)")
+    expect(ledger).to_contain_text(f"recorded by {focal_point_name()} (focal point)")
     expect(ledger.get_by_role("link", name="Correct")).to_be_visible()
     look(page, f"{prefix}-office-sees-it", axe=axe)
 

@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+import time_machine
 import redis
 from django.db import connection
 
@@ -64,3 +65,15 @@ def start_worker(postgres, broker, redis_url, mail_dir, settings, tmp_path):
     yield start
     for worker in started:
         worker.kill()
+
+
+@pytest.fixture
+def referral(officer, chief, credible, france, approve):
+    """A referral to France sent on 2 March 2026: its answer is due on 16 March."""
+    from referrals.models import Referral
+    from referrals.services import referral_draft
+
+    with time_machine.travel("2026-03-02 09:00", tick=False):
+        draft = referral_draft(actor=officer, allegation=credible, member_state=france)
+        approve(chief, draft)
+    return Referral.objects.get(pk=draft.pk)

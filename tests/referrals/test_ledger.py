@@ -9,21 +9,13 @@ from django.core.exceptions import ValidationError
 from core.models import AuditEvent
 from referrals.choices import ANSWERS, ONCE, REQUIRES, StepKind
 from referrals.ledger import StepEntry
-from referrals.models import Referral, ReferralStep, Reminder
+from referrals.models import ReferralStep, Reminder
 from referrals.reminders import reminder_send, sweep
-from referrals.services import referral_draft, referral_step_correct
+from referrals.services import referral_step_correct
 from tests.factories import make_victim, record_step
 from victims.models import PaternityClaim
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def referral(officer, chief, credible, france, approve):
-    with time_machine.travel("2026-03-02 09:00", tick=False):  # answer due 2026-03-16
-        draft = referral_draft(actor=officer, allegation=credible, member_state=france)
-        approve(chief, draft)
-    return Referral.objects.get(pk=draft.pk)
 
 
 def refusal(officer, referral, kind, on, **details) -> dict[str, list[str]]:

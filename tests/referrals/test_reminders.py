@@ -8,18 +8,9 @@ import time_machine
 from core.models import OutboundEmail
 from referrals.models import Referral, Reminder
 from referrals.reminders import reminder_send, sweep
-from referrals.services import referral_draft
 from tests.factories import record_step
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def referral(officer, chief, credible, france, approve):
-    with time_machine.travel("2026-03-02 09:00", tick=False):  # answer due 2026-03-16
-        draft = referral_draft(actor=officer, allegation=credible, member_state=france)
-        approve(chief, draft)
-    return Referral.objects.get(pk=draft.pk)
 
 
 def run_sweep(day: str) -> list[Reminder]:
@@ -81,8 +72,6 @@ def test_an_smtp_failure_leaves_the_reminder_pending_and_a_later_sweep_sends_it(
 
 
 def test_the_sweep_runs_a_bounded_number_of_queries(officer, credible, france, django_assert_max_num_queries):
-    from tests.factories import make_focal_point  # noqa: F401 - france already has its focal point
-
     referrals = Referral.objects.bulk_create([
         Referral(allegation=credible, member_state=france, status="sent", sent_on=datetime.date(2026, 1, 5),
                  response_due=datetime.date(2026, 1, 19), investigation_due=datetime.date(2026, 7, 4))
