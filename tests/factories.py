@@ -24,7 +24,7 @@ class MemberStateFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("iso3",)
 
     iso3 = factory.Sequence(lambda n: f"Q{n // 26 % 26 + 65:c}{n % 26 + 65:c}")
-    iso2 = factory.LazyAttribute(lambda o: o.iso3[1:])
+    iso2 = factory.LazyAttribute(lambda o: o.iso3[1:].lower())  # never a real (upper-case) code of a fixture
     name = factory.LazyAttribute(lambda o: f"State {o.iso3}")
 
 

@@ -127,7 +127,7 @@ def test_it_finds_no_violations_for_a_field_officer(page, base, site):
         ("victim edit", f"/victims/{v.pk}/edit/"),
         ("child", f"/victims/{site.child.pk}/"),
         ("referrals pending", "/referrals/"),
-        ("referral detail", f"/referrals/{site.referral_sent.pk}/", submit("Save")),
+        ("referral detail", f"/referrals/{site.referral_sent.pk}/", submit("Add to the ledger")),
         ("note verbale", f"/referrals/{site.referral_sent.pk}/notes/{site.reminder_sent.pk}/"),
         ("referral new", f"/referrals/new/{a.pk}/", submit("Save draft and preview")),
         ("referral draft", f"/referrals/{site.referral_draft.pk}/"),
