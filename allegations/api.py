@@ -15,11 +15,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from allegations.attachments import (
+    EvidenceIntegrityError,
     access_attachment,
     attachment_add,
     attachment_delete,
     attachment_read,
 )
+from allegations.choices import IntegrityFailure
 from allegations.models import (
     Allegation,
     AllegationType,
@@ -253,14 +255,26 @@ class AllegationAttachments(APIView):
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
 
+class IntegrityFailureSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.ChoiceField(choices=["integrity_failed"])
+    reason = serializers.ChoiceField(choices=IntegrityFailure.choices)
+
+
 class AttachmentDetail(APIView):
     required_permissions = {"GET": "allegations.view_confidential_narrative", "DELETE": "allegations.change_allegation"}
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
-                   description="Download the file (decrypted; audited).\n\n" + permission_note(required_permissions))
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 409: IntegrityFailureSerializer},
+                   description="Download the file (decrypted; audited). Its SHA-256 is checked against the one taken "
+                   "at upload: a file missing, altered or replaced on the server is refused with 409 "
+                   "(`code` `integrity_failed`, audited) and never served.\n\n" + permission_note(required_permissions))
     def get(self, request: Request, allegation_id, attachment_id) -> HttpResponse:
         attachment = access_attachment(request.user, allegation_id, attachment_id, audit=audit_context(request))
-        evidence = attachment_read(actor=request.user, attachment=attachment, audit=audit_context(request))
+        try:
+            evidence = attachment_read(actor=request.user, attachment=attachment, audit=audit_context(request))
+        except EvidenceIntegrityError as failure:
+            return Response({"detail": str(failure), "code": "integrity_failed", "reason": failure.reason.value},
+                            status=status.HTTP_409_CONFLICT)
         response = HttpResponse(evidence.content, content_type=attachment.content_type)
         response["Content-Disposition"] = content_disposition_header(as_attachment=True,
                                                                      filename=attachment.display_name)

@@ -5,6 +5,7 @@ back only through a scoped, audited call."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import io
 import os
 import secrets
@@ -23,10 +24,13 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
+from allegations.choices import IntegrityFailure
 from allegations.models import Allegation, Attachment
 from allegations.services import allegation_in_change_scope
 from core.audit import AuditContext, audit_record, get_in_scope_or_404
-from core.crypto import keyring
+from core.crypto import DecryptionError, keyring
+from core.errors import Conflict
+from core.models import AuditEvent
 
 # Detected from the first bytes, never from the name or the browser's claim.
 SIGNATURES = (
@@ -42,6 +46,15 @@ MAX_IMAGE_PIXELS = 40_000_000  # a 40-megapixel photo; anything bigger is refuse
 class Evidence:
     attachment: Attachment
     content: bytes
+
+
+class EvidenceIntegrityError(Conflict):
+    """The stored file is not the one uploaded (missing, altered, or replaced): it is never served."""
+
+    def __init__(self, reason: IntegrityFailure) -> None:
+        self.reason = reason
+        super().__init__(_("This file failed its integrity check, so it is not served. The failure has been "
+                           "recorded; tell your administrator."))
 
 
 def access_attachment(user, allegation_id: Any, attachment_id: Any, *, audit: AuditContext | None = None,
@@ -147,21 +160,41 @@ def attachment_add(*, actor, allegation: Allegation, uploaded: UploadedFile, des
     return attachment
 
 
-def attachment_read(*, actor, attachment: Attachment, audit: AuditContext | None = None) -> Evidence:
-    """The decrypted bytes, audited (a failure too: a tampered or moved file is never served)."""
-    from core.crypto import DecryptionError
-    from core.models import AuditEvent
-
+def _verified_content(attachment: Attachment) -> bytes:
+    """The decrypted bytes, only if they are the bytes uploaded: AES-GCM refuses an altered
+    ciphertext, and the SHA-256 taken at upload refuses a validly sealed substitute."""
     try:
         blob = (_directory() / attachment.stored_name).read_bytes()
+    except OSError as exc:
+        raise EvidenceIntegrityError(IntegrityFailure.MISSING) from exc
+    try:
         content = keyring().open_bytes(blob, _associated_data(attachment))
-    except (OSError, DecryptionError):
-        audit_record(action="attachment_unreadable", actor=actor, audit=audit, obj=attachment,
-                     outcome=AuditEvent.Outcome.FAILURE)
+    except DecryptionError as exc:
+        raise EvidenceIntegrityError(IntegrityFailure.UNDECRYPTABLE) from exc
+    if not hmac.compare_digest(hashlib.sha256(content).hexdigest(), attachment.sha256):
+        raise EvidenceIntegrityError(IntegrityFailure.HASH_MISMATCH)
+    return content
+
+
+def attachment_read(*, actor, attachment: Attachment, audit: AuditContext | None = None) -> Evidence:
+    """The decrypted bytes, audited. A file that fails its integrity check raises
+    `EvidenceIntegrityError` after the refusal is audited (it commits on its own: no outer transaction)."""
+    try:
+        content = _verified_content(attachment)
+    except EvidenceIntegrityError as failure:
+        audit_record(action="attachment_integrity_failed", actor=actor, audit=audit, obj=attachment,
+                     outcome=AuditEvent.Outcome.FAILURE,
+                     detail={"allegation": attachment.allegation.reference, "reason": failure.reason.value})
         raise
     audit_record(action="attachment_download", actor=actor, audit=audit, obj=attachment,
                  detail={"allegation": attachment.allegation.reference})
     return Evidence(attachment=attachment, content=content)
+
+
+def attachment_viewed(*, actor, attachment: Attachment, audit: AuditContext | None = None) -> None:
+    """Opening a file's custody page (its hash and its log) is itself part of its custody."""
+    audit_record(action="attachment_view", actor=actor, audit=audit, obj=attachment,
+                 detail={"allegation": attachment.allegation.reference})
 
 
 def attachment_delete(*, actor, attachment: Attachment, audit: AuditContext | None = None) -> None:
@@ -194,7 +227,7 @@ def attachments_reseal(current: str) -> int:
                 continue
             path = _directory() / attachment.stored_name
             ring = keyring()
-            content = ring.open_bytes(path.read_bytes(), _associated_data(attachment))
+            content = _verified_content(attachment)  # never re-seal a file that is not the one uploaded
             partial = path.with_suffix(".part")
             partial.write_bytes(ring.seal_bytes(content, _associated_data(attachment)))
             os.replace(partial, path)
@@ -205,14 +238,13 @@ def attachments_reseal(current: str) -> int:
 
 
 def attachments_unreadable() -> tuple[int, list[str]]:
-    """Every evidence file opened with the configured keys: (how many, ids of those that fail)."""
-    from core.crypto import DecryptionError
-
+    """Every evidence file opened with the configured keys and checked against its SHA-256:
+    (how many, ids of those that fail)."""
     checked, failed = 0, []
     for attachment in Attachment.objects.iterator(chunk_size=200):
         checked += 1
         try:
-            keyring().open_bytes((_directory() / attachment.stored_name).read_bytes(), _associated_data(attachment))
-        except (OSError, DecryptionError):
+            _verified_content(attachment)
+        except EvidenceIntegrityError:
             failed.append(str(attachment.pk))
     return checked, failed

@@ -118,6 +118,14 @@ class Attention(models.TextChoices):
     NO_INCIDENT_DATE = "no_incident_date", _("No incident date")
     NATIONALITY_UNKNOWN = "nationality_unknown", _("A perpetrator of unknown nationality")
 
+class IntegrityFailure(models.TextChoices):
+    """Why an evidence file was refused at download (the audit row's `reason`)."""
+
+    MISSING = "missing", _("The stored file is missing.")
+    UNDECRYPTABLE = "undecryptable", _("The stored file does not decrypt: it was altered on disk or belongs to another record.")
+    HASH_MISMATCH = "hash_mismatch", _("The stored file decrypts to other content than was uploaded (SHA-256 mismatch).")
+
+
 # The actions this app writes to the audit trail, in words (registered with core.audit_actions at start-up).
 AUDIT_ACTIONS = {
     "allegation_create": _("Allegation recorded"),
@@ -125,6 +133,9 @@ AUDIT_ACTIONS = {
     "allegation_transition": _("Allegation status changed"),
     "attachment_add": _("Evidence file added"),
     "attachment_download": _("Evidence file downloaded"),
+    # Kept for events written before integrity checks had their own code.
     "attachment_unreadable": _("Evidence file could not be read"),
+    "attachment_integrity_failed": _("Evidence file refused: failed its integrity check"),
+    "attachment_view": _("Evidence file's custody page viewed"),
     "attachment_delete": _("Evidence file deleted"),
 }

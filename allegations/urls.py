@@ -11,6 +11,8 @@ urlpatterns = [
     path("<uuid:allegation_id>/status/", views.allegation_transition_view, name="transition"),
     path("<uuid:allegation_id>/attachments/", views.attachment_upload, name="attachment_upload"),
     path("<uuid:allegation_id>/attachments/<uuid:attachment_id>/", views.attachment_download, name="attachment"),
+    path("<uuid:allegation_id>/attachments/<uuid:attachment_id>/custody/", views.attachment_custody,
+         name="attachment_custody"),
     path("<uuid:allegation_id>/attachments/<uuid:attachment_id>/delete/", views.attachment_remove,
          name="attachment_delete"),
 ]

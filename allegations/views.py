@@ -9,10 +9,12 @@ from django.views.decorators.http import require_POST, require_safe
 
 from allegations import hooks
 from allegations.attachments import (
+    EvidenceIntegrityError,
     access_attachment,
     attachment_add,
     attachment_delete,
     attachment_read,
+    attachment_viewed,
 )
 from allegations.forms import (
     AllegationFilterForm,
@@ -23,6 +25,7 @@ from allegations.forms import (
 )
 from allegations.models import Allegation, Attachment
 from allegations.querysets import ALLEGATION_SORTS, allegation_list, can_read_narrative
+from allegations.selectors import attachment_custody_log
 from allegations.services import (
     access_allegation,
     allegation_create,
@@ -30,7 +33,6 @@ from allegations.services import (
     allegation_update,
 )
 from core.audit import audit_context, read_encrypted
-from core.crypto import DecryptionError
 from accounts.drafts import draft_saved
 from core.forms import add_service_errors, with_extra_form
 from core.locking import StaleEditError, submitted_version
@@ -222,15 +224,23 @@ def attachment_download(request: HttpRequest, allegation_id, attachment_id) -> H
     attachment = access_attachment(request.user, allegation_id, attachment_id, audit=audit_context(request))
     try:
         evidence = attachment_read(actor=request.user, attachment=attachment, audit=audit_context(request))
-    except (OSError, DecryptionError):
-        messages.error(request, _("This file cannot be read back (missing, moved or altered), so it is not served. "
-                                  "The failure has been recorded; tell your administrator."))
-        return redirect("allegations:detail", allegation_id)
+    except EvidenceIntegrityError as failure:
+        return render(request, "allegations/attachment_refused.html", {"attachment": attachment, "failure": failure},
+                      status=409)
     response = HttpResponse(evidence.content, content_type=attachment.content_type)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=attachment.display_name)
     # Even if a browser tried to render it, it could run nothing and reach nothing.
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
+
+
+@require_safe
+@login_required
+def attachment_custody(request: HttpRequest, allegation_id, attachment_id) -> HttpResponse:
+    attachment = access_attachment(request.user, allegation_id, attachment_id, audit=audit_context(request))
+    attachment_viewed(actor=request.user, attachment=attachment, audit=audit_context(request))
+    return render(request, "allegations/attachment_custody.html",
+                  {"attachment": attachment, "custody_log": attachment_custody_log(attachment)})
 
 
 @require_POST

@@ -137,8 +137,8 @@ def test_a_tampered_file_is_never_served(client, officer, allegation, attachment
     blob[-1] ^= 1
     path.write_bytes(bytes(blob))
     response = client.get(f"/allegations/{allegation.pk}/attachments/{attachment.pk}/")
-    assert response.status_code == 302 and b"CANARY" not in response.content
-    assert AuditEvent.objects.filter(action="attachment_unreadable", outcome="failure").exists()
+    assert response.status_code == 409 and b"CANARY" not in response.content
+    assert AuditEvent.objects.filter(action="attachment_integrity_failed", outcome="failure").exists()
 
 
 def test_removing_a_file_deletes_it_from_disk(client, officer, allegation, attachment_dir,
