@@ -450,11 +450,7 @@ def referral_answers_record(*, actor, referral: Referral, expected_version: int,
             reasons = error.message_dict if hasattr(error, "error_dict") else {name: error.messages}
             raise ValidationError({field_of.get(key, name): messages for key, messages in reasons.items()}) from error
     if close:
-        current.accountability_measures = (values.get("accountability_measures") or "").strip()
-        current.status, current.closed_on = ReferralStatus.CLOSED, current.allegation.mission.today()
-        current.version += 1
-        current.save()
-        _stop_reminders_met(current)
+        _close(current, values.get("accountability_measures", ""))
     audit_record(action="referral_record", actor=actor, audit=audit, obj=current,
                  detail={"fields": sorted(values), "closed": close})
     return current
@@ -468,13 +464,18 @@ def referral_close(*, actor, referral: Referral, expected_version: int, accounta
     current = lock_current_version(Referral, referral.pk, expected_version, label=str(referral))
     if current.status != ReferralStatus.SENT:
         raise ValidationError(_("Only a referral in follow-up can be closed."))
-    current.accountability_measures = (accountability_measures or "").strip()
-    current.status, current.closed_on = ReferralStatus.CLOSED, current.allegation.mission.today()
-    current.version = expected_version + 1
-    current.save()
-    _stop_reminders_met(current)
+    _close(current, accountability_measures)
     audit_record(action="referral_closed", actor=actor, audit=audit, obj=current)
     return current
+
+
+def _close(current: Referral, accountability_measures: str) -> None:
+    """End the (locked) referral's follow-up today, in its operation's date; its pending reminders go."""
+    current.accountability_measures = (accountability_measures or "").strip()
+    current.status, current.closed_on = ReferralStatus.CLOSED, current.allegation.mission.today()
+    current.version += 1
+    current.save()
+    _stop_reminders_met(current)
 
 
 def referral_deadlines_follow_children(allegation_id, children_involved: bool) -> None:

@@ -236,9 +236,7 @@ def referral_close_view(request: HttpRequest, referral_id) -> HttpResponse:
                            accountability_measures=form.cleaned_data["accountability_measures"],
                            audit=audit_context(request))
         except StaleEditError as stale:
-            messages.error(request, str(stale))
-            fresh = access_referral(request.user, referral.pk, audit=audit_context(request), for_change=True)
-            return _detail(request, fresh, close_form=form, status=409)
+            return _refused(request, referral, form, stale, close_form=form)
         except ValidationError as error:
             add_service_errors(form, None, error)
     if form.errors:

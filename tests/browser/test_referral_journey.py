@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from referrals.models import Referral
+from tests.browser.site_pages import axe_violations
 from tests.browser.test_allegation_journey import shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -58,6 +59,18 @@ def test_it_refers_an_allegation_with_two_person_approval(login, live_server, br
     expect(ledger).to_contain_text("Will investigate")
     expect(ledger).to_contain_text("Officer: Lt-Col. Demo")
     shot(colleague, "field-officer-referral-answered")
+    # The source's number was wrong: corrected, the first entry kept, struck through.
+    colleague.get_by_role("link", name="Correct Will investigate").click()
+    expect(colleague.get_by_role("heading", level=1)).to_contain_text("Correct “Will investigate”")
+    colleague.set_viewport_size({"width": 360, "height": 800})
+    assert axe_violations(colleague) == []
+    shot(colleague, "field-officer-referral-correct-360")
+    colleague.get_by_role("textbox", name="Reference of the source").fill("NV 2026/115")
+    colleague.get_by_role("button", name="Save the correction").click()
+    expect(colleague.get_by_text("Corrected. The ledger keeps the entry it replaces.")).to_be_visible()
+    expect(colleague.locator(".ledger")).to_contain_text("Corrects 1 earlier entry")
+    assert axe_violations(colleague) == []
+    shot(colleague, "field-officer-referral-corrected-360")
     referral = Referral.objects.get()
     assert (referral.status, referral.response, referral.investigation_officer, referral.approved_by,
             referral.drafted_by) == ("sent", "will_investigate", "Lt-Col. Demo", chief, officer)
