@@ -9,15 +9,27 @@ from core.errors import Conflict, NotFound, NotPermitted
 
 
 class NoStoreMiddleware:
-    """Case data must not linger in shared or browser caches: every dynamic response is no-store."""
+    """Case data must not linger in shared or browser caches: every dynamic response is no-store, but
+    what the office has published for everyone (a view marks its response with `mark_published`)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        patch_cache_control(response, no_store=True, private=True)
+        if not getattr(response, PUBLISHED_ATTRIBUTE, False):
+            patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+PUBLISHED_ATTRIBUTE = "sea_published"
+
+
+def mark_published(response, *, max_age: int):
+    """This response is public and the same for everyone: browsers and proxies may keep it."""
+    setattr(response, PUBLISHED_ATTRIBUTE, True)
+    patch_cache_control(response, public=True, max_age=max_age)
+    return response
 
 
 class PermissionsPolicyMiddleware:

@@ -61,7 +61,12 @@ CHILDREN_NOTE = gettext_noop(
 TOTAL_NOTE = gettext_noop(
     "An allegation whose alleged perpetrators belong to several forces counts in the row of each force; the total "
     "row counts each allegation once, so the rows can add up to more than the total.")
-TABLE_NOTES = {"Allegations": [VICTIMS_NOTE, CHILDREN_NOTE], "Summary": [VICTIMS_NOTE, CHILDREN_NOTE, TOTAL_NOTE]}
+# The annex is exact: small numbers and all. It says so on every table, page, sheet and file; what the
+# office publishes is the gated release (reporting.statistics, /statistics/).
+INTERNAL_NOTE = gettext_noop("Internal, not for publication: exact counts, small numbers included. Publish only "
+                             "the statistics release, which hides them.")
+TABLE_NOTES = {"Allegations": [INTERNAL_NOTE, VICTIMS_NOTE, CHILDREN_NOTE],
+               "Summary": [INTERNAL_NOTE, VICTIMS_NOTE, CHILDREN_NOTE, TOTAL_NOTE]}
 # Columns the rows hold as codes (what JSON keeps); a reader sees the words (`Annex.sheets`).
 CODED_COLUMNS = {"Type": AllegationType, "Subtype": Subtype, "Status": Status}
 UNKNOWN = gettext_noop("Unknown")

@@ -11,6 +11,6 @@ class ReportingConfig(AppConfig):
 
         audit_actions_register(AUDIT_ACTIONS)
 
-        permissions_register(roles={HQ_ANALYST: ["reporting.view_reports"]})
+        permissions_register(roles={HQ_ANALYST: ["reporting.view_reports", "reporting.publish_statistics"]})
 
         from reporting import tasks  # noqa: F401 (registers the tasks services queue by name)

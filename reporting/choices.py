@@ -48,4 +48,30 @@ AUDIT_ACTIONS = {
     "export": _("Report exported"),
     "export_requested": _("Report export requested"),
     "export_download": _("Exported report downloaded"),
+    "statistics_published": _("Statistics published"),
 }
+
+
+# --- the published statistics (reporting/statistics.py): the groups the annex Summary counts by ---
+
+
+class TypeGroup(models.TextChoices):
+    SE = "SE", _("Sexual exploitation")
+    SA = "SA", _("Sexual abuse")
+    OTHER = "OTHER", _("Other or unknown type")
+
+
+class StatusGroup(models.TextChoices):
+    SUBSTANTIATED = "substantiated", _("Substantiated")
+    NOT_SUBSTANTIATED = "not_substantiated", _("Not substantiated")
+    UNDER_INVESTIGATION = "under_investigation", _("Under investigation")
+    PRELIMINARY = "preliminary", _("Preliminary assessment or under review")
+    CLOSED_OTHER = "closed_other", _("Closed (other)")
+
+
+class VictimGroup(models.TextChoices):
+    WOMEN = "women", _("Women")
+    GIRLS = "girls", _("Girls")
+    MEN = "men", _("Men")
+    BOYS = "boys", _("Boys")
+    UNKNOWN = "unknown", _("Victims of unknown sex or age")

@@ -9,7 +9,9 @@ import zipfile
 import xlsxwriter
 
 from core.spreadsheets import safe_cell, to_csv
-from reporting.annex import TABLE_NOTES, Annex
+from django.utils.translation import gettext
+
+from reporting.annex import INTERNAL_NOTE, TABLE_NOTES, Annex
 from reporting.choices import CONTENT_TYPES, ZIP, AnnexTable, ExportFormat
 
 
@@ -31,6 +33,7 @@ def to_xlsx(annex: Annex) -> bytes:
     note = book.add_format({"italic": True})
     for table in annex.sheets():
         sheet = book.add_worksheet(table.title)
+        sheet.set_header("&C" + gettext(INTERNAL_NOTE).replace("&", "&&"))  # on every printed page
         sheet.write_row(0, 0, table.headings, header)
         sheet.freeze_panes(1, 0)
         widths = [len(c) for c in table.headings]
@@ -54,7 +57,7 @@ def to_xlsx(annex: Annex) -> bytes:
 
 def to_json(annex: Annex) -> bytes:
     """English keys and codes (type, subtype, status) whatever the language: programs read these."""
-    data: dict = {"year": annex.year}
+    data: dict = {"year": annex.year, "classification": INTERNAL_NOTE}
     for name, (columns, rows) in annex.tables().items():
         data[name.lower()] = [dict(zip(columns, row, strict=True)) for row in rows]
     data["notes"] = {name.lower(): notes for name, notes in TABLE_NOTES.items()}

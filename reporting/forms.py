@@ -42,3 +42,7 @@ class AnnexFilterForm(forms.Form):
 class ExportForm(AnnexFilterForm):
     format = forms.ChoiceField(choices=ExportFormat.choices)
     table = forms.ChoiceField(required=False, choices=[("", ""), *AnnexTable.choices])
+
+
+class PublishForm(forms.Form):
+    year = forms.IntegerField(label=_("Year received"), min_value=1990, max_value=2100)

@@ -46,3 +46,28 @@ class ExportJob(models.Model):
     @property
     def path(self):
         return settings.SEA_EXPORT_DIR / f"{self.pk}.bin"
+
+
+class StatisticsRelease(models.Model):
+    """The statistics of a year as the office published them, through the disclosure gate: kept as
+    they were, never edited (a correction is a new release of the same year)."""
+
+    year = models.PositiveSmallIntegerField()
+    number = models.PositiveSmallIntegerField()  # 1 for a year's first release, then 2, ...
+    published_at = models.DateTimeField(auto_now_add=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    data = models.JSONField()  # reporting.statistics.release_data: shown values, names, the disclosure report
+
+    class Meta:
+        ordering = ["-year", "-number"]
+        constraints = [models.UniqueConstraint(fields=["year", "number"], name="one_release_number_per_year")]
+        permissions = [("publish_statistics", _("Can publish the statistics of a year"))]
+
+    def __str__(self) -> str:
+        return f"{self.year} release {self.number}"
+
+    def grand_total(self, table_name: str):
+        """The bottom-right cell of a published table (a count, or the mark hiding it); None if withheld."""
+        found = next((t for t in self.data["tables"] if t["name"] == table_name), None)
+        return found["cells"][-1][-1] if found else None

@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone, translation
@@ -18,7 +19,8 @@ from referrals.querysets import pending_referrals
 from reporting.annex import SUMMARY_COLUMNS, Annex, AnnexFilters, annex_allegations, build_annex
 from reporting.choices import PRINT, ExportFormat
 from reporting.exports import render
-from reporting.models import ExportJob
+from reporting.models import ExportJob, StatisticsRelease
+from reporting.statistics import gated_statistics, release_data
 from reporting.stages import (
     StageMedian,
     StallRow,
@@ -186,3 +188,28 @@ def dashboard_for(*, user, year: int, filters: AnnexFilters) -> Dashboard:
         stall_by_force=stage_medians_by_force(selected),
         stall_by_member_state=stage_medians_by_member_state(selected),
     )
+
+
+class ReleaseConflict(Exception):
+    """Someone published the same year at the same moment: nothing was kept; publish again."""
+
+
+def statistics_preview(year: int) -> dict:
+    """What a release of the year would publish today (nothing is kept)."""
+    return release_data(*gated_statistics(year))
+
+
+def statistics_release_publish(*, actor, year: int, audit: AuditContext | None = None) -> StatisticsRelease:
+    """Count the year, pass it through the disclosure gate and keep it as the year's next release, audited
+    in the same transaction. Earlier releases stay as they were published."""
+    data = statistics_preview(year)
+    try:
+        with transaction.atomic():
+            number = (StatisticsRelease.objects.filter(year=year).aggregate(Max("number"))["number__max"] or 0) + 1
+            release = StatisticsRelease.objects.create(year=year, number=number, published_by=actor, data=data)
+            audit_record(action="statistics_published", actor=actor, audit=audit, obj=release,
+                         detail={"year": year, "number": number, "suppressed": len(data["suppressions"]),
+                                 "withheld": data["withheld"]})
+    except IntegrityError:
+        raise ReleaseConflict from None
+    return release

@@ -1,19 +1,22 @@
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from core.audit import audit_context, audit_record, get_in_scope_or_404
-from reporting.annex import AnnexFilters, build_annex
+from reporting.annex import INTERNAL_NOTE, AnnexFilters, build_annex
 from reporting.charts import bar_chart
-from reporting.forms import AnnexFilterForm, ExportForm
-from reporting.models import ExportJob
+from reporting.forms import AnnexFilterForm, ExportForm, PublishForm
+from reporting.models import ExportJob, StatisticsRelease
 from reporting.services import (
     Dashboard,
+    ReleaseConflict,
     annex_printable,
     dashboard_for,
     dashboard_year,
@@ -21,8 +24,11 @@ from reporting.services import (
     export_job_start,
     export_now,
     reports_scope,
+    statistics_preview,
+    statistics_release_publish,
 )
 from reporting.stages import STAGE_MEDIAN_LABELS, STAGES
+from reporting.statistics import disclosure_report, shown_tables
 
 
 def _require_reports(user) -> None:
@@ -99,7 +105,8 @@ def annex_preview(request: HttpRequest) -> HttpResponse:
             "reporting/annex_print.html"
     else:
         annex, template = build_annex(reports_scope(request.user), year=year, filters=filters), "reporting/annex.html"
-    return render(request, template, {"form": form, "annex": annex, "query": request.GET.urlencode()})
+    return render(request, template, {"form": form, "annex": annex, "query": request.GET.urlencode(),
+                                      "internal_note": _(INTERNAL_NOTE)})
 
 
 @require_safe
@@ -143,3 +150,34 @@ def export_job_file(request: HttpRequest, job_id) -> HttpResponse:
         raise Http404
     audit_record(action="export_download", actor=request.user, audit=audit_context(request), obj=job, detail=job.params)
     return FileResponse(job.path.open("rb"), as_attachment=True, filename=job.file_name, content_type=job.content_type)
+
+
+def _require_publisher(user) -> None:
+    if not user.has_perm("reporting.publish_statistics"):
+        raise Http404
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def statistics_publish(request: HttpRequest) -> HttpResponse:
+    """What the year's release would show, through the gate, and the button that publishes it."""
+    _require_publisher(request.user)
+    form = PublishForm(request.POST if request.method == "POST" else {"year": request.GET.get(
+        "year", timezone.localdate().year - 1)})
+    if not form.is_valid():
+        return render(request, "reporting/statistics.html", {"form": form}, status=400)
+    year = form.cleaned_data["year"]
+    if request.method == "POST":
+        try:
+            release = statistics_release_publish(actor=request.user, year=year, audit=audit_context(request))
+        except ReleaseConflict:
+            messages.error(request, _("Someone published this year at the same moment. Look at the newest release, "
+                                      "then publish again if needed."))
+            return redirect(f"{reverse('reporting:statistics')}?year={year}")
+        messages.success(request, _("Release %(number)s of %(year)s is published.") % {"number": release.number,
+                                                                                        "year": year})
+        return redirect("statistics:release", year, release.number)
+    data = statistics_preview(year)
+    return render(request, "reporting/statistics.html", {
+        "form": form, "year": year, "tables": shown_tables(data), "report": disclosure_report(data),
+        "rules": data["rules"], "releases": StatisticsRelease.objects.filter(year=year).order_by("-number")})

@@ -404,6 +404,8 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 SEA_RETENTION_DAYS = env_int("SEA_RETENTION_DAYS", 3650)
 
 # Annex exports above this many allegations are built by a background task with a progress page.
+# The disclosure gate (core/disclosure.py): published counts below this are shown as "<N".
+SEA_DISCLOSURE_THRESHOLD = env_int("SEA_DISCLOSURE_THRESHOLD", 5, minimum=3)
 SEA_EXPORT_BACKGROUND_ROWS = env_int("SEA_EXPORT_BACKGROUND_ROWS", 2000)
 SEA_EXPORT_DIR = Path(os.environ.get("SEA_EXPORT_DIR", BASE_DIR / "var" / "exports"))  # outside the web root
 SEA_EXPORT_TTL_HOURS = env_int("SEA_EXPORT_TTL_HOURS", 24)

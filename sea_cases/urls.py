@@ -15,6 +15,7 @@ urlpatterns = [
     path("victims/", include("victims.urls")),
     path("referrals/", include("referrals.urls")),
     path("answer/", include("referrals.answer_urls")),
+    path("statistics/", include("reporting.public_urls")),
     path("reports/", include("reporting.urls")),
     path("audit/", include("core.urls")),
     path("api/v1/", include("sea_cases.api_urls")),

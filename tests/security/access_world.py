@@ -39,6 +39,7 @@ def build_world() -> World:
     from referrals.models import AnswerLink, ReferralStep, Reminder, ReminderKind
     from referrals.services import referral_draft
     from reporting.models import ExportJob
+    from reporting.services import statistics_release_publish
     from victims.assistance import need_create, paternity_claim_create
     from victims.services import victim_create
 
@@ -80,10 +81,12 @@ def build_world() -> World:
                                 uploaded=SimpleUploadedFile("report.pdf", b"%PDF-1.4 canary evidence"))
     job = ExportJob.objects.create(requested_by=users["analyst"], params={"year": 2016, "format": "csv"},
                                    expires_at=datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC))
+    release = statistics_release_publish(actor=users["analyst"], year=2016)
     return World(
         users=users,
         kwargs={"allegation_id": allegation.pk, "victim_id": victim.pk, "need_id": need.pk, "claim_id": claim.pk,
                 "referral_id": referral.pk, "reminder_id": reminder.pk, "step_id": step.pk, "link_id": link.pk, "token_id": token.pk, "user_id": officer.pk, "job_id": job.pk, "attachment_id": attachment.pk,
+                "year": release.year, "number": release.number,
                 # router detail routes name their key `pk`; which record depends on the route's prefix
                 "pk:allegation": allegation.pk, "pk:victim": victim.pk, "pk:need": need.pk,
                 "pk:referral": referral.pk,
