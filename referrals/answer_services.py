@@ -12,7 +12,6 @@ import secrets
 import uuid
 
 from django.contrib.auth.hashers import check_password, make_password
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone, translation
@@ -23,6 +22,7 @@ from core.errors import NotFound
 from core.identity_parts import identity_fill
 from core.mail import message_id_for, send_and_record
 from core.models import AuditEvent
+from core.throttle import Throttle
 from referrals.answer_links import token_hash
 from referrals.ledger import StepEntry
 from referrals.models import AnswerLink, ReferralStep
@@ -44,23 +44,17 @@ CODE_MARK = "[[one-time-code]]"
 
 # --- throttling ---------------------------------------------------------------------------------
 
-def _guess_key(ip_address: str | None) -> str:
-    return f"answer-guesses:{ip_address or 'unknown'}"
+ANSWER_GUESSES = Throttle("answer-guesses", GUESSES_PER_WINDOW, GUESS_WINDOW_SECONDS)
 
 
 def answer_throttled(audit: AuditContext) -> bool:
     """This address has used up its guesses for the window."""
-    return cache.get(_guess_key(audit.ip_address), 0) >= GUESSES_PER_WINDOW
+    return ANSWER_GUESSES.exceeded(audit.ip_address)
 
 
 def answer_guess_count(audit: AuditContext | None) -> None:
     """One more guess from this address (the window starts at its first guess)."""
-    key = _guess_key(audit.ip_address if audit else None)
-    if not cache.add(key, 1, GUESS_WINDOW_SECONDS):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, GUESS_WINDOW_SECONDS)
+    ANSWER_GUESSES.count(audit.ip_address if audit else None)
 
 
 # --- audit --------------------------------------------------------------------------------------
