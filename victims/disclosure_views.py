@@ -19,6 +19,7 @@ from victims.disclosures import (
     disclosure_request_create,
     disclosure_request_decide,
     identity_export_produce,
+    victim_in_disclosure_scope,
 )
 from victims.forms import DisclosureDecisionForm, DisclosureRequestForm
 from victims.models import DisclosureKind
@@ -54,6 +55,7 @@ FORM_NAMES = {DisclosureKind.UN_PARTNER_SHARE: "un_share_form", DisclosureKind.I
 @login_required
 def request_new(request: HttpRequest, victim_id) -> HttpResponse:
     victim = access_victim(request.user, victim_id, audit=audit_context(request), for_change=True)
+    victim_in_disclosure_scope(actor=request.user, victim=victim, audit=audit_context(request))
     kind = request.POST.get("kind", "")
     kind = kind if kind in FORM_NAMES else DisclosureKind.UN_PARTNER_SHARE
     form = DisclosureRequestForm(request.POST, kind=kind)

@@ -27,7 +27,6 @@ from core.models import AuditEvent
 from core.spreadsheets import to_csv
 from victims.choices import (
     DISCLOSURE_CONSENT,
-    IDENTITY_DISCLOSED_ACTION,
     TWO_PERSON_DISCLOSURES,
     ConsentScope,
     DisclosureKind,
@@ -85,7 +84,8 @@ def disclosure_record(
         consent=consent, consent_scope=scope or "", requested_by=requested_by, approved_by=approved_by,
         approved_at=approved_at, disclosed_at=timezone.now(), source_type=source_type, source_id=str(source_id)[:64],
         source_label=source_label[:160])
-    audit_record(action=IDENTITY_DISCLOSED_ACTION, actor=actor, audit=audit, obj=victim,
+    # The code is victims.choices.IDENTITY_DISCLOSED_ACTION (written as a literal: its label is checked).
+    audit_record(action="identity_disclosed", actor=actor, audit=audit, obj=victim,
                  detail={"disclosure": entry.pk, "kind": kind, "fields": fields,
                          **({"source": f"{source_type}:{source_id}"} if source_type else {})})
     return entry
@@ -188,7 +188,7 @@ def access_disclosure_request(user, request_id: Any, *, audit: AuditContext | No
                                audit=audit, for_change=for_change)
 
 
-def _may_handle_identity(*, actor, victim: Victim, audit: AuditContext | None = None, **_rest) -> None:
+def victim_in_disclosure_scope(*, actor, victim: Victim, audit: AuditContext | None = None, **_rest) -> None:
     """Change scope on the victim, and identity access: who asks to disclose an identity, or decides
     on it, may read what is disclosed. Anyone else: `NotFound`, audited."""
     access_victim(actor, victim.pk, audit=audit, for_change=True)
@@ -209,7 +209,7 @@ def _checked_fields(fields: Iterable[str], errors: dict) -> list[str]:
     return [f for f in IdentityField.values if f in chosen]
 
 
-@checked(_may_handle_identity)
+@checked(victim_in_disclosure_scope)
 def disclosure_request_create(
     *, actor, victim: Victim, kind: str, fields: Iterable[str], recipient: str = "", purpose: str = "",
     export_for: str = "", audit: AuditContext | None = None,

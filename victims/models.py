@@ -389,6 +389,16 @@ class DisclosureRequest(models.Model):
         verbose_name_plural = _("requests to disclose identity")
 
     @property
+    def is_pending(self) -> bool:
+        """Waiting for the second person's decision."""
+        return self.status == DisclosureRequestStatus.PENDING
+
+    @property
+    def awaits_download(self) -> bool:
+        """An approved export whose file has not been downloaded yet."""
+        return self.status == DisclosureRequestStatus.APPROVED
+
+    @property
     def fields_in_words(self) -> list[str]:
         labels = dict(IdentityField.choices)
         return [str(labels.get(name, name)) for name in self.fields]
