@@ -120,7 +120,7 @@ class ContactChannel(models.TextChoices):
 
 class DisclosureKind(models.TextChoices):
     REFERRAL_NOTICE = "referral_notice", _("Named in a referral notice to the responsible authority")
-    UN_PARTNER_SHARE = "un_partner_share", _("Shared with a UN partner")
+    UN_PARTNER_SHARE = "un_partner_share", _("Identity shared with a UN partner")
     SERVICE_PROVIDER_REFERRAL = "service_provider_referral", _("Contact details given to a service provider")
     IDENTITY_EXPORT = "identity_export", _("Identity exported for the victim or their representative")
 

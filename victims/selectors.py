@@ -75,8 +75,7 @@ def _what(event: AuditEvent) -> str:
     if event.action == IDENTITY_SENT_ACTION:
         return str(_("Identity sent to an authority in a referral notice"))
     if event.action == IDENTITY_DISCLOSED_ACTION:
-        kinds = dict(DisclosureKind.choices)
-        return str(_("Identity disclosed: %(what)s") % {"what": kinds.get(event.detail.get("kind"), "")})
+        return str(dict(DisclosureKind.choices).get(event.detail.get("kind"), action_label(event.action)))
     if event.action == IDENTITY_MATCH_ACTION:
         return str(_("Identity matched: shown as a possible duplicate"))
     if event.action == IDENTITY_UNREADABLE_ACTION:

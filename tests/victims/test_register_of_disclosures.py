@@ -429,4 +429,4 @@ def test_a_disclosure_shows_in_who_saw_or_shared_the_identity(client, advocate, 
     from victims.selectors import identity_access_history
 
     assert [(a.who, a.what) for a in identity_access_history(victim)] == [
-        ("second", "Identity disclosed: Shared with a UN partner")]
+        ("second", "Identity shared with a UN partner")]
