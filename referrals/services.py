@@ -39,9 +39,10 @@ from referrals.models import (
     Reminder,
     ReminderKind,
 )
-from victims.choices import NAMED_VICTIMS_DETAIL, VIA_REFERRAL_NOTICE
-from victims.models import ConsentScope, PaternityClaim
-from victims.querysets import can_view_identity, consent_allows
+from victims.choices import NAMED_VICTIMS_DETAIL, VIA_REFERRAL_NOTICE, DisclosureKind, IdentityField
+from victims.disclosures import disclosure_record
+from victims.models import ConsentScope, PaternityClaim, Victim
+from victims.querysets import can_view_identity, consent_allows, latest_consent
 
 
 def access_referral(user, referral_id: Any, *, audit: AuditContext | None = None, for_change: bool = False) -> Referral:
@@ -160,6 +161,16 @@ def identity_in_words(victim) -> str:
     return "; ".join(parts)
 
 
+def identity_fields_quoted(victim) -> list[str]:
+    """Which identity fields `identity_in_words` quotes (the register of disclosures names these)."""
+    fields = [IdentityField.FULL_NAME]
+    if victim.other_names:
+        fields.append(IdentityField.OTHER_NAMES)
+    if victim.date_of_birth:
+        fields.append(IdentityField.DATE_OF_BIRTH)
+    return fields
+
+
 def quote_inline(victim, words: str) -> str:
     return words
 
@@ -273,6 +284,7 @@ def referral_send(*, referral_id) -> bool:
         recipients = current_focal_points(referral)
         if not recipients:
             raise ValueError("no recipient: nothing is sent or recorded")
+        _register_named_victims(referral, notice, recipients)
         with translation.override(referral.language):
             not_kept = _("[the focal point's personal answer link: not kept]")
         # One message per focal point, each with their own answer link (the outbox keeps neither).
@@ -299,6 +311,19 @@ def referral_send(*, referral_id) -> bool:
                      detail={"recipients": len(recipients), "shares_identity": notice.shares_identity,
                              NAMED_VICTIMS_DETAIL: list(notice.quoted_victims)})
     return True
+
+
+def _register_named_victims(referral: Referral, notice: Notification, recipients: list[FocalPoint]) -> None:
+    """One entry in the register of disclosures of each victim the notice names, in the sending's
+    transaction (SMTP down: they go with it). The consent relied on is the one the notice was rendered
+    under; the drafter asked, the second person approved."""
+    to = f"{referral.recipient} ({', '.join(f'{fp.name} <{fp.email}>' for fp in recipients)})"
+    for victim in Victim.objects.filter(pk__in=notice.quoted_victims).order_by("code"):
+        disclosure_record(
+            victim=victim, kind=DisclosureKind.REFERRAL_NOTICE, recipient=to, fields=identity_fields_quoted(victim),
+            consent=latest_consent(victim, ConsentScope.SHARE_WITH_MEMBER_STATE), requested_by=referral.drafted_by,
+            approved_by=referral.approved_by, approved_at=referral.approved_at,
+            source_type="referrals.referral", source_id=str(referral.pk), source_label=str(referral))
 
 
 def _answer_link_parts(url: str, not_kept: str) -> dict[str, tuple[str, str]]:

@@ -4,7 +4,8 @@ Identity never appears in a listing or a GET: it is revealed by a POST that is a
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -29,11 +30,23 @@ from victims.assistance import (
     providers_for,
     victim_assign_advocate,
 )
+from victims.disclosures import (
+    REQUESTED_KINDS,
+    access_disclosure_request,
+    disclosure_request_create,
+    disclosure_request_decide,
+    identity_export_produce,
+    recipient_in_words,
+)
 from victims.models import (
     AgeGroup,
     AssistanceNeed,
     AssistanceStatus,
     Consent,
+    Disclosure,
+    DisclosureRequest,
+    ExportFor,
+    IdentityField,
     PaternityClaim,
     ServiceProvider,
     Victim,
@@ -182,6 +195,11 @@ class NeedTransitionSerializer(VersionSerializer):
     to_status = serializers.ChoiceField(choices=AssistanceStatus.choices)
     on = serializers.DateField(required=False, allow_null=True)
     provider = serializers.PrimaryKeyRelatedField(queryset=ServiceProvider.objects.all(), required=False, allow_null=True)
+    share_contact_details = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Referring only: give the provider the victim's name and contact details. Needs "
+                  "`victims.view_identity` and the victim's latest consent to assistance given; written in the "
+                  "victim's register of disclosures.")
 
 
 class ContactSerializer(serializers.ModelSerializer):
@@ -414,7 +432,7 @@ class NeedViewSet(viewsets.GenericViewSet):
             raise serializers.ValidationError({"provider": ["This provider does not work in the victim's operation."]})
         need = need_transition(actor=request.user, need=need, to_status=values["to_status"],
                                expected_version=values["version"], on=values.get("on"), provider=provider,
-                               audit=audit_context(request))
+                               share_contact_details=values["share_contact_details"], audit=audit_context(request))
         return Response(self.get_serializer(need).data)
 
 
@@ -494,3 +512,120 @@ class ProviderList(ListAPIView):
 
     def get_queryset(self):
         return ServiceProvider.objects.visible_to(self.request.user).order_by("name")
+
+
+# --- register of disclosures and the requests a second person decides ------------------------------
+
+class DisclosureSerializer(serializers.ModelSerializer):
+    """A register entry: never an identity value, only which fields."""
+
+    recipient = serializers.SerializerMethodField()
+    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Disclosure
+        fields = ("id", "kind", "recipient", "purpose", "fields", "consent", "consent_scope", "requested_by",
+                  "approved_by", "approved_at", "disclosed_at", "source_type", "source_id", "source_label")
+        read_only_fields = fields
+
+    def get_recipient(self, entry: Disclosure) -> str:
+        return recipient_in_words(entry)
+
+
+class DisclosureRequestSerializer(serializers.ModelSerializer):
+    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = DisclosureRequest
+        fields = ("id", "kind", "recipient", "export_for", "purpose", "fields", "status", "requested_by",
+                  "requested_at", "decided_by", "decided_at", "disclosure", "version")
+        read_only_fields = fields
+
+
+class DisclosureRequestCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=[(k.value, k.label) for k in REQUESTED_KINDS])
+    identity_fields = serializers.MultipleChoiceField(choices=IdentityField.choices,
+                                                      help_text="Which parts of the identity are disclosed.")
+    recipient = serializers.CharField(required=False, allow_blank=True, max_length=300, default="",
+                                      help_text="The UN partner; for an export, the representative (empty: the victim).")
+    purpose = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+    export_for = serializers.ChoiceField(choices=ExportFor.choices, required=False, allow_blank=True, default="")
+
+
+class DisclosureDecisionSerializer(VersionSerializer):
+    approve = serializers.BooleanField()
+
+
+DISCLOSURE_PERMISSION = "victims.view_identity"
+
+
+class VictimDisclosures(APIView):
+    required_permissions = {"GET": DISCLOSURE_PERMISSION}
+
+    @extend_schema(responses=DisclosureSerializer(many=True), description=(
+        "The victim's register of disclosures, newest first: every time the identity left the office, to whom, "
+        "which fields, on which consent, approved by whom. Never the identity itself. Reading it for the victim "
+        "as a file is on the pages (CSV, printable).\n\n" + permission_note(required_permissions)))
+    def get(self, request: Request, victim_id) -> Response:
+        victim = access_victim(request.user, victim_id, audit=audit_context(request))
+        entries = Disclosure.objects.visible_to(request.user).filter(victim=victim).select_related(
+            "requested_by", "approved_by")
+        return Response(DisclosureSerializer(entries, many=True).data)
+
+
+class VictimDisclosureRequests(APIView):
+    required_permissions = {"GET": DISCLOSURE_PERMISSION, "POST": DISCLOSURE_PERMISSION}
+
+    @extend_schema(responses=DisclosureRequestSerializer(many=True),
+                   description="Requests to share the identity with a UN partner or to export it for the victim, "
+                   "newest first.\n\n" + permission_note(required_permissions))
+    def get(self, request: Request, victim_id) -> Response:
+        victim = access_victim(request.user, victim_id, audit=audit_context(request))
+        asked = DisclosureRequest.objects.visible_to(request.user).filter(victim=victim).select_related(
+            "requested_by", "decided_by")
+        return Response(DisclosureRequestSerializer(asked, many=True).data)
+
+    @extend_schema(request=DisclosureRequestCreateSerializer, responses={201: DisclosureRequestSerializer},
+                   description="Ask to share the identity with a UN partner (needs the victim's latest consent to "
+                   "share with UN partners given) or to export it for the victim or their representative. Someone "
+                   "else who may see identity decides. Needs change scope on the victim.\n\n"
+                   + permission_note(required_permissions))
+    def post(self, request: Request, victim_id) -> Response:
+        victim = access_victim(request.user, victim_id, audit=audit_context(request), for_change=True)
+        values = validated(DisclosureRequestCreateSerializer, request.data)
+        values["fields"] = values.pop("identity_fields")
+        asked = disclosure_request_create(actor=request.user, victim=victim, audit=audit_context(request), **values)
+        return Response(DisclosureRequestSerializer(asked).data, status=status.HTTP_201_CREATED)
+
+
+class DisclosureRequestDecision(APIView):
+    required_permissions = {"POST": DISCLOSURE_PERMISSION}
+
+    @extend_schema(request=DisclosureDecisionSerializer, responses=DisclosureRequestSerializer, description=(
+        "Approve or refuse a request, as a second person (never the one who asked). Approving a share with a "
+        "UN partner writes the register entry; approving an export lets the requester download it once. "
+        "`version` required.\n\n" + permission_note(required_permissions)))
+    def post(self, request: Request, request_id) -> Response:
+        asked = access_disclosure_request(request.user, request_id, audit=audit_context(request), for_change=True)
+        values = validated(DisclosureDecisionSerializer, request.data)
+        decided = disclosure_request_decide(actor=request.user, request=asked, approve=values["approve"],
+                                            expected_version=values["version"], audit=audit_context(request))
+        return Response(DisclosureRequestSerializer(decided).data)
+
+
+class IdentityExportFile(APIView):
+    required_permissions = {"POST": DISCLOSURE_PERMISSION}
+
+    @extend_schema(request=None, responses={(200, "text/csv"): OpenApiTypes.BINARY}, description=(
+        "The approved export's file (CSV), once, for the person who asked for it: produced now, never kept; "
+        "the register entry is written with it. A POST, so identity never sits in a URL or a cache.\n\n"
+        + permission_note(required_permissions)))
+    def post(self, request: Request, request_id) -> HttpResponse:
+        asked = access_disclosure_request(request.user, request_id, audit=audit_context(request), for_change=True)
+        export = identity_export_produce(actor=request.user, request=asked, audit=audit_context(request))
+        response = HttpResponse(export.content, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+        response["Cache-Control"] = "no-store"
+        return response

@@ -28,7 +28,9 @@ from victims.models import (
     Victim,
     VictimContact,
 )
-from victims.querysets import can_view_identity, consent_allows
+from victims.choices import DISCLOSURE_CONSENT, PROVIDER_REFERRAL_FIELDS, DisclosureKind
+from victims.disclosures import disclosure_record
+from victims.querysets import can_view_identity, consent_allows, decision_allows, latest_consent
 from victims.services import victim_in_change_scope, victim_in_change_scope_with
 
 
@@ -146,10 +148,12 @@ def need_update(
 @checked(_need_in_change_scope)
 def need_transition(
     *, actor, need: AssistanceNeed, to_status: str, expected_version: int, on: datetime.date | None = None,
-    provider: ServiceProvider | None = None, audit: AuditContext | None = None,
+    provider: ServiceProvider | None = None, share_contact_details: bool = False, audit: AuditContext | None = None,
 ) -> AssistanceNeed:
     """identified → referred → in progress → provided | declined | not available (assistance never
-    waits for the investigation)."""
+    waits for the investigation). Referring may give the provider the victim's name and contact details
+    (`share_contact_details`): only by someone who may see identity, only with the victim's latest
+    consent to assistance given, and written in the register of disclosures."""
     if to_status not in AssistanceStatus.values:
         raise ValidationError({"to_status": [_("“%(status)s” is not an assistance status.") % {"status": to_status}]})
     current = lock_current_version(AssistanceNeed, need.pk, expected_version, label=str(need))
@@ -161,6 +165,9 @@ def need_transition(
     on = on or timezone.localdate()
     if on > timezone.localdate():
         raise ValidationError({"on": [_("This date cannot be in the future.")]})
+    if share_contact_details and to_status != AssistanceStatus.REFERRED:
+        raise ValidationError({"share_contact_details": [
+            _("Contact details are given to a provider only when referring the need.")]})
     if to_status == AssistanceStatus.REFERRED:
         provider = provider or current.provider
         if provider is None:
@@ -169,6 +176,16 @@ def need_transition(
         _check_provider(current.victim, provider, current.category, errors, actor=actor)
         if errors:
             raise ValidationError(errors)
+        consent = None
+        if share_contact_details:
+            consent = latest_consent(current.victim, DISCLOSURE_CONSENT[DisclosureKind.SERVICE_PROVIDER_REFERRAL])
+            if not can_view_identity(actor):
+                raise ValidationError({"share_contact_details": [
+                    _("Only someone allowed to see victims' identity can give a provider their contact details.")]})
+            if not decision_allows(current.victim, consent):
+                raise ValidationError({"share_contact_details": [
+                    _("%(code)s has not consented to assistance (or withdrew consent): their contact details cannot "
+                      "be given to a provider. Record their decision first.") % {"code": current.victim.code}]})
         current.provider, current.referred_on = provider, on
     elif to_status == AssistanceStatus.IN_PROGRESS:
         current.started_on = on
@@ -180,7 +197,14 @@ def need_transition(
     current.version = expected_version + 1
     current.save()
     audit_record(action="assistance_need_transition", actor=actor, audit=audit, obj=current,
-                 detail={"from": previous, "to": to_status})
+                 detail={"from": previous, "to": to_status, **({"contact_details_shared": True}
+                                                                  if share_contact_details else {})})
+    if share_contact_details:
+        disclosure_record(
+            victim=current.victim, kind=DisclosureKind.SERVICE_PROVIDER_REFERRAL, recipient=current.provider.name,
+            purpose=current.get_category_display(), fields=PROVIDER_REFERRAL_FIELDS, consent=consent,
+            requested_by=actor, actor=actor, source_type="victims.assistanceneed", source_id=str(current.pk),
+            source_label=str(current.get_category_display()), audit=audit)
     return current
 
 

@@ -36,8 +36,8 @@ from victims.forms import (
     PaternityClaimForm,
     SafeguardingForm,
 )
-from victims.models import AssistanceStatus
-from victims.querysets import NEED_SORTS, can_view_identity
+from victims.models import AssistanceStatus, ConsentScope
+from victims.querysets import NEED_SORTS, can_view_identity, consent_allows
 from victims.services import access_victim
 from victims.views import _detail
 
@@ -101,6 +101,9 @@ def _need_page(request, need, *, edit_form=None, transition_form=None, status=20
             "follow_up_on": need.follow_up_on, "notes": notes or ""}),
         "transition_form": transition_form or NeedTransitionForm(providers=providers),
         "AssistanceStatus": AssistanceStatus,
+        # Giving the provider the victim's contact details: for who may see identity, with consent to assistance.
+        "may_share_contact": can_view_identity(request.user) and need.is_identified,
+        "assistance_consent": consent_allows(need.victim, ConsentScope.ASSISTANCE),
     }, status=status)
 
 
@@ -139,7 +142,8 @@ def need_transition_view(request: HttpRequest, need_id) -> HttpResponse:
         try:
             data = form.cleaned_data
             need = need_transition(actor=request.user, need=need, audit=audit_context(request), to_status=data["to_status"],
-                                   expected_version=data["version"], on=data["on"], provider=data["provider"])
+                                   expected_version=data["version"], on=data["on"], provider=data["provider"],
+                                   share_contact_details=data["share_contact_details"])
         except StaleEditError as stale:
             messages.error(request, str(stale))
             return redirect("victims:need", need.pk)

@@ -16,6 +16,16 @@ ALL_IDENTITY_FIELDS = (*IDENTITY_FIELDS, "guardian_name")
 BEST_INTERESTS_DEADLINE_DAYS = 14
 
 
+# The one vocabulary of what a disclosure hands over (register of disclosures): field names, in words.
+# A register entry stores these names, never the values.
+class IdentityField(models.TextChoices):
+    FULL_NAME = "full_name", _("full name")
+    OTHER_NAMES = "other_names", _("other names or aliases")
+    DATE_OF_BIRTH = "date_of_birth", _("date of birth")
+    CONTACT_DETAILS = "contact_details", _("contact details")
+    CURRENT_LOCATION = "current_location", _("current location")
+
+
 class VictimSex(models.TextChoices):
     FEMALE = "female", _("Female")
     MALE = "male", _("Male")
@@ -108,6 +118,43 @@ class ContactChannel(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class DisclosureKind(models.TextChoices):
+    REFERRAL_NOTICE = "referral_notice", _("Named in a referral notice to the responsible authority")
+    UN_PARTNER_SHARE = "un_partner_share", _("Identity shared with a UN partner")
+    SERVICE_PROVIDER_REFERRAL = "service_provider_referral", _("Contact details given to a service provider")
+    IDENTITY_EXPORT = "identity_export", _("Identity exported for the victim or their representative")
+
+
+# The consent each kind of disclosure relies on (the latest decision of that scope, given): none for an
+# export the victim asked for themselves (their right to know what the office holds). Handing contact
+# details to a provider relies on the consent to assistance: the victim agreed to be referred for help,
+# which is what the provider contacts them for (the consent to contact is the office's own contact about
+# the case).
+DISCLOSURE_CONSENT: dict[str, str | None] = {
+    DisclosureKind.REFERRAL_NOTICE: ConsentScope.SHARE_WITH_MEMBER_STATE,
+    DisclosureKind.UN_PARTNER_SHARE: ConsentScope.SHARE_WITH_UN_PARTNERS,
+    DisclosureKind.SERVICE_PROVIDER_REFERRAL: ConsentScope.ASSISTANCE,
+    DisclosureKind.IDENTITY_EXPORT: None,
+}
+# Disclosures one person decides alone are refused for these kinds: a second person approves.
+TWO_PERSON_DISCLOSURES = frozenset({DisclosureKind.REFERRAL_NOTICE, DisclosureKind.UN_PARTNER_SHARE,
+                                    DisclosureKind.IDENTITY_EXPORT})
+# What a provider referral with contact details hands over.
+PROVIDER_REFERRAL_FIELDS = (IdentityField.FULL_NAME, IdentityField.CONTACT_DETAILS)
+
+
+class DisclosureRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a second person's approval")
+    REFUSED = "refused", _("Refused")
+    APPROVED = "approved", _("Approved: the file can be downloaded once")
+    DISCLOSED = "disclosed", _("Disclosed")
+
+
+class ExportFor(models.TextChoices):
+    VICTIM = "victim", _("The victim")
+    REPRESENTATIVE = "representative", _("The victim's representative")
+
+
 # Every next step with a victim asks one of these first (a call asks for contact, a referral to a
 # provider for assistance): a victim with no decision on either is on the field officer's queue.
 NEXT_STEP_SCOPES = (ConsentScope.CONTACT, ConsentScope.ASSISTANCE)
@@ -130,6 +177,11 @@ AUDIT_ACTIONS = {
     "victim_contact_record": _("Contact with the victim recorded"),
     "retention_erase_identity": _("Identity erased (retention period over)"),
     "retention_erase_run": _("Retention erasure run"),
+    "identity_disclosed": _("Identity disclosed outside the office (register of disclosures)"),
+    "disclosure_request": _("Disclosure of identity requested"),
+    "disclosure_request_refuse": _("Disclosure of identity refused"),
+    "disclosure_request_approve": _("Disclosure of identity approved"),
+    "disclosure_register_export": _("Register of disclosures exported"),
 }
 # Reads and disclosures of a victim's identity, as the victim page's "who saw or shared this identity"
 # lists them: reveals (the page, the edit form, a notice's preview), failed reads, a duplicate warning
@@ -139,6 +191,8 @@ IDENTITY_UNREADABLE_ACTION = "decryption_failed"
 IDENTITY_READ_ACTIONS = (IDENTITY_REVEAL_ACTION, IDENTITY_UNREADABLE_ACTION)
 IDENTITY_MATCH_ACTION = "duplicate_check"
 IDENTITY_SENT_ACTION = "referral_sent"
+# Every disclosure's own event (beside its register entry); a notice's is already told by "referral_sent".
+IDENTITY_DISCLOSED_ACTION = "identity_disclosed"
 # What referrals write in those events' detail: a reveal made by previewing a notice (`"via"`), and the
 # victims (ids) whose identity a sent notice quoted.
 VIA_REFERRAL_NOTICE = "referral_notice"

@@ -7,6 +7,9 @@ from core.models import FocalPoint, Mission
 from core.widgets import IsoDateInput
 from victims.models import (
     IDENTITY_FIELDS,
+    DisclosureKind,
+    ExportFor,
+    IdentityField,
     AssistanceCategory,
     AssistanceStatus,
     ConsentDecision,
@@ -115,6 +118,9 @@ class NeedTransitionForm(forms.Form):
     on = forms.DateField(label=_("On"), required=False, widget=IsoDateInput(),
                          help_text=_("Empty: today."))
     provider = forms.ModelChoiceField(label=_("Refer to"), queryset=ServiceProvider.objects.none(), required=False)
+    share_contact_details = forms.BooleanField(
+        label=_("Share the victim’s name and contact details with the provider"), required=False,
+        help_text=_("Only with the victim’s consent to assistance. Recorded in the victim’s register of disclosures."))
 
     def __init__(self, *args: Any, providers=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -183,3 +189,47 @@ class CaseloadFilterForm(forms.Form):
     def __init__(self, *args: Any, user, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["mission"].queryset = Mission.objects.visible_to(user)
+
+
+class DisclosureRequestForm(forms.Form):
+    """Ask to disclose the identity (a share with a UN partner, or an export for the victim); a second
+    person decides. One form per kind on the victim's page (its `kind` hidden)."""
+
+    kind = forms.ChoiceField(choices=[(k.value, k.label) for k in (DisclosureKind.UN_PARTNER_SHARE,
+                                                                    DisclosureKind.IDENTITY_EXPORT)],
+                             widget=forms.HiddenInput)
+    export_for = forms.ChoiceField(label=_("For"), choices=ExportFor.choices, required=False,
+                                   widget=forms.RadioSelect)
+    recipient = forms.CharField(label=_("UN partner"), max_length=300, required=False,
+                                help_text=_("The entity, and the person if known (for example “UNICEF child "
+                                            "protection, Bangui”)."))
+    purpose = forms.CharField(label=_("Purpose"), max_length=300, required=False,
+                              help_text=_("What the partner needs it for. No names."))
+    identity_fields = forms.MultipleChoiceField(label=_("Parts of the identity"), choices=IdentityField.choices,
+                                                widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"id_{kind}_%s")
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("kind", kind)
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        if kind == DisclosureKind.UN_PARTNER_SHARE:
+            del self.fields["export_for"]
+        else:
+            del self.fields["purpose"]
+            self.fields["recipient"].label = _("Representative")
+            self.fields["recipient"].help_text = _("For a representative: their name and how they represent the "
+                                                   "victim. Empty for the victim.")
+            self.fields["export_for"].initial = ExportFor.VICTIM
+
+    def service_values(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["fields"] = data.pop("identity_fields")
+        return data
+
+
+class DisclosureDecisionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("refuse", _("Refuse"))],
+                                 widget=forms.HiddenInput)

@@ -3,6 +3,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from allegations.models import Allegation
@@ -24,10 +25,16 @@ from victims.choices import (  # noqa: F401 (re-exported: the app's vocabulary, 
     ASSISTANCE_ACTIONS,
     AssistanceAction,
     ContactChannel,
+    DisclosureKind,
+    DisclosureRequestStatus,
+    ExportFor,
+    IdentityField,
 )
 from victims.querysets import (
     AssistanceNeedQuerySet,
     ConsentQuerySet,
+    DisclosureQuerySet,
+    DisclosureRequestQuerySet,
     PaternityClaimQuerySet,
     ServiceProviderQuerySet,
     VictimQuerySet,
@@ -313,3 +320,85 @@ class AdvocateDigest(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["advocate", "week"], name="one_digest_per_advocate_week")]
+
+
+# --- register of disclosures ----------------------------------------------------------------
+
+
+class Disclosure(models.Model):
+    """One entry in a victim's register of disclosures: the victim's identity left the office. Written by
+    the disclosing service in its own transaction (`victims.disclosures.disclosure_record`), never changed
+    or removed. It names the fields handed over, never their values."""
+
+    victim = models.ForeignKey(Victim, on_delete=models.PROTECT, related_name="disclosures")
+    kind = models.CharField(_("kind"), max_length=32, choices=DisclosureKind.choices)
+    recipient = models.CharField(_("recipient"), max_length=300)
+    purpose = models.CharField(_("purpose"), max_length=300, blank=True)
+    fields = models.JSONField(_("fields disclosed"), default=list)
+    consent = models.ForeignKey(Consent, null=True, blank=True, on_delete=models.PROTECT, related_name="disclosures",
+                                verbose_name=_("consent relied on"))
+    consent_scope = models.CharField(_("consent scope"), max_length=40, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    disclosed_at = models.DateTimeField(_("disclosed at"), default=timezone.now, db_index=True)
+    # Where it came from, without an import of the app that disclosed (a referral, a need, a request).
+    source_type = models.CharField(max_length=40, blank=True)
+    source_id = models.CharField(max_length=64, blank=True)
+    source_label = models.CharField(max_length=160, blank=True)
+
+    objects = DisclosureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-disclosed_at", "-id"]
+        verbose_name = _("disclosure of identity")
+        verbose_name_plural = _("register of disclosures")
+
+    @property
+    def fields_in_words(self) -> list[str]:
+        labels = dict(IdentityField.choices)
+        return [str(labels.get(name, name)) for name in self.fields]
+
+
+class DisclosureRequest(models.Model):
+    """A share with a UN partner, or an export of the identity for the victim, asked by one person and
+    decided by another (who may see identity). Approval writes the register entry (a share), or lets the
+    requester download the file once (an export: the entry is written at the download)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    victim = models.ForeignKey(Victim, on_delete=models.PROTECT, related_name="disclosure_requests")
+    kind = models.CharField(_("kind"), max_length=32, choices=DisclosureKind.choices)
+    recipient = models.CharField(_("recipient"), max_length=300)
+    export_for = models.CharField(_("for"), max_length=16, choices=ExportFor.choices, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=300, blank=True)
+    fields = models.JSONField(_("fields"), default=list)
+    status = models.CharField(_("status"), max_length=12, choices=DisclosureRequestStatus.choices,
+                              default=DisclosureRequestStatus.PENDING, editable=False)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    disclosure = models.OneToOneField(Disclosure, null=True, blank=True, on_delete=models.PROTECT, related_name="request")
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = DisclosureRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("request to disclose identity")
+        verbose_name_plural = _("requests to disclose identity")
+
+    @property
+    def is_pending(self) -> bool:
+        """Waiting for the second person's decision."""
+        return self.status == DisclosureRequestStatus.PENDING
+
+    @property
+    def awaits_download(self) -> bool:
+        """An approved export whose file has not been downloaded yet."""
+        return self.status == DisclosureRequestStatus.APPROVED
+
+    @property
+    def fields_in_words(self) -> list[str]:
+        labels = dict(IdentityField.choices)
+        return [str(labels.get(name, name)) for name in self.fields]

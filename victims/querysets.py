@@ -134,7 +134,12 @@ def consent_allows(victim, scope: str) -> bool:
     """The one question other parts ask: does the latest decision for this scope say yes? For a
     child, or a victim whose age is unknown, only a guardian's decision counts (a "yes" the victim
     gave herself, e.g. before her age was corrected, is not enough)."""
-    return decision_allows(victim, victim.consents.filter(scope=scope).order_by("-recorded_at", "-id").first())
+    return decision_allows(victim, latest_consent(victim, scope))
+
+
+def latest_consent(victim, scope: str):
+    """The decision that applies for `scope` (None: never asked)."""
+    return victim.consents.filter(scope=scope).order_by("-recorded_at", "-id").first()
 
 
 def decision_allows(victim, latest) -> bool:
@@ -266,3 +271,25 @@ def follow_up_this_week_condition() -> Q:
     return Q(status__in=OPEN_ASSISTANCE) & per_local_date(
         lambda today: Q(follow_up_on__gte=today, follow_up_on__lte=today + datetime.timedelta(days=6)),
         zone_field="local_zone")
+
+
+class DisclosureQuerySet(models.QuerySet):
+    """A victim's register is read by those who may see who read or shared the identity: holders of
+    identity access on a victim in their scope."""
+
+    def visible_to(self, user) -> DisclosureQuerySet:
+        if not can_view_identity(user):
+            return self.none()
+        return self.filter(victim__in=apps.get_model("victims", "Victim").objects.visible_to(user))
+
+
+class DisclosureRequestQuerySet(models.QuerySet):
+    def visible_to(self, user) -> DisclosureRequestQuerySet:
+        if not can_view_identity(user):
+            return self.none()
+        return self.filter(victim__in=apps.get_model("victims", "Victim").objects.visible_to(user))
+
+    def editable_by(self, user) -> DisclosureRequestQuerySet:
+        if not can_view_identity(user):
+            return self.none()
+        return self.filter(victim__in=apps.get_model("victims", "Victim").objects.editable_by(user))

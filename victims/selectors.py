@@ -12,12 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from core.audit_actions import action_label, events_about, events_on
 from core.models import AuditEvent
 from victims.choices import (
+    IDENTITY_DISCLOSED_ACTION,
     IDENTITY_MATCH_ACTION,
     IDENTITY_READ_ACTIONS,
     IDENTITY_SENT_ACTION,
     IDENTITY_UNREADABLE_ACTION,
     NAMED_VICTIMS_DETAIL,
     VIA_REFERRAL_NOTICE,
+    DisclosureKind,
 )
 from victims.models import AssistanceNeed, PaternityClaim, Victim, VictimContact
 from victims.querysets import can_view_identity
@@ -32,6 +34,8 @@ def victim_by_code(code: str) -> Victim | None:
 
 def _identity_events(victim: Victim) -> Q:
     return ((events_on(victim) & Q(action__in=IDENTITY_READ_ACTIONS))
+            | (events_on(victim) & Q(action=IDENTITY_DISCLOSED_ACTION)
+               & ~Q(detail__kind=DisclosureKind.REFERRAL_NOTICE))
             | Q(action=IDENTITY_MATCH_ACTION, detail__matches__contains=[victim.code])
             | Q(action=IDENTITY_SENT_ACTION, **{f"detail__{NAMED_VICTIMS_DETAIL}__contains": [str(victim.pk)]}))
 
@@ -70,6 +74,8 @@ class IdentityAccess:
 def _what(event: AuditEvent) -> str:
     if event.action == IDENTITY_SENT_ACTION:
         return str(_("Identity sent to an authority in a referral notice"))
+    if event.action == IDENTITY_DISCLOSED_ACTION:
+        return str(dict(DisclosureKind.choices).get(event.detail.get("kind"), action_label(event.action)))
     if event.action == IDENTITY_MATCH_ACTION:
         return str(_("Identity matched: shown as a possible duplicate"))
     if event.action == IDENTITY_UNREADABLE_ACTION:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from victims import assistance_views, views
+from victims import assistance_views, disclosure_views, views
 
 app_name = "victims"
 urlpatterns = [
@@ -21,4 +21,10 @@ urlpatterns = [
     path("<uuid:victim_id>/claims/", assistance_views.paternity_new, name="claim_new"),
     path("claims/<int:claim_id>/", assistance_views.paternity_edit, name="claim"),
     path("<uuid:victim_id>/contacts/", assistance_views.contact_new, name="contact_new"),
+    path("<uuid:victim_id>/disclosures/", disclosure_views.register_printable, name="disclosures"),
+    path("<uuid:victim_id>/disclosures.csv", disclosure_views.register_csv, name="disclosures_csv"),
+    path("<uuid:victim_id>/disclosures/requests/", disclosure_views.request_new, name="disclosure_request"),
+    path("disclosure-requests/<uuid:request_id>/decision/", disclosure_views.request_decide,
+         name="disclosure_decide"),
+    path("disclosure-requests/<uuid:request_id>/file/", disclosure_views.export_file, name="identity_export"),
 ]

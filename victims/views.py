@@ -17,14 +17,27 @@ from victims.assistance import SAFEGUARDING_FIELDS, advocates_for, providers_for
 from victims.forms import (
     AssignAdvocateForm,
     ConsentForm,
+    DisclosureRequestForm,
     ContactForm,
     NeedForm,
     PaternityClaimForm,
     SafeguardingForm,
     VictimForm,
 )
-from victims.models import IDENTITY_FIELDS, AgeGroup, Consent, ConsentGiver, ConsentScope, PaternityClaim, Victim
+from victims.models import (
+    IDENTITY_FIELDS,
+    AgeGroup,
+    Consent,
+    ConsentGiver,
+    ConsentScope,
+    DisclosureKind,
+    DisclosureRequest,
+    DisclosureRequestStatus,
+    PaternityClaim,
+    Victim,
+)
 from victims.querysets import VICTIM_SORTS, can_view_identity, consent_allows, victim_list, what_may_be_done
+from victims.disclosures import register_rows
 from victims.selectors import identity_access_history, may_see_identity_access
 from victims.services import (
     PossibleDuplicate,
@@ -59,6 +72,7 @@ def _detail(request: HttpRequest, victim: Victim, *, status: int = 200, **overri
     latest = consents.latest_per_scope()
     can_change = Victim.objects.editable_by(user).filter(pk=victim.pk).exists()
     providers, advocates = providers_for(victim, user), advocates_for(victim, user)
+    may_disclose = can_change and can_view_identity(user)
     context = {
         "victim": victim,
         "links": victim.links.filter(allegation__in=Allegation.objects.visible_to(user))
@@ -93,6 +107,14 @@ def _detail(request: HttpRequest, victim: Victim, *, status: int = 200, **overri
         # From the audit trail; None hides the section (it names who read the identity, never the identity).
         "identity_access": identity_access_history(victim) if may_see_identity_access(user) else None,
         "can_read_audit": user.has_perm("core.view_auditevent"),
+        # The register of disclosures: recipients, fields in words, consent, approvers; never identity.
+        "disclosures": register_rows(victim) if may_see_identity_access(user) else None,
+        "disclosure_requests": DisclosureRequest.objects.visible_to(user).filter(
+            victim=victim, status__in=[DisclosureRequestStatus.PENDING, DisclosureRequestStatus.APPROVED])
+        .select_related("requested_by"),
+        "may_disclose": may_disclose,
+        "un_share_form": DisclosureRequestForm(kind=DisclosureKind.UN_PARTNER_SHARE) if may_disclose else None,
+        "export_form": DisclosureRequestForm(kind=DisclosureKind.IDENTITY_EXPORT) if may_disclose else None,
     }
     return render(request, "victims/detail.html", context | overrides, status=status)
 

@@ -41,6 +41,7 @@ def build_world() -> World:
     from reporting.models import ExportJob
     from reporting.services import statistics_release_publish
     from victims.assistance import need_create, paternity_claim_create
+    from victims.disclosures import disclosure_request_create
     from victims.services import victim_create
 
     car_state = MemberStateFactory(iso3="CAF", iso2="CF", name="Central African Republic")
@@ -67,6 +68,9 @@ def build_world() -> World:
     claim = paternity_claim_create(actor=users["advocate"], victim=victim,
                                    values={"claim_date": datetime.date(2017, 1, 5)})
     referral = referral_draft(actor=officer, allegation=allegation, member_state=france)
+    # A request to export the identity for the victim, waiting for a second person.
+    disclosure_request = disclosure_request_create(actor=users["advocate"], victim=victim, kind="identity_export",
+                                                   export_for="victim", fields=["full_name"])
     # A sent reminder (the matrix needs one to print as a note verbale; the draft's state does not matter here).
     reminder = Reminder.objects.create(referral=referral, kind=ReminderKind.RESPONSE_OVERDUE,
                                        about=ReminderKind.RESPONSE_OVERDUE, due_date=datetime.date(2016, 6, 1),
@@ -86,7 +90,7 @@ def build_world() -> World:
         users=users,
         kwargs={"allegation_id": allegation.pk, "victim_id": victim.pk, "need_id": need.pk, "claim_id": claim.pk,
                 "referral_id": referral.pk, "reminder_id": reminder.pk, "step_id": step.pk, "link_id": link.pk, "token_id": token.pk, "user_id": officer.pk, "job_id": job.pk, "attachment_id": attachment.pk,
-                "year": release.year, "number": release.number,
+                "year": release.year, "number": release.number, "request_id": disclosure_request.pk,
                 # router detail routes name their key `pk`; which record depends on the route's prefix
                 "pk:allegation": allegation.pk, "pk:victim": victim.pk, "pk:need": need.pk,
                 "pk:referral": referral.pk,

@@ -11,7 +11,8 @@ from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from tests.factories import AllegationFactory, MissionFactory, make_approver
+from core.roles import VICTIMS_RIGHTS_ADVOCATE
+from tests.factories import AllegationFactory, MissionFactory, make_approver, make_user
 from tests.security.access_world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +29,8 @@ PROTECTED = {
     "referrals.Referral": ("allegation_id", "status", "drafted_by_id", "approved_by_id", "sent_on"),
     "referrals.ReferralStep": ("referral_id", "recorded_by_id", "recorded_by_focal_point_id", "replaces_id"),
     "allegations.Attachment": ("allegation_id", "uploaded_by_id", "stored_name", "key_id", "sha256"),
+    "victims.DisclosureRequest": ("victim_id", "kind", "status", "requested_by_id", "decided_by_id", "disclosure_id"),
+    "victims.Disclosure": ("victim_id", "kind", "consent_id", "requested_by_id", "approved_by_id"),
 }
 INJECTED_ID = uuid.uuid4()
 
@@ -69,6 +72,7 @@ def cases(world):
     `version` names the record whose current version the client sends."""
     k = world.kwargs
     a, v, n, c, r = k["allegation_id"], k["victim_id"], k["need_id"], k["claim_id"], k["referral_id"]
+    rq = k["request_id"]
     mission_id = apps.get_model("allegations.Allegation").objects.get(pk=a).mission_id
     force_id = apps.get_model("core.Force").objects.get(name="Sangaris").pk
     france_id = apps.get_model("core.MemberState").objects.get(iso3="FRA").pk
@@ -113,6 +117,13 @@ def cases(world):
                                                                "version": ("referrals.Referral", r)}, set()),
         ("officer", "post", f"/api/v1/referrals/{r}/close/", {"version": ("referrals.Referral", r)},
          {("referrals.Referral", "status")}),
+        ("advocate", "post", f"/api/v1/victims/{v}/disclosure-requests/",
+         {"kind": "identity_export", "export_for": "victim", "identity_fields": ["full_name"]}, set()),
+        ("second", "post", f"/api/v1/disclosure-requests/{rq}/decision/",
+         {"approve": True, "version": ("victims.DisclosureRequest", rq)},
+         {("victims.DisclosureRequest", "status"), ("victims.DisclosureRequest", "decided_by_id")}),
+        ("advocate", "post", f"/api/v1/disclosure-requests/{rq}/file/", {},
+         {("victims.DisclosureRequest", "status"), ("victims.DisclosureRequest", "disclosure_id")}),
     ]
 
 
@@ -121,7 +132,9 @@ def first_step(referral_id) -> str:
 
 
 def test_no_writable_operation_lets_a_client_set_server_owned_fields(world, hostile, django_capture_on_commit_callbacks):
-    world.users["chief"] = make_approver("chief", apps.get_model("core.Mission").objects.get(name="Central African Republic"))
+    car = apps.get_model("core.Mission").objects.get(name="Central African Republic")
+    world.users["chief"] = make_approver("chief", car)
+    world.users["second"] = make_user("second", VICTIMS_RIGHTS_ADVOCATE, change=[car])  # decides the advocate's request
     other = AllegationFactory(mission=apps.get_model("core.Mission").objects.get(name="Somalia"))
     for who, method, url, body, may_change in cases(world):
         actor = world.users[who]
@@ -173,5 +186,7 @@ def test_every_writable_schema_operation_is_covered(world):
                "/api/v1/allegations/{allegation_id}/referrals/", "/api/v1/referrals/{id}/approve/",
                "/api/v1/victims/{victim_id}/contacts/", "/api/v1/victims/{id}/links/",
                "/api/v1/referrals/{id}/steps/", "/api/v1/referrals/{id}/steps/{step_id}/correct/",
-               "/api/v1/referrals/{id}/close/", "/api/v1/referrals/{id}/answers/", "/api/v1/allegations/{allegation_id}/attachments/"}
+               "/api/v1/referrals/{id}/close/", "/api/v1/referrals/{id}/answers/", "/api/v1/allegations/{allegation_id}/attachments/",
+               "/api/v1/victims/{victim_id}/disclosure-requests/", "/api/v1/disclosure-requests/{request_id}/decision/",
+               "/api/v1/disclosure-requests/{request_id}/file/"}
     assert writable <= covered | reads, sorted(writable - covered - reads)
