@@ -126,6 +126,61 @@ class IntegrityFailure(models.TextChoices):
     HASH_MISMATCH = "hash_mismatch", _("The stored file decrypts to other content than was uploaded (SHA-256 mismatch).")
 
 
+# --- the reporting channel (/report/): reports from victims and communities, before any allegation ---
+
+
+class ReportState(models.TextChoices):
+    """Where an incoming report is in the office's hands."""
+
+    RECEIVED = "received", _("Received, not yet assessed")
+    ASSESSING = "assessing", _("Being assessed")
+    CONVERTED = "converted", _("Recorded as an allegation")
+    CLOSED = "closed", _("Closed")
+
+
+# Still on the officers' queue.
+OPEN_REPORT_STATES = frozenset({ReportState.RECEIVED, ReportState.ASSESSING})
+
+
+class Milestone(models.TextChoices):
+    """The six plain steps the person who reported sees on /report/status/, in order."""
+
+    RECEIVED = "received", _("Received")
+    ASSESSED = "assessed", _("Being assessed")
+    AUTHORITY_INFORMED = "authority_informed", _("The authority responsible has been informed")
+    INVESTIGATION = "investigation", _("Investigation under way")
+    OUTCOME = "outcome", _("Outcome known")
+    CLOSED = "closed", _("Closed")
+
+
+class PersonSafe(models.TextChoices):
+    YES = "yes", _("Yes, the person is safe now")
+    NO = "no", _("No, the person is not safe")
+    UNKNOWN = "unknown", _("I do not know")
+
+
+class ContactWay(models.TextChoices):
+    NONE = "none", _("Do not contact me")
+    PHONE = "phone", _("By telephone")
+    EMAIL = "email", _("By e-mail")
+    IN_PERSON = "in_person", _("In person, through a focal point or organisation I trust")
+
+
+class ReportSubmitter(models.TextChoices):
+    SELF = "self", _("The person themselves or a witness, without an account")
+    ASSISTED = "assisted", _("Submitted for them by a signed-in focal point, advocate or officer")
+
+
+class ReportCloseReason(models.TextChoices):
+    """Said to the person on the status page, in their language."""
+
+    NOT_IN_MANDATE = "not_in_mandate", _("What was reported is not something the Office can act on; it may be able to tell you who can.")
+    NOT_ENOUGH = "not_enough", _("There is not enough information to follow it up. You may send a new report with more details.")
+    DUPLICATE = "duplicate", _("It is already being followed up in another report.")
+    SPAM = "spam", _("It was not a report.")
+    WITHDRAWN = "withdrawn", _("You asked the Office to stop.")
+
+
 # The actions this app writes to the audit trail, in words (registered with core.audit_actions at start-up).
 AUDIT_ACTIONS = {
     "allegation_create": _("Allegation recorded"),
@@ -138,4 +193,13 @@ AUDIT_ACTIONS = {
     "attachment_integrity_failed": _("Evidence file refused: failed its integrity check"),
     "attachment_view": _("Evidence file's custody page viewed"),
     "attachment_delete": _("Evidence file deleted"),
+    "report_submitted": _("Report received through the reporting channel"),
+    "report_status_viewed": _("Report status viewed with its receipt"),
+    "report_receipt_refused": _("Wrong or expired receipt refused"),
+    "report_message": _("Message on a report"),
+    "report_access_ended": _("Receipt access ended by the person"),
+    "report_assess": _("Report taken for assessment"),
+    "report_convert": _("Report recorded as an allegation"),
+    "report_close": _("Report closed"),
+    "report_view": _("Incoming report viewed"),
 }

@@ -23,6 +23,10 @@ def _no_deadline(user):
     return None
 
 
+def _no_milestones(allegation) -> set:
+    return set()
+
+
 # The case clock: most of its dates are the referrals', so the referrals app sets these in its ready().
 # Called by the allegation page with (allegation, reader): the timeline's events, in order.
 case_clock: Callable[[object, object], list] = _no_clock
@@ -32,3 +36,7 @@ with_clock: Callable[[object], object] = _rows_unchanged
 # Called with the user: an expression (on Allegation) of the allegation's next open deadline, a
 # date or NULL, or None if the user may not see it. Referrals provides it; the list shows it.
 next_deadline: Callable[[object], object] = _no_deadline
+
+# Called with a reported allegation: the reporting channel's milestones its referrals have reached
+# (the authority informed, an investigation, an outcome, closed). Referrals provides it.
+report_milestones: Callable[[object], set] = _no_milestones

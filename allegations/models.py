@@ -22,8 +22,18 @@ from allegations.choices import (  # noqa: F401 (re-exported: the app's vocabula
     Sex,
     InterimAction,
     FinalAction,
+    ContactWay,
+    PersonSafe,
+    ReportCloseReason,
+    ReportState,
+    ReportSubmitter,
 )
-from allegations.querysets import AllegationQuerySet, AllegedPerpetratorQuerySet, AttachmentQuerySet
+from allegations.querysets import (
+    AllegationQuerySet,
+    AllegedPerpetratorQuerySet,
+    AttachmentQuerySet,
+    IncomingReportQuerySet,
+)
 from core.fields import EncryptedTextField
 from core.models import Force, MemberState, Mission
 
@@ -223,3 +233,73 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+
+# --- the reporting channel (/report/) -----------------------------------------------------------
+
+
+class IncomingReport(models.Model):
+    """A report from a victim, a witness or a community member, with no account: what they said,
+    sealed like a narrative, and a receipt kept only as its slow hash. It becomes an allegation only
+    when an officer of its operation decides so (`report_convert`)."""
+
+    State = ReportState
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="incoming_reports")
+    state = models.CharField(max_length=12, choices=ReportState.choices, default=ReportState.RECEIVED)
+    what_happened = EncryptedTextField(_("what happened"))
+    place = EncryptedTextField(_("where it happened"), blank=True, default="")
+    happened_when = EncryptedTextField(_("when it happened"), blank=True, default="")
+    force = models.ForeignKey(Force, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    unit = EncryptedTextField(_("unit"), blank=True, default="")
+    who = EncryptedTextField(_("description of the people involved"), blank=True, default="")
+    person_safe = models.CharField(max_length=8, choices=PersonSafe.choices, default=PersonSafe.UNKNOWN)
+    contact_way = models.CharField(max_length=12, choices=ContactWay.choices, default=ContactWay.NONE)
+    contact_details = EncryptedTextField(_("how to reach them"), blank=True, default="")
+    contact_times = EncryptedTextField(_("when they may be contacted"), blank=True, default="")
+    language = models.CharField(max_length=8)
+    submitted_as = models.CharField(max_length=10, choices=ReportSubmitter.choices, default=ReportSubmitter.SELF)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    suspected_spam = models.BooleanField(default=False)  # arrived over a limit: kept, marked, never lost
+    receipt_hash = models.CharField(max_length=128, unique=True, editable=False)
+    access_until = models.DateTimeField()  # the receipt opens nothing after this (90 days after the last visit)
+    access_ended_at = models.DateTimeField(null=True, blank=True)  # the person ended it
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    assessed_at = models.DateTimeField(null=True, blank=True)
+    allegation = models.ForeignKey(Allegation, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="incoming_reports")
+    close_reason = models.CharField(max_length=16, choices=ReportCloseReason.choices, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = IncomingReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("incoming report")
+        verbose_name_plural = _("incoming reports")
+
+    def __str__(self) -> str:
+        return gettext("Report of %(date)s") % {"date": date_format(self.received_at, "j F Y")}
+
+
+class ReportMessage(models.Model):
+    """A message between the office and the person who reported, sealed at rest; a notice of it says
+    only that there is one."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    report = models.ForeignKey(IncomingReport, on_delete=models.CASCADE, related_name="messages")
+    from_office = models.BooleanField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    body = EncryptedTextField(_("message"))
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sent_at"]

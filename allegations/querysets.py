@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from allegations import hooks
 from allegations.choices import (
     CLOSED_STATUSES,
+    OPEN_REPORT_STATES,
     OPEN_STATUSES,
     PRELIMINARY_ASSESSMENT_WORKING_DAYS,
     Attention,
@@ -180,3 +181,15 @@ def allegation_list(
 def can_read_narrative(user, allegation) -> bool:
     """Headquarters analysts see allegations pseudonymised: no confidential narrative."""
     return not allegation.narrative_confidential or user.has_perm("allegations.view_confidential_narrative")
+
+
+class IncomingReportQuerySet(models.QuerySet):
+    def visible_to(self, user) -> IncomingReportQuerySet:
+        """The officers who may record allegations for an operation assess its incoming reports; no one
+        else sees them (what a person wrote before anyone decided it is an allegation)."""
+        if not (user.is_authenticated and user.is_active and user.has_perm("allegations.add_allegation")):
+            return self.none()
+        return self.filter(mission__in=Mission.objects.editable_by(user))
+
+    def open(self) -> IncomingReportQuerySet:
+        return self.filter(state__in=OPEN_REPORT_STATES)

@@ -22,9 +22,10 @@ class ReferralsConfig(AppConfig):
         from allegations import hooks
         from referrals import tasks  # noqa: F401 (registers the tasks services queue by name)
         from referrals.querysets import next_deadline_of_allegation
-        from referrals.selectors import case_clock_for, with_clock
+        from referrals.selectors import case_clock_for, report_milestones_of, with_clock
         from referrals.services import referral_deadlines_follow_children
 
         hooks.children_involved_changed.append(referral_deadlines_follow_children)
         hooks.case_clock, hooks.with_clock = case_clock_for, with_clock
         hooks.next_deadline = next_deadline_of_allegation
+        hooks.report_milestones = report_milestones_of

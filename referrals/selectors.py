@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from allegations.choices import DatePrecision
+from allegations.choices import DatePrecision, Milestone
 from allegations.models import Allegation
 from core.audit_actions import events_about
 from referrals.choices import ANSWERS, AuthorityResponse, InvestigationOutcome, ReferralStatus, ReminderKind, StepKind
@@ -248,3 +248,19 @@ def case_clock_for(allegation: Allegation, user) -> list[ClockEvent]:
 def allegation_referral_audit_events(allegation) -> Q:
     """The audit page's allegation filter: the events about that allegation's referrals."""
     return events_about(Referral.objects.filter(allegation=allegation))
+
+
+def report_milestones_of(allegation) -> set[str]:
+    """What the referrals of a reported allegation tell the person who reported it (one query)."""
+    referrals = list(Referral.objects.filter(allegation=allegation, sent_on__isnull=False)
+                     .values_list("status", "response", "outcome"))
+    reached: set[str] = set()
+    if referrals:
+        reached.add(Milestone.AUTHORITY_INFORMED)
+    if any(response == AuthorityResponse.WILL_INVESTIGATE for _s, response, _o in referrals):
+        reached.add(Milestone.INVESTIGATION)
+    if any(outcome != InvestigationOutcome.PENDING for _s, _r, outcome in referrals):
+        reached.add(Milestone.OUTCOME)
+    if referrals and all(status == ReferralStatus.CLOSED for status, _r, _o in referrals):
+        reached.add(Milestone.CLOSED)
+    return reached
