@@ -19,7 +19,8 @@ from allegations.models import (
     Subtype,
     format_incident_date,
 )
-from allegations.choices import Attention
+from allegations.choices import Attention, ContactWay, PersonSafe
+from allegations.reports import MAX_LENGTHS, MESSAGE_MAX_LENGTH
 from allegations.services import PERPETRATOR_FIELDS, allegation_problems
 from accounts.drafts import mark_draft_fields
 from core.models import Force, MemberState, Mission
@@ -375,3 +376,49 @@ class AttachmentForm(forms.Form):
                                                         "as they are, so export them without author details."))
     description = forms.CharField(label=_("What is it?"), max_length=300, required=False,
                                   help_text=_("For example “medical report, 3 May”. No names."))
+
+
+class PublicReportForm(forms.Form):
+    """The reporting channel's form (/report/): plain words, few required fields, every error at once."""
+
+    mission = forms.ModelChoiceField(label=_("In which country did it happen?"), queryset=Mission.objects.none(),
+                                     empty_label=_("Choose a country"),
+                                     error_messages={"required": _("Choose the country where it happened.")})
+    what_happened = forms.CharField(label=_("What happened?"), widget=forms.Textarea(attrs={"rows": 8}),
+                                    help_text=_("In your own words. You do not have to give names."),
+                                    error_messages={"required": _("Tell us what happened, in your own words.")})
+    place = forms.CharField(label=_("Where did it happen?"), required=False,
+                            help_text=_("A town, a village, a camp or a place nearby."))
+    happened_when = forms.CharField(label=_("When did it happen?"), required=False,
+                                    help_text=_("A date, a month, or “about a year ago”."))
+    force = forms.ModelChoiceField(label=_("Which force were they from, if you know?"), required=False,
+                                   queryset=Force.objects.none(), empty_label=_("I do not know"))
+    unit = forms.CharField(label=_("Their unit, if you know"), required=False)
+    who = forms.CharField(label=_("What can you tell us about them?"), required=False,
+                          widget=forms.Textarea(attrs={"rows": 3}),
+                          help_text=_("Uniform, vehicle, rank, how many they were."))
+    person_safe = forms.ChoiceField(label=_("Is the person safe now?"), choices=PersonSafe.choices,
+                                    widget=forms.RadioSelect, initial=PersonSafe.UNKNOWN)
+    contact_way = forms.ChoiceField(label=_("May the Office contact you, and how?"), choices=ContactWay.choices,
+                                    widget=forms.RadioSelect, initial=ContactWay.NONE)
+    contact_details = forms.CharField(label=_("Telephone number, e-mail address or who to ask for"), required=False)
+    contact_times = forms.CharField(label=_("When is it safe to contact you?"), required=False)
+
+    def __init__(self, *args, missions: QuerySet, forces: QuerySet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mission"].queryset = missions
+        self.fields["force"].queryset = forces
+        for name, limit in MAX_LENGTHS.items():
+            self.fields[name].max_length = limit
+            self.fields[name].widget.attrs["maxlength"] = limit
+
+
+class ReceiptForm(forms.Form):
+    receipt = forms.CharField(label=_("Your receipt number"), max_length=40,
+                              widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+                              help_text=_("The 16 digits you were given when you sent your report."))
+
+
+class ReportMessageForm(forms.Form):
+    body = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 4}),
+                           max_length=MESSAGE_MAX_LENGTH)

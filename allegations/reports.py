@@ -131,17 +131,20 @@ def report_submit(*, values: dict[str, Any], language: str, address: str | None,
 # --- the person's side: the receipt opens the status page ---------------------------------------
 
 def report_for_receipt(*, typed: str, address: str | None, audit: AuditContext | None = None) -> IncomingReport | None:
-    """The report a receipt opens, or None: wrong, expired, ended, or this address locked out (one answer
-    for all, after the same hash and the same query)."""
-    digest = receipt_hash(receipt_digits(typed))
-    report = IncomingReport.objects.filter(receipt_hash=digest).first()
-    usable = report is not None and report.access_ended_at is None and report.access_until > timezone.now()
+    """The report a receipt opens, or None: wrong, expired, ended (one answer, after the same hash and
+    the same query), or this address locked out (the same answer at once: a locked-out address costs
+    no hashing)."""
     locked = WRONG_RECEIPTS.exceeded(address) or ALL_RECEIPT_CHECKS.exceeded(ALL_ADDRESSES)
-    ALL_RECEIPT_CHECKS.count(ALL_ADDRESSES)
-    if locked or not usable:
+    report = None
+    if not locked:
+        ALL_RECEIPT_CHECKS.count(ALL_ADDRESSES)
+        report = IncomingReport.objects.filter(receipt_hash=receipt_hash(receipt_digits(typed))).first()
+    if locked:
+        return None  # the refusals that led to the lock are in the trail: a flood of guesses does not fill it
+    if report is None or report.access_ended_at is not None or report.access_until <= timezone.now():
         WRONG_RECEIPTS.count(address)
         audit_record(action="report_receipt_refused", audit=audit, outcome="denied",
-                     object_type="allegations.incomingreport", detail={"locked": locked})
+                     object_type="allegations.incomingreport")
         return None
     return report
 

@@ -7,23 +7,21 @@ from __future__ import annotations
 import functools
 import json
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from core.middleware import mark_published
+from core.public import in_public_language
 from core.spreadsheets import to_csv
 from reporting.charts import bar_chart
 from reporting.models import StatisticsRelease
 from reporting.selectors import latest_releases, release_of
 from reporting.statistics import NOTES, disclosure_report, release_csv_rows, shown_tables
 
-LANGUAGE_PARAMETER = "lang"
 MAX_AGE_SECONDS = 300  # what a browser or proxy may keep; a new release shows within five minutes
 CACHE_SECONDS = 24 * 3600
 
@@ -32,22 +30,15 @@ def public_statistics(view):
     """Run the view in the asked language and let browsers and proxies keep the answer."""
 
     @functools.wraps(view)
+    @in_public_language()
     def run(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        asked = request.GET.get(LANGUAGE_PARAMETER, "")
-        language = asked if asked in dict(settings.LANGUAGES) else translation.get_language()
-        with translation.override(language):
-            response = view(request, *args, language=language, **kwargs)
+        response = view(request, *args, **kwargs)
         if response.status_code != 200:
             return response
         patch_vary_headers(response, ["Accept-Language"])
         return mark_published(response, max_age=MAX_AGE_SECONDS)
 
     return require_safe(run)
-
-
-def _language_links(request: HttpRequest, language: str) -> list[tuple[str, str]]:
-    return [(code, f"{request.path}?{LANGUAGE_PARAMETER}={code}") for code, _name in settings.LANGUAGES
-            if code != language]
 
 
 def _render(template: str, context: dict) -> str:
@@ -79,7 +70,7 @@ def _page(request: HttpRequest, release: StatisticsRelease, releases: list[Stati
             "rules": data["rules"], "years": years, "chart": chart, "others": others,
             "replaced_by": newest_of_year if newest_of_year.pk != release.pk else None,
             "notes": [gettext(n) for n in NOTES], "language": language,
-            "language_links": _language_links(request, language),
+            "language_links": request.language_links,
         })
         return page.encode(), "text/html; charset=utf-8"
 
@@ -94,7 +85,7 @@ def statistics_index(request: HttpRequest, *, language: str) -> HttpResponse:
     releases = latest_releases()
     if not releases:
         return HttpResponse(_render("statistics/none.html", {"language": language,
-                                                             "language_links": _language_links(request, language)}))
+                                                             "language_links": request.language_links}))
     return _page(request, releases[0], releases, language)
 
 

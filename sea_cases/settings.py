@@ -10,6 +10,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -211,6 +212,13 @@ SESSION_COOKIE_AGE = SEA_SESSION_MAX_HOURS * 60 * 60
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+# The reporting channel (/report/) also speaks the languages of the people it serves; its Sango,
+# Somali and Arabic catalogues await review by native speakers in the field (README "Languages").
+PUBLIC_LANGUAGES = [*LANGUAGES, ("sg", _("Sango")), ("so", _("Somali")), ("ar", _("Arabic"))]
+LANG_INFO.update({
+    "sg": {"bidi": False, "code": "sg", "name": "Sango", "name_local": "Sängö"},
+    "so": {"bidi": False, "code": "so", "name": "Somali", "name_local": "Soomaali"},
+})
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 FORMAT_MODULE_PATH = ["sea_cases.formats"]

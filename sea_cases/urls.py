@@ -16,6 +16,7 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("answer/", include("referrals.answer_urls")),
     path("statistics/", include("reporting.public_urls")),
+    path("report/", include("allegations.report_urls")),
     path("reports/", include("reporting.urls")),
     path("audit/", include("core.urls")),
     path("api/v1/", include("sea_cases.api_urls")),

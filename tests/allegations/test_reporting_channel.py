@@ -1,0 +1,196 @@
+"""The reporting channel's public side: report without an account, get a receipt, follow the report
+with it, exchange messages; wrong, expired and ended receipts get one answer; guesses are throttled."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
+
+import pytest
+import time_machine
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from allegations.choices import Milestone, ReportState
+from allegations.models import IncomingReport, ReportMessage
+from allegations.reports import WRONG_RECEIPTS, receipt_hash
+from core.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+WORDS = "A soldier at the checkpoint asked my sister for sex in exchange for food. canary-report-words"
+
+
+def _send(client, car, **extra):
+    data = {"mission": car.pk, "what_happened": WORDS, "place": "Near the market", "person_safe": "no",
+            "contact_way": "none", "lang": "en", **extra}
+    return client.post(reverse("report:new"), data)
+
+
+def _receipt(response) -> str:
+    found = re.search(r'class="receipt-number"[^>]*><strong>([\d ]{19})</strong>', response.content.decode())
+    assert found, "the receipt is on the page"
+    return found.group(1)
+
+
+def test_it_takes_a_report_without_an_account_and_gives_a_receipt_shown_once(client, car):
+    form = client.get(reverse("report:new"))
+    assert form.status_code == 200
+    assert set(form.cookies) <= {"csrftoken"}  # no cookie before the form is sent but the CSRF one
+    assert "<script" not in form.content.decode()
+    response = _send(client, car)
+    assert response.status_code == 200
+    receipt = _receipt(response).replace(" ", "")
+    assert len(receipt) == 16 and receipt.isdigit()
+    report = IncomingReport.objects.get()
+    assert report.what_happened == WORDS and report.state == ReportState.RECEIVED and report.mission == car
+    assert report.receipt_hash == receipt_hash(receipt)
+    assert "no-store" in response["Cache-Control"]
+    assert AuditEvent.objects.filter(action="report_submitted").count() == 1
+
+
+def test_it_keeps_no_receipt_and_no_words_in_clear_in_the_database(client, car):
+    receipt = _receipt(_send(client, car)).replace(" ", "")
+    with connection.cursor() as cursor:
+        for table in ("allegations_incomingreport", "allegations_reportmessage", "core_auditevent", "django_session"):
+            cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 (fixed table names)
+            dump = repr(cursor.fetchall())
+            assert receipt not in dump and "canary-report-words" not in dump, table
+
+
+def test_it_shows_every_error_at_once_and_keeps_what_was_typed(client, car):
+    response = client.post(reverse("report:new"), {"what_happened": "", "place": "By the river", "who": "Two men",
+                                                   "contact_way": "phone", "contact_details": "", "person_safe": "yes"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Choose the country where it happened." in page and "Tell us what happened" in page
+    assert "By the river" in page and "Two men" in page
+    assert not IncomingReport.objects.exists()
+
+
+def test_it_opens_the_status_page_with_the_receipt_and_exchanges_messages(client, car, officer):
+    from allegations.reports import report_message_from_office
+
+    receipt = _receipt(_send(client, car))
+    opened = client.post(reverse("report:status"), {"receipt": receipt})
+    assert opened.status_code == 302
+    page = client.get(opened["Location"]).content.decode()
+    assert str(Milestone.RECEIVED.label) in page and "aria-current=\"step\"" in page
+    assert receipt.replace(" ", "") not in page and receipt not in page
+    client.post(reverse("report:message"), {"body": "I can talk on Tuesdays."})
+    report = IncomingReport.objects.get()
+    assert report.messages.get().body == "I can talk on Tuesdays."
+    report_message_from_office(actor=officer, report=report, body="Thank you. canary-office-reply")
+    page = client.get(reverse("report:status")).content.decode()
+    assert "You have a new message." in page and "canary-office-reply" in page
+    assert set(ReportMessage.objects.values_list("from_office", flat=True)) == {True, False}
+
+
+def test_it_answers_a_wrong_an_expired_and_an_ended_receipt_alike(client, car):
+    def answer(receipt: str) -> str:
+        page = client.post(reverse("report:status"), {"receipt": receipt}).content.decode()
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+
+    expired = _receipt(_send(client, car))
+    ended = _receipt(_send(client, car))
+    client.post(reverse("report:status"), {"receipt": ended})
+    client.post(reverse("report:end"))
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=91)):
+        answers = {answer("0000 0000 0000 0001"), answer(expired), answer(ended)}
+    assert len(answers) == 1
+    assert "This receipt opens no report." in answers.pop()
+
+
+def test_it_keeps_access_90_days_after_the_last_visit(client, car):
+    receipt = _receipt(_send(client, car))
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=80)):
+        assert client.post(reverse("report:status"), {"receipt": receipt}).status_code == 302
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=160)):
+        assert client.post(reverse("report:status"), {"receipt": receipt}).status_code == 302
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=251)):
+        assert client.post(reverse("report:status"), {"receipt": receipt}).status_code == 200  # refused
+
+
+def test_it_locks_an_address_out_after_repeated_wrong_receipts_even_for_a_right_one(client, car):
+    receipt = _receipt(_send(client, car))
+    for n in range(WRONG_RECEIPTS.limit):
+        client.post(reverse("report:status"), {"receipt": f"{n:016d}"})
+    assert client.post(reverse("report:status"), {"receipt": receipt}).status_code == 200  # refused, locked
+    other = client.__class__(REMOTE_ADDR="10.9.9.9")
+    assert other.post(reverse("report:status"), {"receipt": receipt}).status_code == 302
+
+
+def test_it_keeps_reports_over_the_soft_limit_marked_and_refuses_over_the_hard_one_keeping_the_input(client, car):
+    from allegations.reports import SUBMISSIONS, SUBMISSIONS_REFUSED
+
+    for _ in range(SUBMISSIONS.limit):
+        _send(client, car)
+    assert not IncomingReport.objects.filter(suspected_spam=True).exists()
+    _send(client, car)
+    assert IncomingReport.objects.filter(suspected_spam=True).count() == 1
+    for _ in range(SUBMISSIONS_REFUSED.limit - SUBMISSIONS.limit - 1):
+        _send(client, car)
+    refused = _send(client, car, place="Kept place words")
+    assert refused.status_code == 429 and "Kept place words" in refused.content.decode()
+    assert IncomingReport.objects.count() == SUBMISSIONS_REFUSED.limit
+
+
+def test_it_records_who_submitted_in_assisted_mode(client, car, advocate):
+    client.force_login(advocate)
+    page = client.get(reverse("report:new")).content.decode()
+    assert "submitted for someone else" in page
+    _receipt(_send(client, car))
+    report = IncomingReport.objects.get()
+    assert report.submitted_by == advocate and report.submitted_as == "assisted"
+    assert not report.suspected_spam
+
+
+@pytest.mark.parametrize("language", ["fr", "sg", "so", "ar"])
+def test_it_speaks_the_five_languages(client, car, language):
+    page = client.get(reverse("report:new"), {"lang": language}).content.decode()
+    assert f'lang="{language}"' in page
+    assert ('dir="rtl"' in page) == (language == "ar")
+    assert "Report sexual exploitation or abuse" not in page  # translated
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_throttles_a_thousand_wrong_guesses_from_one_address_over_http(live_server, car):
+    """Over real HTTP on loopback: 1,000 guesses, then the right receipt, from one address."""
+
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()),
+                                         NoRedirect())
+    url = f"{live_server.url}{reverse('report:status')}"
+    form = opener.open(url).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    report_url = f"{live_server.url}{reverse('report:new')}"
+    sent = opener.open(report_url, urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "mission": car.pk, "what_happened": WORDS, "person_safe": "no",
+         "contact_way": "none"}).encode()).read().decode()
+    receipt = re.search(r'class="receipt-number"[^>]*><strong>([\d ]{19})</strong>', sent).group(1)
+
+    def guess(value: str) -> int:
+        data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "receipt": value}).encode()
+        try:
+            return opener.open(url, data).status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    started = time.monotonic()
+    answers = [guess(f"{n:016d}") for n in range(1000)]
+    took = time.monotonic() - started
+    assert set(answers) == {200}  # every guess: the one refusal page
+    assert guess(receipt) == 200  # locked out: even the right receipt opens nothing from here now
+    refusals = AuditEvent.objects.filter(action="report_receipt_refused").count()
+    assert refusals == WRONG_RECEIPTS.limit  # the guesses after the lock cost no hashing and no audit row
+    print(f"1,000 wrong guesses answered in {took:.1f} s")
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
