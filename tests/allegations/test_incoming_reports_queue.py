@@ -343,3 +343,13 @@ def test_no_other_role_sees_the_item_or_the_menu_entry(client, advocate, car):
     response = client.get("/")
     assert "allegations_incoming_reports" not in {item.key for item in response.context["work"]}
     assert 'href="/allegations/reports/"' not in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: outside a test's transaction, as a page runs it
+def test_taking_a_report_for_assessment_locks_it_in_its_own_transaction(client, officer, car):
+    report = make_report(car)
+    client.force_login(officer)
+    response = client.post(f"/allegations/reports/{report.pk}/assess/", {"version": report.version})
+    assert response.status_code == 302  # it was TransactionManagementError: select_for_update needs a transaction
+    report.refresh_from_db()
+    assert report.state == ReportState.ASSESSING and _audits("report_assess", report) == 1
