@@ -181,6 +181,15 @@ class ReportCloseReason(models.TextChoices):
     WITHDRAWN = "withdrawn", _("You asked the Office to stop.")
 
 
+class ReportQueueShow(models.TextChoices):
+    """Which incoming reports the officers' queue lists."""
+
+    OPEN = "open", _("To assess")
+    CONVERTED = "converted", _("Recorded as allegations")
+    CLOSED = "closed", _("Closed")
+    ALL = "all", _("All")
+
+
 # The actions this app writes to the audit trail, in words (registered with core.audit_actions at start-up).
 AUDIT_ACTIONS = {
     "allegation_create": _("Allegation recorded"),

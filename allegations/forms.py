@@ -19,7 +19,7 @@ from allegations.models import (
     Subtype,
     format_incident_date,
 )
-from allegations.choices import Attention, ContactWay, PersonSafe
+from allegations.choices import Attention, ContactWay, PersonSafe, ReportCloseReason, ReportQueueShow
 from allegations.reports import MAX_LENGTHS, MESSAGE_MAX_LENGTH
 from allegations.services import PERPETRATOR_FIELDS, allegation_problems
 from accounts.drafts import mark_draft_fields
@@ -137,11 +137,21 @@ class AllegationForm(forms.ModelForm):
             "narrative": _("Stored encrypted. Describe what happened; identify victims only by their code."),
         }
 
-    def __init__(self, *args: Any, user, checked: bool = True, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user, checked: bool = True, fixed_mission: Mission | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.checked = checked
         self.missions = Mission.objects.editable_by(user).filter(active=True)
-        if self.instance._state.adding:
+        if fixed_mission is not None:
+            # Recorded from an incoming report: the report's operation, shown but not for choosing.
+            self.missions = Mission.objects.filter(pk=fixed_mission.pk)
+            self.fields["mission"].queryset = self.missions
+            self.fields["mission"].empty_label = None
+            self.fields["mission"].disabled = True
+            self.fields["mission"].initial = fixed_mission.pk
+            self.fields["mission"].help_text = _("The operation the person reported to.")
+            self.offered_mission = fixed_mission
+        elif self.instance._state.adding:
             self.fields["mission"].queryset = self.missions
             self.fields["mission"].empty_label = None
             # With no (valid) choice submitted the first operation shows as selected: offer its forces.
@@ -288,7 +298,8 @@ class BasePerpetratorFormSet(forms.BaseInlineFormSet):
 
 
 def perpetrator_formset(*, data=None, instance: Allegation | None = None, extra: int = 1,
-                        mission: Mission | None = None, filter_forces: bool = False, checked: bool = True):
+                        mission: Mission | None = None, filter_forces: bool = False, checked: bool = True,
+                        initial: list[dict[str, Any]] | None = None):
     """The perpetrator rows; with `mission`, each row offers only the forces of that operation."""
     FormSet = forms.inlineformset_factory(
         Allegation,
@@ -309,6 +320,7 @@ def perpetrator_formset(*, data=None, instance: Allegation | None = None, extra:
         data=data,
         instance=instance or Allegation(),
         prefix="perpetrators",
+        initial=initial,
         form_kwargs={"forces": forces, "offered_forces": offered, "filter_forces": filter_forces,
                      "nationalities": nationalities, "checked": checked},
     )
@@ -316,15 +328,25 @@ def perpetrator_formset(*, data=None, instance: Allegation | None = None, extra:
     return formset
 
 
-def intake_forms(*, user, data=None, instance: Allegation | None = None, extra: int = 1, checked: bool = True):
+def intake_forms(*, user, data=None, instance: Allegation | None = None, extra: int = 1, checked: bool = True,
+                 prefill: dict[str, Any] | None = None):
     """The intake's facts form and perpetrator rows, the rows offering the forces of the chosen operation.
 
     `checked=False` is for a round trip that saves nothing ("Add another person", "Show the
     subtypes of this type"): what was typed comes back, and nothing not yet typed is flagged as missing.
+    `prefill` (from `report_prefill`): an allegation recorded from an incoming report starts from it,
+    in the report's operation, the report's force in the first perpetrator row.
     """
-    form = AllegationForm(data, instance=instance, user=user, checked=checked)
-    formset = perpetrator_formset(data=data, instance=instance, extra=extra, mission=form.offered_mission,
-                                  filter_forces="mission" in form.fields, checked=checked)
+    if prefill is None:
+        form = AllegationForm(data, instance=instance, user=user, checked=checked)
+        formset = perpetrator_formset(data=data, instance=instance, extra=extra, mission=form.offered_mission,
+                                      filter_forces="mission" in form.fields, checked=checked)
+        return form, formset
+    initial = {"date_received": prefill["date_received"], "narrative": prefill["narrative"]}
+    form = AllegationForm(data, user=user, checked=checked, fixed_mission=prefill["mission"], initial=initial)
+    # Only on the first showing: a submitted row is compared with no initial, so a kept force counts as typed.
+    rows = [{"force": prefill["force"].pk}] if data is None and prefill.get("force") is not None else None
+    formset = perpetrator_formset(data=data, extra=extra, mission=form.offered_mission, checked=checked, initial=rows)
     return form, formset
 
 
@@ -422,3 +444,26 @@ class ReceiptForm(forms.Form):
 class ReportMessageForm(forms.Form):
     body = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 4}),
                            max_length=MESSAGE_MAX_LENGTH)
+
+
+# --- the officers' side of the reporting channel ------------------------------------------------
+
+class ReportQueueForm(forms.Form):
+    show = forms.ChoiceField(label=_("Show"), choices=ReportQueueShow.choices, required=False)
+
+    def show_value(self) -> str:
+        return (self.cleaned_data.get("show") if self.is_valid() else "") or ReportQueueShow.OPEN
+
+
+class OfficeMessageForm(forms.Form):
+    body = forms.CharField(label=_("Message to the person who reported"), max_length=MESSAGE_MAX_LENGTH,
+                           widget=forms.Textarea(attrs={"rows": 4}),
+                           help_text=_("They see it only when they open their status page with their receipt: no "
+                                       "e-mail or text message is sent. Write nothing you would not want someone "
+                                       "else holding the receipt to read."))
+
+
+class ReportCloseForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason the person will read"), choices=ReportCloseReason.choices,
+                               widget=forms.RadioSelect,
+                               error_messages={"required": _("Choose the reason the person will read.")})

@@ -27,6 +27,7 @@ from allegations.choices import (  # noqa: F401 (re-exported: the app's vocabula
     ReportCloseReason,
     ReportState,
     ReportSubmitter,
+    OPEN_REPORT_STATES,
 )
 from allegations.querysets import (
     AllegationQuerySet,
@@ -287,6 +288,19 @@ class IncomingReport(models.Model):
 
     def __str__(self) -> str:
         return gettext("Report of %(date)s") % {"date": date_format(self.received_at, "j F Y")}
+
+    @property
+    def is_open(self) -> bool:
+        """Still on the queue: an officer may still take it, close it or record it as an allegation."""
+        return self.state in OPEN_REPORT_STATES
+
+    @property
+    def awaits_assessment(self) -> bool:
+        return self.state == ReportState.RECEIVED
+
+    @property
+    def is_assisted(self) -> bool:
+        return self.submitted_as == ReportSubmitter.ASSISTED
 
 
 class ReportMessage(models.Model):

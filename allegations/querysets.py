@@ -193,3 +193,12 @@ class IncomingReportQuerySet(models.QuerySet):
 
     def open(self) -> IncomingReportQuerySet:
         return self.filter(state__in=OPEN_REPORT_STATES)
+
+    def with_queue_data(self) -> IncomingReportQuerySet:
+        """For the officers' queue, in the same query: how many messages, and whether the person wrote
+        last (`last_from_office` is False: waiting for the Office); suspected spam last, newest first."""
+        messages = apps.get_model("allegations", "ReportMessage").objects.filter(report=models.OuterRef("pk"))
+        return (self.select_related("mission", "force")
+                .annotate(message_count=models.Count("messages", distinct=True),
+                          last_from_office=models.Subquery(messages.order_by("-sent_at").values("from_office")[:1]))
+                .order_by("suspected_spam", "-received_at"))

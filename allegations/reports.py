@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
+import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,13 +26,14 @@ from allegations.choices import (
     ContactWay,
     Milestone,
     ReportCloseReason,
+    ReportQueueShow,
     ReportState,
     ReportSubmitter,
     Status,
 )
 from allegations.models import Allegation, IncomingReport, ReportMessage
 from allegations.services import allegation_create
-from core.audit import AuditContext, audit_record, get_in_scope_or_404
+from core.audit import AuditContext, audit_record, get_in_scope_or_404, read_encrypted
 from core.locking import lock_current_version
 from core.models import Mission
 from core.throttle import ALL_ADDRESSES, Throttle
@@ -134,13 +136,10 @@ def report_for_receipt(*, typed: str, address: str | None, audit: AuditContext |
     """The report a receipt opens, or None: wrong, expired, ended (one answer, after the same hash and
     the same query), or this address locked out (the same answer at once: a locked-out address costs
     no hashing)."""
-    locked = WRONG_RECEIPTS.exceeded(address) or ALL_RECEIPT_CHECKS.exceeded(ALL_ADDRESSES)
-    report = None
-    if not locked:
-        ALL_RECEIPT_CHECKS.count(ALL_ADDRESSES)
-        report = IncomingReport.objects.filter(receipt_hash=receipt_hash(receipt_digits(typed))).first()
-    if locked:
+    if WRONG_RECEIPTS.exceeded(address) or ALL_RECEIPT_CHECKS.exceeded(ALL_ADDRESSES):
         return None  # the refusals that led to the lock are in the trail: a flood of guesses does not fill it
+    ALL_RECEIPT_CHECKS.count(ALL_ADDRESSES)
+    report = IncomingReport.objects.filter(receipt_hash=receipt_hash(receipt_digits(typed))).first()
     if report is None or report.access_ended_at is not None or report.access_until <= timezone.now():
         WRONG_RECEIPTS.count(address)
         audit_record(action="report_receipt_refused", audit=audit, outcome="denied",
@@ -219,16 +218,70 @@ def report_milestones(report: IncomingReport) -> list[Step]:
 # --- the office's side ----------------------------------------------------------------------------
 
 def access_report(user, report_id, *, audit: AuditContext | None = None) -> IncomingReport:
-    return get_in_scope_or_404(IncomingReport.objects.visible_to(user).select_related("mission", "force", "allegation"),
-                               report_id, user=user, audit=audit)
+    return get_in_scope_or_404(IncomingReport.objects.visible_to(user).select_related(
+        "mission", "force", "allegation", "submitted_by", "assessed_by", "closed_by"), report_id, user=user, audit=audit)
+
+
+def report_queue(user, *, show: str = ReportQueueShow.OPEN):
+    """The incoming reports of the user's operations: by default those still to deal with; suspected
+    spam last, newest first, with their message counts (one query for any number of reports)."""
+    reports = IncomingReport.objects.visible_to(user).with_queue_data()
+    if show == ReportQueueShow.OPEN:
+        return reports.open()
+    if show == ReportQueueShow.CONVERTED:
+        return reports.filter(state=ReportState.CONVERTED).select_related("allegation")
+    if show == ReportQueueShow.CLOSED:
+        return reports.filter(state=ReportState.CLOSED)
+    return reports.select_related("allegation")
+
+
+def first_line(text: str, limit: int = 80) -> str:
+    """The start of what the person wrote, for the queue: its first line, cut at a word near `limit`."""
+    line = next((part.strip() for part in text.splitlines() if part.strip()), "")
+    if len(line) <= limit:
+        return line
+    cut = line[:limit].rsplit(" ", 1)[0] if " " in line[:limit] else line[:limit]
+    return cut.rstrip(" ,.;:") + "…"
+
+
+SEALED_REPORT_FIELDS = ("what_happened", "place", "happened_when", "unit", "who", "contact_details", "contact_times")
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A sealed value as a page shows it: the text, or `readable=False` (the failure is audited, never shown)."""
+
+    text: str
+    readable: bool
+
+
+@dataclass(frozen=True)
+class ReportReading:
+    fields: dict[str, Opened]
+    messages: list[tuple[ReportMessage, Opened]]
+
+
+def report_read(*, actor, report: IncomingReport, audit: AuditContext | None = None) -> ReportReading:
+    """An officer opens a report: its sealed words and its messages, in order; the viewing is audited."""
+    fields = {name: Opened(*_opened(report, name, actor, audit)) for name in SEALED_REPORT_FIELDS}
+    messages = [(message, Opened(*_opened(message, "body", actor, audit)))
+                for message in report.messages.select_related("author").order_by("sent_at")]
+    audit_record(action="report_view", actor=actor, audit=audit, obj=report)
+    return ReportReading(fields=fields, messages=messages)
+
+
+def _opened(obj, name: str, actor, audit) -> tuple[str, bool]:
+    value, readable = read_encrypted(obj, name, actor=actor, audit=audit)
+    return (value or "", True) if readable else ("", False)
 
 
 def report_assess(*, actor, report: IncomingReport, expected_version: int, audit: AuditContext | None = None) -> IncomingReport:
-    current = _lock_open(report, expected_version)
-    current.state, current.assessed_by, current.assessed_at = ReportState.ASSESSING, actor, timezone.now()
-    current.version += 1
-    current.save()
-    audit_record(action="report_assess", actor=actor, audit=audit, obj=current)
+    with transaction.atomic():  # the row lock (select_for_update) needs one, and the audit row joins it
+        current = _lock_open(report, expected_version)
+        current.state, current.assessed_by, current.assessed_at = ReportState.ASSESSING, actor, timezone.now()
+        current.version += 1
+        current.save()
+        audit_record(action="report_assess", actor=actor, audit=audit, obj=current)
     return current
 
 
@@ -271,7 +324,8 @@ def report_prefill(report: IncomingReport) -> dict[str, Any]:
                         (_("Who"), report.who)):
         if text:
             words.append(f"{label}: {text}")
-    return {"mission": report.mission, "date_received": timezone.localtime(report.received_at).date(),
+    received = timezone.localdate(report.received_at, timezone=zoneinfo.ZoneInfo(report.mission.time_zone))
+    return {"mission": report.mission, "date_received": received,
             "narrative": "\n\n".join(words), "force": report.force}
 
 

@@ -23,7 +23,7 @@ from allegations.forms import (
     intake_forms,
     intake_is_valid,
 )
-from allegations.models import Allegation, Attachment
+from allegations.models import Allegation, Attachment, IncomingReport
 from allegations.querysets import ALLEGATION_SORTS, allegation_list, can_read_narrative
 from allegations.selectors import attachment_custody_log
 from allegations.services import (
@@ -128,6 +128,8 @@ def _detail(request: HttpRequest, allegation: Allegation, *, status: int = 200, 
         .select_related("uploaded_by")
         if show_narrative else None,
         "attachment_form": AttachmentForm() if can_change else None,
+        # The reporting channel's reports it was recorded from, for those who may open them.
+        "from_reports": IncomingReport.objects.visible_to(request.user).filter(allegation=allegation),
     }
     return render(request, "allegations/detail.html", context | overrides, status=status)
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from allegations.choices import PRELIMINARY_ASSESSMENT_WORKING_DAYS, Attention
-from allegations.models import Allegation
+from allegations.models import Allegation, IncomingReport
 from core.roles import at_headquarters
 from core.work import ENTRIES_SHOWN, WorkEntry, WorkItem
 from core.working_days import add_working_days
@@ -30,8 +30,24 @@ def _item(attention: Attention, label: str, allegations, *, urgent: bool = False
                     entries=entries)
 
 
+def _incoming_reports(user) -> WorkItem | None:
+    """The field officer's incoming reports still to deal with, the newest first, suspected spam last."""
+    reports = IncomingReport.objects.visible_to(user).open()
+    rows = list(reports.select_related("mission").order_by("suspected_spam", "-received_at")[:ENTRIES_SHOWN])
+    count = len(rows) if len(rows) < ENTRIES_SHOWN else reports.count()
+    if not count:
+        return None
+    entries = tuple(WorkEntry(text=f"{report} · {report.mission}", url=reverse("allegations:report", args=[report.pk]))
+                    for report in rows)
+    return WorkItem(key="allegations_incoming_reports",
+                    label=_("Incoming reports to assess"),
+                    count=count, url=reverse("allegations:reports"), urgent=False, entries=entries)
+
+
 def work_items(user) -> list[WorkItem]:
     items: list[WorkItem | None] = []
+    if user.has_perm("allegations.add_allegation"):
+        items.append(_incoming_reports(user))
     if user.has_perm("allegations.change_allegation"):
         # The field officer: assessments running late, in the operations they work on.
         items.append(_item(Attention.ASSESSMENT_OVERDUE,

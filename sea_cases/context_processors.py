@@ -29,6 +29,8 @@ def navigation(request: HttpRequest) -> dict:
     items = [("home", _("Home"))]
     if user.has_perm("allegations.view_allegation"):
         items.append(("allegations:list", _("Allegations")))
+    if user.has_perm("allegations.add_allegation"):
+        items.append(("allegations:reports", _("Incoming reports")))
     if user.has_perm("victims.view_victim"):
         items.append(("victims:list", _("Victims")))
     if user.has_perm("referrals.view_referral"):

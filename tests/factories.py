@@ -144,3 +144,16 @@ def record_step(actor, referral, kind, on, *, source="note_verbale", **details):
     day = datetime.date.fromisoformat(on) if isinstance(on, str) else on
     return referral_step_record(actor=actor, referral=referral,
                                 entry=StepEntry(kind=kind, occurred_on=day, source=source, **details))
+
+
+def make_report(mission, *, what_happened="A soldier asked my sister for sex in exchange for food.", **values):
+    """An incoming report as the reporting channel keeps it (its receipt only as the slow hash)."""
+    from django.utils import timezone
+
+    from allegations.models import IncomingReport
+    from allegations.reports import ACCESS_DAYS, receipt_hash, receipt_new
+
+    values.setdefault("language", "en")
+    values.setdefault("access_until", timezone.now() + datetime.timedelta(days=ACCESS_DAYS))
+    return IncomingReport.objects.create(mission=mission, what_happened=what_happened,
+                                         receipt_hash=receipt_hash(receipt_new()), **values)

@@ -86,15 +86,24 @@ def build_world() -> World:
     job = ExportJob.objects.create(requested_by=users["analyst"], params={"year": 2016, "format": "csv"},
                                    expires_at=datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC))
     release = statistics_release_publish(actor=users["analyst"], year=2016)
+    from allegations.models import IncomingReport
+    from allegations.reports import receipt_hash, receipt_new
+
+    # A report sent through the reporting channel to the operation, not yet assessed.
+    incoming = IncomingReport.objects.create(
+        mission=car, what_happened="canary report words", language="fr", receipt_hash=receipt_hash(receipt_new()),
+        access_until=datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC))
     return World(
         users=users,
         kwargs={"allegation_id": allegation.pk, "victim_id": victim.pk, "need_id": need.pk, "claim_id": claim.pk,
                 "referral_id": referral.pk, "reminder_id": reminder.pk, "step_id": step.pk, "link_id": link.pk, "token_id": token.pk, "user_id": officer.pk, "job_id": job.pk, "attachment_id": attachment.pk,
                 "year": release.year, "number": release.number, "request_id": disclosure_request.pk,
+                "report_id": incoming.pk,
                 # router detail routes name their key `pk`; which record depends on the route's prefix
                 "pk:allegation": allegation.pk, "pk:victim": victim.pk, "pk:need": need.pk,
                 "pk:referral": referral.pk,
                 # a one-time password link that was never sent: answered the same to everyone
                 "uidb64": "MQ", "token": "not-a-reset-token"},
-        secrets=[allegation.reference, victim.code, "Canary Victim", "canary narrative", "canary evidence"],
+        secrets=[allegation.reference, victim.code, "Canary Victim", "canary narrative", "canary evidence",
+                 "canary report words"],
     )

@@ -25,6 +25,14 @@ EXPECTED: dict[str, dict[str, tuple[int, ...]]] = {
     'allegations:edit': {'GET': (302, 200, 404, 404, 404, 404), 'POST': (302, 400, 404, 404, 404, 404)},
     'allegations:list': {'GET': (302, 200, 200, 200, 200, 200), 'POST': (405, 405, 405, 405, 405, 405)},
     'allegations:new': {'GET': (302, 200, 200, 404, 404, 404), 'POST': (302, 400, 400, 404, 404, 404)},
+    # The reporting channel's incoming reports: only officers of the operation (who record its allegations).
+    # An empty "take for assessment" has no version: it counts as stale (409), like every edit of the app.
+    'allegations:reports': {'GET': (302, 200, 200, 404, 404, 404), 'POST': (405, 405, 405, 405, 405, 405)},
+    'allegations:report': {'GET': (302, 200, 404, 404, 404, 404), 'POST': (405, 405, 405, 405, 405, 405)},
+    'allegations:report_assess': {'GET': (405, 405, 405, 405, 405, 405), 'POST': (302, 409, 404, 404, 404, 404)},
+    'allegations:report_close': {'GET': (405, 405, 405, 405, 405, 405), 'POST': (302, 400, 404, 404, 404, 404)},
+    'allegations:report_convert': {'GET': (302, 200, 404, 404, 404, 404), 'POST': (302, 400, 404, 404, 404, 404)},
+    'allegations:report_message': {'GET': (405, 405, 405, 405, 405, 405), 'POST': (302, 400, 404, 404, 404, 404)},
     'allegations:transition': {'GET': (405, 405, 405, 405, 405, 405), 'POST': (302, 302, 404, 404, 404, 404)},
     'api-allegation-attachments': {'GET': (401, 200, 404, 403, 200, 403), 'POST': (401, 415, 404, 403, 403, 403), 'PATCH': (401, 403, 403, 403, 403, 403), 'DELETE': (401, 403, 403, 403, 403, 403)},
     'api-allegation-referrals': {'GET': (401, 403, 403, 403, 403, 403), 'POST': (401, 400, 404, 403, 403, 403), 'PATCH': (401, 403, 403, 403, 403, 403), 'DELETE': (401, 403, 403, 403, 403, 403)},
