@@ -100,3 +100,14 @@ def test_a_wrong_and_an_expired_receipt_get_the_same_page(browser, live_server, 
     with time_machine.travel(timezone.now() + datetime.timedelta(days=91)):
         wrong, old = answer("1234 5678 9012 3456"), answer(expired)
     assert wrong == old and "This receipt opens no report." in wrong
+
+
+def test_the_form_is_light_and_loads_nothing_from_elsewhere(browser, live_server, car):
+    page = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 800}).new_page()
+    responses = []
+    page.on("response", lambda response: responses.append(response))
+    page.goto(f"{live_server.url}/report/?lang=ar")
+    page.wait_for_load_state("networkidle")
+    assert all(r.url.startswith(live_server.url) for r in responses), [r.url for r in responses]
+    assert sum(len(r.body()) for r in responses) < 150 * 1024  # the intake form's first-load budget
+    assert [c["name"] for c in page.context.cookies()] == ["csrftoken"]
