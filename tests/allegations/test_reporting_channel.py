@@ -204,3 +204,17 @@ def test_it_throttles_a_thousand_wrong_guesses_from_one_address_over_http(live_s
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
+
+
+def test_it_asks_how_to_reach_someone_who_wants_to_be_contacted(client, car):
+    response = _send(client, car, contact_way="phone", contact_details="", contact_times="After six")
+    page = response.content.decode()
+    assert response.status_code == 400 and "Tell us how to reach you" in page and "After six" in page
+    assert not IncomingReport.objects.exists()
+
+
+def test_it_refuses_an_empty_message_keeping_the_status_page(client, car):
+    client.post(reverse("report:status"), {"receipt": _receipt(_send(client, car))})
+    response = client.post(reverse("report:message"), {"body": "   "})
+    assert response.status_code == 400 and "Where it stands" in response.content.decode()
+    assert not ReportMessage.objects.exists()
