@@ -63,7 +63,7 @@ def report_new(request: HttpRequest, *, language: str) -> HttpResponse:
             _report, receipt = report_submit(values=form.cleaned_data, language=language, address=audit.ip_address,
                                              actor=actor, audit=audit)
         except ValidationError as error:
-            add_service_errors(form, error)
+            add_service_errors(form, None, error)
         except TooManyRequests:
             status = 429
             form.add_error(None, _("Too many reports are arriving from here just now. Please send it again in "
@@ -120,7 +120,7 @@ def report_message(request: HttpRequest, *, language: str) -> HttpResponse:
         try:
             report_message_from_person(report=report, body=form.cleaned_data["body"], audit=audit_context(request))
         except ValidationError as error:
-            add_service_errors(form, error)
+            add_service_errors(form, None, error)
         else:
             return redirect(f"{reverse('report:status')}?lang={language}#messages")
     return _status_page(request, report, language, form, status=400)
