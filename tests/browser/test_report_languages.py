@@ -48,7 +48,8 @@ def _right_to_left(page) -> None:
         assert button["x"] + button["width"] >= words["x"] + words["width"] - 2, "radio on the right"
     for selector in ["fieldset.inline legend", ".field small.help", ".field > label"]:
         for element in page.locator(selector).all():
-            box, field = element.bounding_box(), element.locator("xpath=ancestor::div[contains(@class,'field')][1]").bounding_box()
+            box = element.bounding_box()
+            field = element.locator("xpath=ancestor::div[contains(@class,'field')][1]").bounding_box()
             assert abs((box["x"] + box["width"]) - (field["x"] + field["width"])) < 4, selector
 
 

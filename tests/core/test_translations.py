@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.text import capfirst
 
 from tests.conftest import require_service
 
@@ -236,16 +237,17 @@ def _pages(client, car, language: str) -> set[str]:
 def test_it_shows_no_english_on_the_public_pages_in_sango_somali_and_arabic(client, car, sangaris, language):
     # Independent of the extraction: whatever English the pages show in English must not show in the others.
     english = _pages(client, car, "en")
-    assert {"Tell us how to reach you, or choose “Do not contact me”.", "There is not enough information to follow it up. "
-            "You may send a new report with more details.", "Your receipt is ended",
+    assert {"Tell us how to reach you, or choose “Do not contact me”.",
+            "There is not enough information to follow it up. You may send a new report with more details.",
+            "Your receipt is ended",
             "Please keep this under 10000 characters.",
             "Ensure this value has at most 5000 characters (it has 5001).",
             "This receipt opens no report. Check the 16 digits. A receipt stops working 90 days after it was last "
             "used, or when it was ended."} <= english  # every state was reached
     client.cookies.clear()
     same = _pages(client, car, language) & english
-    names = {info["name_local"][:1].upper() + info["name_local"][1:] for info in (translation.get_language_info(c) for c, _n in settings.PUBLIC_LANGUAGES)}
-    allowed = {"SEA Cases", "*", "·", "/report/status/", car.name, "Sangaris", "x" * 10_001, "x" * 5_001, "At the checkpoint.",
-               "%(field)s: %(message)s"} | names
+    names = {capfirst(translation.get_language_info(code)["name_local"]) for code, _n in settings.PUBLIC_LANGUAGES}
+    allowed = {"SEA Cases", "*", "·", "/report/status/", car.name, "Sangaris", "x" * 10_001, "x" * 5_001,
+               "At the checkpoint.", "%(field)s: %(message)s"} | names
     leftover = sorted(text for text in same - allowed if not re.fullmatch(r"[\d :·.]+", text))
     assert leftover == [], f"English on the {language} pages: add these to the public files or PUBLIC_SOURCES"

@@ -115,7 +115,8 @@ def public_template(work: Path) -> Path:
     expressions = [arg for message in DJANGO_MESSAGES for arg in ("-e", f"^{_regex(message)}$")]
     _run("msggrep", "-K", "-E", *expressions, "-o", str(theirs),
          str(Path(django.__file__).parent / "conf" / "locale" / "en" / "LC_MESSAGES" / "django.po"))
-    _run("msggrep", "--invert-match", "-J", "-E", "-e", ".", "-o", str(theirs), str(theirs))  # "May", not "abbrev. month|May"
+    # "May", not the same word in another context ("abbrev. month")
+    _run("msggrep", "--invert-match", "-J", "-E", "-e", ".", "-o", str(theirs), str(theirs))
     pot = work / "public.pot"
     _run("msgcat", "--use-first", "-o", str(pot), str(ours), str(theirs))
     return pot
