@@ -156,3 +156,30 @@ def _backdate(allegation: Allegation, mission: Mission) -> None:
 
 def _noon(day: datetime.date, zone: str) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(12), tzinfo=zoneinfo.ZoneInfo(zone))
+
+
+# What people wrote through the reporting channel (fictional), for the officers' queue.
+DEMO_REPORTS = [
+    ("fr", "Central African Republic", "Un soldat du poste de contrôle a demandé à ma voisine des relations sexuelles "
+     "en échange de nourriture. Elle a peur d'en parler.", "Près du marché, sur la route de l'aéroport",
+     "Le mois dernier", "Je peux répondre le soir."),
+    ("en", "Somalia", "Two men in uniform came to the camp at night and took a girl to their vehicle.",
+     "The camp near the river", "About two weeks ago", ""),
+]
+
+
+def seed_reports() -> int:
+    """Two reports as they arrive through /report/ (receipts never kept), one with a message."""
+    from allegations.models import IncomingReport
+    from allegations.reports import report_message_from_person, report_submit
+
+    if IncomingReport.objects.exists():
+        return 0
+    missions = {m.name: m for m in Mission.objects.filter(name__in=[r[1] for r in DEMO_REPORTS])}
+    for language, mission, words, place, when, message in DEMO_REPORTS:
+        report, _receipt = report_submit(values={"mission": missions[mission], "what_happened": words, "place": place,
+                                                 "happened_when": when, "person_safe": "unknown"},
+                                         language=language, address=None)
+        if message:
+            report_message_from_person(report=report, body=message)
+    return len(DEMO_REPORTS)

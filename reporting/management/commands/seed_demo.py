@@ -2,9 +2,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from guardian.shortcuts import assign_perm
 
-from allegations.demo import seed_allegations
+from allegations.demo import seed_allegations, seed_reports
 from core.demo import DEMO_PASSWORD, DEMO_USERS, seed_reference_data, seed_users
 from referrals.demo import seed_referrals
+from reporting.demo import seed_statistics
 from victims.demo import seed_victims
 
 
@@ -21,7 +22,10 @@ class Command(BaseCommand):
             allegations = seed_allegations(users)
             victims = seed_victims(users)
             referrals = seed_referrals(users)
-        self.stdout.write(f"Demo data ready ({allegations} allegations, {victims} victims, {referrals} referrals added).")
+            reports = seed_reports()
+            releases = seed_statistics()
+        self.stdout.write(f"Demo data ready ({allegations} allegations, {victims} victims, {referrals} referrals, "
+                          f"{reports} incoming reports, {releases} statistics releases added).")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, full_name, role, _scope in DEMO_USERS:
             self.stdout.write(f"  {username:<14} {role:<24} {full_name}")
