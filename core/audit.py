@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import ipaddress
@@ -39,14 +40,29 @@ class AuditContext:
     ip_address: str | None = None
 
 
-def client_ip(request) -> str | None:
-    """The address in the canonical form the database stores, so the hash matches on re-reading."""
-    if request is None or not request.META.get("REMOTE_ADDR"):
-        return None
+def _canonical(address: str | None) -> str | None:
     try:
-        return ipaddress.ip_address(request.META["REMOTE_ADDR"]).compressed
+        return ipaddress.ip_address((address or "").strip()).compressed
     except ValueError:
         return None
+
+
+@functools.lru_cache(maxsize=4)
+def _networks(proxies: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(p, strict=False) for p in proxies)
+
+
+def client_ip(request) -> str | None:
+    """The client's address in the canonical form the database stores, so the hash matches on
+    re-reading. Behind our own proxy (a peer in SEA_TRUSTED_PROXIES), the address the proxy saw, from
+    the X-Real-IP it sets; from anyone else the header is ignored (a client could write it)."""
+    if request is None:
+        return None
+    peer = _canonical(request.META.get("REMOTE_ADDR"))
+    if peer and any(ipaddress.ip_address(peer) in network
+                    for network in _networks(tuple(settings.SEA_TRUSTED_PROXIES))):
+        return _canonical(request.META.get("HTTP_X_REAL_IP")) or peer
+    return peer
 
 
 def audit_context(request) -> AuditContext:

@@ -194,6 +194,10 @@ SEA_BACKUP_CODES = 10
 # unknown user names are counted the same way, so the locked page says nothing of existence.
 # (The address+name pair adds nothing to "username" alone; it is listed for axes.W006, whose
 # advice - lock whole addresses - would lock out a field office behind one NAT address.)
+# The proxies in front of the application (nginx): their X-Real-IP is the client's address, for the
+# audit trail, the login lockout and the public surfaces' limits. Addresses or networks, comma-separated.
+SEA_TRUSTED_PROXIES = env_list("SEA_TRUSTED_PROXIES", "")
+AXES_CLIENT_IP_CALLABLE = "core.audit.client_ip"
 AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "username"]]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_float("AXES_COOLOFF_HOURS", 0.5)  # hours

@@ -118,6 +118,7 @@ def stack(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Stac
             "SEA_FIELD_KEYS": f"k1:{new_key()}", "SEA_BLIND_INDEX_KEY": new_key(), "SEA_AUDIT_KEYS": f"a1:{new_key()}",
             "STATIC_ROOT": str(tmp / "static"), "SEA_ATTACHMENT_DIR": str(tmp / "attachments"),
             "SEA_EXPORT_DIR": str(tmp / "exports"), "SEA_AUDIT_CHECKPOINT_FILE": str(tmp / "checkpoints.jsonl"),
+            "SEA_TRUSTED_PROXIES": "127.0.0.1",
             "EMAIL_FILE_PATH": str(tmp / "mail"), "PYTHONUNBUFFERED": "1"}
     if os.environ.get("REDIS_URL"):
         env["REDIS_URL"] = os.environ["REDIS_URL"]
