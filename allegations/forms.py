@@ -425,6 +425,7 @@ class PublicReportForm(forms.Form):
                                     widget=forms.RadioSelect, initial=ContactWay.NONE)
     contact_details = forms.CharField(label=_("Telephone number, e-mail address or who to ask for"), required=False)
     contact_times = forms.CharField(label=_("When is it safe to contact you?"), required=False)
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args, missions: QuerySet, forces: QuerySet, **kwargs):
         super().__init__(*args, **kwargs)

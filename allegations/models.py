@@ -265,6 +265,8 @@ class IncomingReport(models.Model):
                                      related_name="+")
     suspected_spam = models.BooleanField(default=False)  # arrived over a limit: kept, marked, never lost
     receipt_hash = models.CharField(max_length=128, unique=True, editable=False)
+    # The form's one-time key, hashed: the same form sent twice (a refreshed receipt page) is one report.
+    submission_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)
     access_until = models.DateTimeField()  # the receipt opens nothing after this (90 days after the last visit)
     access_ended_at = models.DateTimeField(null=True, blank=True)  # the person ended it
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -6,6 +6,8 @@ receipt gets one page, whatever the reason."""
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -16,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from allegations.forms import PublicReportForm, ReceiptForm, ReportMessageForm
 from allegations.reports import (
+    AlreadySent,
     TooManyRequests,
     receipt_in_groups,
     report_access_end,
@@ -26,13 +29,15 @@ from allegations.reports import (
     report_still_open_to,
     report_submit,
     report_visit,
+    submission_key_new,
 )
 from core.audit import audit_context
 from core.forms import add_service_errors
 from core.models import Force
 from core.public import in_public_language
 
-STATUS_KEY = "report_status"  # the session holds the opened report's id, never its receipt
+STATUS_KEY = "report_status"  # the session holds the opened report's id (never its receipt) and when last seen
+STATUS_IDLE_SECONDS = 15 * 60  # on a shared phone, the next person finds the status page closed
 
 
 # In the visitor's language among the channel's five; forms post back to the same language.
@@ -46,7 +51,8 @@ def _context(request: HttpRequest, language: str, **more) -> dict:
 
 
 def _report_form(request: HttpRequest, data=None) -> PublicReportForm:
-    return PublicReportForm(data, missions=report_missions(), forces=Force.objects.order_by("name"))
+    initial = {"submission_key": submission_key_new()}
+    return PublicReportForm(data, initial=initial, missions=report_missions(), forces=Force.objects.order_by("name"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -61,7 +67,10 @@ def report_new(request: HttpRequest, *, language: str) -> HttpResponse:
         actor = request.user if request.user.is_authenticated else None
         try:
             _report, receipt = report_submit(values=form.cleaned_data, language=language, address=audit.ip_address,
-                                             actor=actor, audit=audit)
+                                             actor=actor, submission_key=form.cleaned_data["submission_key"],
+                                             audit=audit)
+        except AlreadySent:
+            return render(request, "report/already_sent.html", _context(request, language))
         except ValidationError as error:
             add_service_errors(form, None, error)
         except TooManyRequests:
@@ -76,8 +85,15 @@ def report_new(request: HttpRequest, *, language: str) -> HttpResponse:
 
 
 def _opened(request: HttpRequest):
-    report_id = request.session.get(STATUS_KEY)
-    return report_still_open_to(report_id) if report_id else None
+    """The report this browser opened with its receipt, unless it has been idle too long since."""
+    opened = request.session.get(STATUS_KEY)
+    if not isinstance(opened, dict) or time.time() - opened.get("seen", 0) > STATUS_IDLE_SECONDS:
+        request.session.pop(STATUS_KEY, None)
+        return None
+    report = report_still_open_to(opened["id"])
+    if report is not None:
+        request.session[STATUS_KEY] = {"id": opened["id"], "seen": time.time()}
+    return report
 
 
 @require_http_methods(["GET", "POST"])
@@ -91,7 +107,7 @@ def report_status(request: HttpRequest, *, language: str) -> HttpResponse:
             return render(request, "report/status_open.html",
                           _context(request, language, form=ReceiptForm(), refused=True))
         request.session.cycle_key()
-        request.session[STATUS_KEY] = str(report.pk)
+        request.session[STATUS_KEY] = {"id": str(report.pk), "seen": time.time()}
         report_visit(report=report, audit=audit)
         return redirect(f"{request.path}?lang={language}")
     report = _opened(request)

@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
+import unicodedata
 import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,11 +48,17 @@ ACCESS_DAYS = 90  # after the last visit, the receipt opens nothing
 # form is answered again, with what was typed, and "try again later".
 SUBMISSIONS = Throttle("report-submissions", 10, 3600)
 SUBMISSIONS_REFUSED = Throttle("report-submissions", 30, 3600)
+# Over every address at once: a flood from many addresses is kept and marked, and only far above
+# what the office receives in a year is the form closed for the hour.
 ALL_SUBMISSIONS = Throttle("report-submissions-all", 500, 3600)
-ALL_SUBMISSIONS_REFUSED = Throttle("report-submissions-all", 2000, 3600)
+ALL_SUBMISSIONS_REFUSED = Throttle("report-submissions-all", 5000, 3600)
 # Receipt checks: 20 wrong ones from an address lock it out for the hour, right receipts included.
+# The limit over every address bounds the hashing work (some 40 ms a check: 20,000 an hour is about
+# a fifth of a core); guessing one of 10^16 receipts from many addresses is hopeless anyway.
 WRONG_RECEIPTS = Throttle("report-wrong-receipts", 20, 3600)
-ALL_RECEIPT_CHECKS = Throttle("report-receipt-checks-all", 5000, 3600)
+ALL_RECEIPT_CHECKS = Throttle("report-receipt-checks-all", 20_000, 3600)
+# Messages from the person: enough for a conversation, not for flooding the officers' queue.
+PERSON_MESSAGES = Throttle("report-person-messages", 30, 3600)
 
 MAX_LENGTHS = {"what_happened": 10_000, "place": 500, "happened_when": 200, "unit": 200, "who": 2_000,
                "contact_details": 500, "contact_times": 200}
@@ -62,6 +69,18 @@ class TooManyRequests(Exception):
     """Over a hard limit: nothing is kept; the person is asked to try again later."""
 
 
+class AlreadySent(Exception):
+    """This form was sent before (its page refreshed): the report exists, its receipt was shown then."""
+
+
+def submission_key_new() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def _submission_hash(key: str) -> str | None:
+    return hashlib.sha256(key.encode()).hexdigest() if key else None
+
+
 # --- receipts ----------------------------------------------------------------------------------
 
 def receipt_new() -> str:
@@ -69,8 +88,9 @@ def receipt_new() -> str:
 
 
 def receipt_digits(typed: str) -> str:
-    """What a person typed, without spaces or dashes (the slip prints it in groups of four)."""
-    return "".join(ch for ch in typed if ch.isdigit())
+    """What a person typed, without spaces or dashes (the slip prints it in groups of four), in ASCII
+    digits whatever the keyboard wrote (Arabic-Indic ٠١٢, Eastern Arabic ۰۱۲ and others)."""
+    return "".join(str(unicodedata.digit(ch)) for ch in typed if unicodedata.digit(ch, None) is not None)
 
 
 def receipt_hash(receipt: str) -> str:
@@ -104,12 +124,16 @@ def _errors(values: dict[str, Any]) -> dict[str, list[str]]:
 
 
 def report_submit(*, values: dict[str, Any], language: str, address: str | None, actor=None,
-                  audit: AuditContext | None = None) -> tuple[IncomingReport, str]:
+                  submission_key: str = "", audit: AuditContext | None = None) -> tuple[IncomingReport, str]:
     """Keep a report and give its receipt (returned once, never stored). `actor` is the signed-in person
-    submitting for someone (assisted mode), None for the person themselves."""
+    submitting for someone (assisted mode), None for the person themselves. `submission_key` is the
+    form's: the same form sent again is refused as already sent."""
     errors = _errors(values)
     if errors:
         raise ValidationError(errors)
+    submission_hash = _submission_hash(submission_key)
+    if submission_hash and IncomingReport.objects.filter(submission_hash=submission_hash).exists():
+        raise AlreadySent
     if SUBMISSIONS_REFUSED.exceeded(address) or ALL_SUBMISSIONS_REFUSED.exceeded(ALL_ADDRESSES):
         raise TooManyRequests
     suspected = actor is None and (SUBMISSIONS.exceeded(address) or ALL_SUBMISSIONS.exceeded(ALL_ADDRESSES))
@@ -118,15 +142,22 @@ def report_submit(*, values: dict[str, Any], language: str, address: str | None,
         ALL_SUBMISSIONS.count(ALL_ADDRESSES)
     receipt = receipt_new()
     fields = {name: (values.get(name) or "").strip() for name in MAX_LENGTHS}
-    with transaction.atomic():
-        report = IncomingReport.objects.create(
-            mission=values["mission"], force=values.get("force"), person_safe=values.get("person_safe") or "unknown",
-            contact_way=values.get("contact_way") or ContactWay.NONE, language=language, suspected_spam=suspected,
-            submitted_as=ReportSubmitter.ASSISTED if actor else ReportSubmitter.SELF, submitted_by=actor,
-            receipt_hash=receipt_hash(receipt), access_until=timezone.now() + datetime.timedelta(days=ACCESS_DAYS),
-            **fields)
-        audit_record(action="report_submitted", actor=actor, audit=audit, obj=report,
-                     detail={"mission": report.mission_id, "assisted": actor is not None, "suspected_spam": suspected})
+    try:
+        with transaction.atomic():
+            report = IncomingReport.objects.create(
+                mission=values["mission"], force=values.get("force"),
+                person_safe=values.get("person_safe") or "unknown",
+                contact_way=values.get("contact_way") or ContactWay.NONE, language=language, suspected_spam=suspected,
+                submitted_as=ReportSubmitter.ASSISTED if actor else ReportSubmitter.SELF, submitted_by=actor,
+                receipt_hash=receipt_hash(receipt), submission_hash=submission_hash,
+                access_until=timezone.now() + datetime.timedelta(days=ACCESS_DAYS), **fields)
+            audit_record(action="report_submitted", actor=actor, audit=audit, obj=report,
+                         detail={"mission": report.mission_id, "assisted": actor is not None,
+                                 "suspected_spam": suspected})
+    except IntegrityError:
+        if submission_hash and IncomingReport.objects.filter(submission_hash=submission_hash).exists():
+            raise AlreadySent from None  # the same form sent twice at once
+        raise
     return report, receipt
 
 
@@ -176,6 +207,10 @@ def _message_errors(body: str) -> None:
 
 def report_message_from_person(*, report: IncomingReport, body: str, audit: AuditContext | None = None) -> ReportMessage:
     _message_errors(body)
+    if PERSON_MESSAGES.exceeded(str(report.pk)):
+        raise ValidationError({"body": [_("You have sent many messages in the last hour. Please wait a little: "
+                                          "the Office reads them all.")]})
+    PERSON_MESSAGES.count(str(report.pk))
     with transaction.atomic():
         message = ReportMessage.objects.create(report=report, from_office=False, body=body.strip())
         audit_record(action="report_message", audit=audit, obj=report, detail={"from_office": False})
@@ -201,8 +236,10 @@ def _allegation_milestones(allegation: Allegation) -> set[str]:
 
 
 def report_milestones(report: IncomingReport) -> list[Step]:
-    """The six plain steps, each reached or not; the last reached is where the report stands. Once
-    it is an allegation, the steps follow the allegation and its referrals."""
+    """The six plain steps, each reached or not. The steps of progress up to the furthest one reached
+    count as passed (an investigation under way means the authority was informed); "closed" is its
+    own end, which passes nothing it did not reach (a report closed at assessment was never referred).
+    Once the report is an allegation, the steps follow the allegation and its referrals."""
     reached = {Milestone.RECEIVED}
     if report.state != ReportState.RECEIVED:
         reached.add(Milestone.ASSESSED)
@@ -210,9 +247,11 @@ def report_milestones(report: IncomingReport) -> list[Step]:
         reached.add(Milestone.CLOSED)
     if report.allegation is not None:
         reached |= _allegation_milestones(report.allegation)
-    order = list(Milestone)
-    last = max(order.index(m) for m in reached)
-    return [Step(m, m in reached or order.index(m) < last, order.index(m) == last) for m in order]
+    progress = [m for m in Milestone if m != Milestone.CLOSED]
+    furthest = max(progress.index(m) for m in reached if m in progress)
+    closed = Milestone.CLOSED in reached
+    steps = [Step(m, progress.index(m) <= furthest, not closed and progress.index(m) == furthest) for m in progress]
+    return [*steps, Step(Milestone.CLOSED, closed, closed)]
 
 
 # --- the office's side ----------------------------------------------------------------------------

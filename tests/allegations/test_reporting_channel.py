@@ -218,3 +218,50 @@ def test_it_refuses_an_empty_message_keeping_the_status_page(client, car):
     response = client.post(reverse("report:message"), {"body": "   "})
     assert response.status_code == 400 and "Where it stands" in response.content.decode()
     assert not ReportMessage.objects.exists()
+
+
+def test_it_reads_a_receipt_typed_in_arabic_indic_digits(client, car):
+    receipt = _receipt(_send(client, car)).replace(" ", "")
+    arabic = "".join("٠١٢٣٤٥٦٧٨٩"[int(d)] for d in receipt)
+    assert client.post(reverse("report:status"), {"receipt": arabic}).status_code == 302
+
+
+def test_it_closes_the_status_page_after_15_idle_minutes(client, car):
+    client.post(reverse("report:status"), {"receipt": _receipt(_send(client, car))})
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=10)):
+        assert "Where it stands" in client.get(reverse("report:status")).content.decode()
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=26)):
+        assert "Open my report" in client.get(reverse("report:status")).content.decode()
+
+
+def test_it_takes_the_same_form_sent_twice_as_one_report(client, car):
+    form = client.get(reverse("report:new")).content.decode()
+    key = re.search(r'name="submission_key" value="([^"]+)"', form).group(1)
+    _receipt(_send(client, car, submission_key=key))
+    again = _send(client, car, submission_key=key)
+    assert "This report was already sent" in again.content.decode()
+    assert IncomingReport.objects.count() == 1
+
+
+def test_it_slows_down_a_flood_of_messages_from_the_person(client, car):
+    from allegations.reports import PERSON_MESSAGES
+
+    client.post(reverse("report:status"), {"receipt": _receipt(_send(client, car))})
+    for n in range(PERSON_MESSAGES.limit):
+        client.post(reverse("report:message"), {"body": f"message {n}"})
+    refused = client.post(reverse("report:message"), {"body": "one more"})
+    assert refused.status_code == 400 and "many messages" in refused.content.decode()
+    assert ReportMessage.objects.count() == PERSON_MESSAGES.limit
+
+
+def test_a_report_closed_at_assessment_never_shows_the_authority_informed(car, officer):
+    from allegations.reports import report_close, report_milestones
+    from tests.factories import make_report
+
+    report = make_report(car)
+    report = report_close(actor=officer, report=report, expected_version=report.version, reason="not_in_mandate")
+    steps = {str(s.milestone.label): (s.reached, s.current) for s in report_milestones(report)}
+    assert steps[str(Milestone.ASSESSED.label)] == (True, False)
+    assert steps[str(Milestone.AUTHORITY_INFORMED.label)] == (False, False)
+    assert steps[str(Milestone.OUTCOME.label)] == (False, False)
+    assert steps[str(Milestone.CLOSED.label)] == (True, True)

@@ -47,7 +47,7 @@ PUBLIC_SOURCES: dict[str, list[str] | None] = {
     "templates/includes/error_summary.html": None,
     "allegations/report_views.py": None,
     "allegations/forms.py": ["PublicReportForm", "ReceiptForm", "ReportMessageForm"],
-    "allegations/reports.py": ["_errors", "_message_errors"],
+    "allegations/reports.py": ["_errors", "_message_errors", "report_message_from_person"],
     "allegations/choices.py": ["Milestone", "PersonSafe", "ContactWay", "ReportCloseReason"],
     "core/forms.py": ["_form_errors"],  # "%(field)s: %(message)s" of the error summary
 }
