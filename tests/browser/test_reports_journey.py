@@ -31,6 +31,6 @@ def test_hq_downloads_the_2016_annex_and_a_field_officer_cannot_reach_it(login, 
     other.fill("#id_username", officer.username)
     other.fill("#id_password", "correct horse battery")
     other.click("button[type=submit]")
-    expect(other.get_by_role("link", name="Reports")).to_have_count(0)
+    expect(other.get_by_role("link", name="Reports", exact=True)).to_have_count(0)
     response = other.goto(f"{live_server.url}/reports/?year=2016")
     assert response.status == 404
