@@ -17,7 +17,9 @@ class NoStoreMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if not getattr(response, PUBLISHED_ATTRIBUTE, False):
+        # A published page that sets a cookie on its way out (a signed-in reader's session being
+        # refreshed) is that reader's alone: no shared cache may keep it with their cookie.
+        if not getattr(response, PUBLISHED_ATTRIBUTE, False) or response.cookies:
             patch_cache_control(response, no_store=True, private=True)
         return response
 

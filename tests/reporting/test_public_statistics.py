@@ -152,3 +152,16 @@ def test_it_refuses_a_year_that_is_not_one(client, analyst):
     client.force_login(analyst)
     response = client.post(reverse("reporting:statistics"), {"year": "soon"})
     assert response.status_code == 400 and not StatisticsRelease.objects.exists()
+
+
+def test_it_never_lets_a_shared_cache_keep_a_page_that_sets_a_reader_cookie(client, analyst, year_of_cases):
+    import time_machine
+    from django.utils import timezone
+
+    call_command("publish_statistics", year=2016)
+    client.force_login(analyst)
+    client.get(reverse("statistics:index"))
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=5)):
+        response = client.get(reverse("statistics:index"))
+    assert response.cookies, "the session's last use was refreshed"
+    assert "public" not in response["Cache-Control"] and "no-store" in response["Cache-Control"]
