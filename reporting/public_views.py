@@ -19,7 +19,7 @@ from core.public import in_public_language
 from core.spreadsheets import to_csv
 from reporting.charts import bar_chart
 from reporting.models import StatisticsRelease
-from reporting.selectors import latest_releases, release_of
+from reporting.selectors import latest_releases, release_of, served_release
 from reporting.statistics import NOTES, disclosure_report, release_csv_rows, shown_tables
 
 MAX_AGE_SECONDS = 300  # what a browser or proxy may keep; a new release shows within five minutes
@@ -97,7 +97,7 @@ def statistics_year(request: HttpRequest, year: int, number: int | None = None, 
 
 @public_statistics
 def statistics_csv(request: HttpRequest, year: int, number: int, *, language: str) -> HttpResponse:
-    release = release_of(year, number)
+    release = served_release(year, number)
 
     def build() -> tuple[bytes, str]:
         return to_csv(*release_csv_rows(release.year, release.number, release.data)), "text/csv; charset=utf-8"
@@ -110,7 +110,7 @@ def statistics_csv(request: HttpRequest, year: int, number: int, *, language: st
 
 @public_statistics
 def statistics_json(request: HttpRequest, year: int, number: int, *, language: str) -> HttpResponse:
-    release = release_of(year, number)
+    release = served_release(year, number)
     document = {"year": release.year, "release": release.number, "published_at": release.published_at.isoformat(),
                 **{k: release.data[k] for k in ("rules", "tables", "withheld", "forces", "states", "suppressions")}}
     return HttpResponse(json.dumps(document, ensure_ascii=False, indent=1), content_type="application/json")

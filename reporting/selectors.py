@@ -20,8 +20,18 @@ def latest_releases() -> list[StatisticsRelease]:
 
 
 def release_of(year: int, number: int | None = None) -> StatisticsRelease:
+    """A year's release (its newest when no number is given); 404 if there is none."""
     releases = StatisticsRelease.objects.filter(year=year).order_by("-number")
     release = (releases.filter(number=number) if number is not None else releases).first()
     if release is None:
+        raise Http404
+    return release
+
+
+def served_release(year: int, number: int) -> StatisticsRelease:
+    """A release whose tables are still served: the newest of its year (a replaced one is kept, as
+    published, but no longer given out, so that two releases cannot be subtracted one from the other)."""
+    release = release_of(year, number)
+    if StatisticsRelease.objects.filter(year=year, number__gt=number).exists():
         raise Http404
     return release

@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.db.models.functions import ExtractQuarter, ExtractYear
@@ -201,7 +202,13 @@ def statistics_preview(year: int) -> dict:
 
 def statistics_release_publish(*, actor, year: int, audit: AuditContext | None = None) -> StatisticsRelease:
     """Count the year, pass it through the disclosure gate and keep it as the year's next release, audited
-    in the same transaction. Earlier releases stay as they were published."""
+    in the same transaction. Earlier releases stay as they were published, but only the newest is
+    served: two releases of a year side by side would give away, cell by cell, what changed between
+    them ("one more girl, Force A, third quarter"). For the same reason a year is published once it
+    is over, so that a second release is a correction, not the next quarter."""
+    if year >= timezone.localdate().year:
+        raise ValidationError({"year": [gettext("%(year)s is not over yet: publish a year once it has ended.")
+                                        % {"year": year}]})
     data = statistics_preview(year)
     try:
         with transaction.atomic():

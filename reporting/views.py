@@ -1,6 +1,7 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.audit import audit_context, audit_record, get_in_scope_or_404
+from core.forms import add_service_errors
 from reporting.annex import INTERNAL_NOTE, AnnexFilters, build_annex
 from reporting.charts import bar_chart
 from reporting.forms import AnnexFilterForm, ExportForm, PublishForm
@@ -170,6 +172,9 @@ def statistics_publish(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             release = statistics_release_publish(actor=request.user, year=year, audit=audit_context(request))
+        except ValidationError as error:
+            add_service_errors(form, None, error)
+            return render(request, "reporting/statistics.html", {"form": form}, status=400)
         except ReleaseConflict:
             messages.error(request, _("Someone published this year at the same moment. Look at the newest release, "
                                       "then publish again if needed."))

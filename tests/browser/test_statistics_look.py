@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from allegations.models import Allegation
-from reporting.services import statistics_release_publish
+from reporting.models import StatisticsRelease
 from tests.browser.site_pages import axe_available, axe_violations, seed_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,9 +17,8 @@ BUDGET = 150 * 1024  # uncompressed bytes of every response of a first load (the
 
 @pytest.fixture
 def published(chromium_available):
-    seed_site()
-    for year in sorted({d.year for d in Allegation.objects.values_list("date_received", flat=True)}):
-        statistics_release_publish(actor=None, year=year)
+    seed_site()  # the demo publishes each of its past years
+    assert StatisticsRelease.objects.exists()
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])

@@ -118,6 +118,24 @@ def test_it_keeps_a_release_as_it_was_published(client, year_of_cases, car):
     assert StatisticsRelease.objects.filter(year=2016).count() == 2
     old = client.get(reverse("statistics:release", args=[2016, 1])).content.decode()
     assert "This release was replaced by release 2" in old
+    # Kept, but no longer given out: two releases side by side would tell what changed between them.
+    assert "<table" not in old
+    assert client.get(reverse("statistics:csv", args=[2016, 1])).status_code == 404
+    assert client.get(reverse("statistics:json", args=[2016, 1])).status_code == 404
+    assert client.get(reverse("statistics:csv", args=[2016, 2])).status_code == 200
+
+
+def test_it_publishes_a_year_only_once_it_is_over(client, analyst, car):
+    from django.core.management.base import CommandError
+    from django.utils import timezone
+
+    this_year = timezone.localdate().year
+    with pytest.raises(CommandError, match="not over"):
+        call_command("publish_statistics", year=this_year)
+    client.force_login(analyst)
+    response = client.post(reverse("reporting:statistics"), {"year": this_year})
+    assert response.status_code == 400 and "is not over yet" in response.content.decode()
+    assert not StatisticsRelease.objects.exists()
 
 
 def test_it_answers_404_for_a_year_never_published(client, db):

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from reporting.services import ReleaseConflict, statistics_release_publish
@@ -15,6 +16,8 @@ class Command(BaseCommand):
             raise CommandError("--year must be a year such as 2016")
         try:
             release = statistics_release_publish(actor=None, year=year)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
         except ReleaseConflict:
             raise CommandError("Someone published this year at the same moment: run the command again.") from None
         data = release.data
