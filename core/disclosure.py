@@ -15,12 +15,16 @@ expose a cell hidden in another; the gate therefore works on the whole release a
   nothing of 5 or more is left to hide) is withheld whole;
 - the release carries a report of every cell hidden, every table withheld, and why.
 
-The sums are found, not declared: a count equal to the sum of the published counts that refine it
-along some dimensions is a relation an attacker could use, so the gate uses it too.
+What a reader knows is found, not declared: a count equal to the sum of the published counts that
+refine it along some dimensions is a sum a reader can use; when those counts add up to more (an
+allegation of two forces counts in both forces' rows), the total is at most their sum; and a count
+is never more than a count it refines. The gate uses all three (and sums declared between two names
+for one count).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -183,20 +187,43 @@ def gate(tables: list[Table], counts: Mapping[CellKey, int], *, relations: Itera
         return GatedRelease(rules=rules, tables=tables, shown=shown, suppressions=suppressions, withheld=withheld)
 
 
+@dataclass(frozen=True)
+class Knowledge:
+    """What a reader knows of the counts beyond the published numbers: sums that hold exactly, sums
+    that can only be larger than their total (an allegation of two forces counts in both forces'
+    rows), and that a part never exceeds what it is a part of."""
+
+    equal: list[Relation]
+    at_least: list[Relation]  # total <= sum(parts)
+    within: list[tuple[CellKey, CellKey]]  # (part, whole): part <= whole
+
+
+def _knowledge(keys: list[CellKey], counts: Mapping[CellKey, int], declared: list[Relation]) -> Knowledge:
+    published = set(keys)  # a sum through a count that is not published tells a reader nothing
+    equal, at_least = [], []
+    for relation in chain(declared, found_relations(keys, counts)):
+        if relation.total not in published or not published.issuperset(relation.parts):
+            continue
+        parts = sum(counts[p] for p in relation.parts)
+        if counts[relation.total] == parts:
+            equal.append(relation)
+        elif counts[relation.total] < parts:
+            at_least.append(relation)
+    within = [(part, whole) for whole in keys for part in keys if part.refines(whole)]
+    return Knowledge(equal=equal, at_least=at_least, within=within)
+
+
 def _suppress(tables: list[Table], counts: Mapping[CellKey, int], relations: list[Relation],
               threshold: int) -> tuple[dict[CellKey, str], list[Suppression]]:
     """Each key of the tables, with the reason it is hidden ("" when it is shown), and the report."""
     keys = sorted({k for t in tables for k in t.keys()})
     if any(k not in counts or counts[k] < 0 for k in keys):
         raise DisclosureError("Every published cell needs a count of zero or more.")
-    published = set(keys)  # a sum through a count that is not published tells a reader nothing
-    holding = [r for r in chain(relations, found_relations(keys, counts))
-               if r.total in published and published.issuperset(r.parts)
-               and counts[r.total] == sum(counts[p] for p in r.parts)]
+    knowledge = _knowledge(keys, counts, relations)
     hidden: dict[CellKey, str] = {k: SMALL for k in keys if 0 < counts[k] < threshold}
     suppressions = [Suppression(k, SMALL) for k in hidden]
-    relations_of = _relations_by_key(holding)
-    while exposed := exposed_cells(hidden, counts, holding, threshold):
+    relations_of = _relations_by_key(knowledge.equal + knowledge.at_least)
+    while exposed := exposed_cells(hidden, counts, knowledge, threshold):
         touched: set[Relation] = set()
         for small in exposed:
             if touched & set(relations_of[small]):
@@ -211,8 +238,8 @@ def _suppress(tables: list[Table], counts: Mapping[CellKey, int], relations: lis
 
 
 def found_relations(keys: Iterable[CellKey], counts: Mapping[CellKey, int]) -> list[Relation]:
-    """For each key, the published keys refining it along the same extra dimensions: when their counts
-    add up to its count, that sum is public knowledge."""
+    """For each key, the published keys refining it along the same extra dimensions, as a sum: exact
+    when each counted thing has one value of those dimensions, larger when some have several."""
     keys = list(keys)
     relations = []
     for total in keys:
@@ -220,8 +247,7 @@ def found_relations(keys: Iterable[CellKey], counts: Mapping[CellKey, int]) -> l
         for part in keys:
             if part.refines(total):
                 groups[part.dimensions - total.dimensions].append(part)
-        relations += [Relation(total, tuple(sorted(parts))) for parts in groups.values()
-                      if counts[total] == sum(counts[p] for p in parts)]
+        relations += [Relation(total, tuple(sorted(parts))) for parts in groups.values()]
     return relations
 
 
@@ -233,7 +259,22 @@ def _relations_by_key(relations: list[Relation]) -> dict[CellKey, list[Relation]
     return by_key
 
 
-def exposed_cells(hidden: Mapping[CellKey, str], counts: Mapping[CellKey, int], relations: list[Relation],
+def _rows(terms: Iterable[list[tuple[CellKey, int]]], index: Mapping[CellKey, int], counts: Mapping[CellKey, int]):
+    """Each linear fact (sum of sign * count, compared with 0) over the unknowns: (row, constant moved right)."""
+    import numpy as np
+
+    for term in terms:
+        row, known = np.zeros(len(index)), 0
+        for key, sign in term:
+            if key in index:
+                row[index[key]] += sign
+            else:
+                known -= sign * counts[key]
+        if row.any():
+            yield row, known
+
+
+def exposed_cells(hidden: Mapping[CellKey, str], counts: Mapping[CellKey, int], knowledge: Knowledge,
                   threshold: int) -> list[CellKey]:
     """The hidden cells whose count only one whole number fits, given everything else a reader knows
     (a hidden count of 5 or more is no secret in itself, but one a reader can work out protects nothing).
@@ -243,33 +284,37 @@ def exposed_cells(hidden: Mapping[CellKey, str], counts: Mapping[CellKey, int], 
 
     unknowns = sorted(hidden)
     index = {key: i for i, key in enumerate(unknowns)}
-    rows, rhs = [], []
-    for relation in relations:
-        row, known = np.zeros(len(unknowns)), 0
-        for key, sign in ((relation.total, 1), *((p, -1) for p in relation.parts)):
-            if key in index:
-                row[index[key]] += sign
-            else:
-                known -= sign * counts[key]
-        if row.any():
-            rows.append(row)
-            rhs.append(known)
-    if not rows:
+
+    def terms(relation: Relation) -> list[tuple[CellKey, int]]:
+        return [(relation.total, 1), *((p, -1) for p in relation.parts)]
+
+    equal = list(_rows((terms(r) for r in knowledge.equal), index, counts))
+    below = list(_rows((terms(r) for r in knowledge.at_least), index, counts))  # total - parts <= 0
+    below += _rows(([(part, 1), (whole, -1)] for part, whole in knowledge.within), index, counts)
+    if not equal and not below:
         return []
-    matrix, values = np.array(rows), np.array(rhs, dtype=float)
+    width = len(unknowns)
+    a_eq = np.array([r for r, _k in equal]) if equal else None
+    b_eq = np.array([k for _r, k in equal], dtype=float) if equal else None
+    a_ub = np.array([r for r, _k in below]) if below else None
+    b_ub = np.array([k for _r, k in below], dtype=float) if below else None
     bounds = [(1, threshold - 1) if hidden[k] == SMALL else (threshold, None) for k in unknowns]
-    constrained = matrix.any(axis=0)
+    constrained = np.zeros(width, dtype=bool)
+    for matrix in (a_eq, a_ub):
+        if matrix is not None:
+            constrained |= matrix.any(axis=0)
     exposed = []
     for key in unknowns:
         i = index[key]
         if not constrained[i]:
             continue
-        objective = np.zeros(len(unknowns))
+        objective = np.zeros(width)
         objective[i] = 1
-        least = linprog(objective, A_eq=matrix, b_eq=values, bounds=bounds, method="highs")
-        most = linprog(-objective, A_eq=matrix, b_eq=values, bounds=bounds, method="highs")
+        solve = functools.partial(linprog, A_eq=a_eq, b_eq=b_eq, A_ub=a_ub, b_ub=b_ub, bounds=bounds,
+                                  method="highs")
+        least, most = solve(objective), solve(-objective)
         if not least.success or most.status not in (0, 3):  # 3: no largest value, which is safe
-            raise DisclosureError("The release's counts contradict its own sums.")
+            raise DisclosureError("The release's counts contradict what is known of them.")
         if most.status == 0 and math.floor(-most.fun + 1e-6) <= math.ceil(least.fun - 1e-6):
             exposed.append(key)
     return exposed

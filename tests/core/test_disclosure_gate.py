@@ -187,3 +187,88 @@ def test_it_takes_its_threshold_from_the_settings(settings):
               CellKey.of("allegations"): 37}
     # 7 is small under 10; 30 is hidden with it, or the total would give it away.
     assert gate([t], counts).published(t) == [["<10"], [HIDDEN_MARK], [37]]
+
+
+def multi_force_release(seed: int):
+    """Allegations of one or two forces each: the force rows add up to more than the totals."""
+    rng = random.Random(seed)
+    forces = FORCES[:3]
+    allegations = [({rng.choice(forces)} | ({rng.choice(forces)} if rng.random() < 0.15 else set()),
+                    rng.choice(STATUSES[:3])) for _ in range(rng.randint(6, 25))]
+    present = [f for f in forces if any(f in f_set for f_set, _s in allegations)]
+    t = table("by_force_and_status", "allegations", rows=("force", present), columns=("status", STATUSES[:3]))
+    counts = {}
+    for key in t.keys():
+        where = dict(key.coordinates)
+        counts[key] = sum(("force" not in where or where["force"] in f) and ("status" not in where or where["status"] == s)
+                          for f, s in allegations)
+    return t, counts
+
+
+def test_it_protects_a_force_whose_row_the_overlapping_totals_pin():
+    """Found by a review: 10 allegations, some of two forces. With equalities alone the gate published
+    G as [0, <5, 0 | <5] and the status totals as [<5, <5, 6 | 10]; a reader who knows that a total is
+    at most the sum of its parts and at least each one works out G's count in B: 1."""
+    t = table("by_force_and_status", "allegations", rows=("force", ["F", "G", "H"]),
+              columns=("status", ["A", "B", "C"]))
+    grid = {"F": [2, 0, 4], "G": [0, 1, 0], "H": [3, 0, 4]}
+    counts = {CellKey.of("allegations", force=f, status=s): n for f, row in grid.items()
+              for s, n in zip("ABC", row)}
+    counts |= {CellKey.of("allegations", force=f): sum(row) for f, row in grid.items()}
+    counts |= {CellKey.of("allegations", status="A"): 3, CellKey.of("allegations", status="B"): 1,
+               CellKey.of("allegations", status="C"): 6, CellKey.of("allegations"): 10}
+    _check_overlapping_rows(t, counts, "review")
+
+
+@pytest.mark.parametrize("seeds", [range(0, 150), range(150, 300)])
+def test_it_leaves_no_small_count_that_the_parts_and_totals_pin_when_rows_overlap(seeds):
+    for seed in seeds:
+        _check_overlapping_rows(*multi_force_release(seed), f"seed {seed}")
+
+
+def _check_overlapping_rows(t, counts, label: str) -> None:
+    # A reader knows that a force's row adds up exactly (one status per allegation), that a status's
+    # total is at most the sum of the forces' rows and at least each of them, and so for the grand
+    # total and the forces' totals: from those and the marks, no `<5` may have only one value.
+    release = gate([t], counts, rules=RULES)
+    if release.withheld:
+        return
+    grid = release.published(t)
+    order = sorted({k for row, shown in zip(t.cells, grid) for k, v in zip(row, shown) if not isinstance(v, int)})
+    if not order:
+        return
+    index = {k: i for i, k in enumerate(order)}
+    shown = {k: v for row, vals in zip(t.cells, grid) for k, v in zip(row, vals)}
+
+    def row_of(terms):
+        row, constant = np.zeros(len(order)), 0
+        for key, sign in terms:
+            if key in index:
+                row[index[key]] += sign
+            else:
+                constant -= sign * shown[key]
+        return row, constant
+
+    equal, below = [], []
+    for cells in t.cells:  # each row: the statuses add up to the row's total
+        equal.append(row_of([*((k, 1) for k in cells[:-1]), (cells[-1], -1)]))
+    for c in range(len(t.column_codes)):  # each column: its total is at most the sum, at least each part
+        column = [t.cells[r][c] for r in range(len(t.cells))]
+        below.append(row_of([(column[-1], 1), *((k, -1) for k in column[:-1])]))
+        below += [row_of([(k, 1), (column[-1], -1)]) for k in column[:-1]]
+    lower = [1 if shown[k] == RULES.small_mark else RULES.threshold for k in order]
+    upper = [RULES.threshold - 1 if shown[k] == RULES.small_mark else np.inf for k in order]
+    constraints = [LinearConstraint(np.array([r for r, _ in equal]), [b for _, b in equal], [b for _, b in equal]),
+                   LinearConstraint(np.array([r for r, _ in below]), -np.inf, [b for _, b in below])]
+    for i, key in enumerate(order):
+        if shown[key] != RULES.small_mark:
+            continue
+        ends = []
+        for sign in (1, -1):
+            objective = np.zeros(len(order))
+            objective[i] = sign
+            found = milp(objective, constraints=constraints, bounds=Bounds(lower, upper),
+                         integrality=np.ones(len(order)))
+            assert found.success, found.message
+            ends.append(round(sign * found.fun))
+        assert ends[0] < ends[1], f"{label}: {key} can only be {ends[0]}"
