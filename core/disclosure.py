@@ -264,6 +264,8 @@ def _rows(terms: Iterable[list[tuple[CellKey, int]]], index: Mapping[CellKey, in
     import numpy as np
 
     for term in terms:
+        if not any(key in index for key, _sign in term):
+            continue  # all known: nothing to learn (most "part <= whole" pairs, skipped before any array)
         row, known = np.zeros(len(index)), 0
         for key, sign in term:
             if key in index:

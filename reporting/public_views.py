@@ -55,19 +55,18 @@ def _cached(key: str, build) -> tuple[bytes, str]:
 
 
 def _page(request: HttpRequest, release: StatisticsRelease, releases: list[StatisticsRelease], language: str) -> HttpResponse:
-    years = releases
     newest_of_year = next((r for r in releases if r.year == release.year), release)
 
     def build() -> tuple[bytes, str]:
         data = release.data
         chart = bar_chart("per-year", gettext("Allegations received per year"),
-                          [(str(r.year), r.allegations) for r in sorted(years, key=lambda r: r.year)
+                          [(str(r.year), r.allegations) for r in sorted(releases, key=lambda r: r.year)
                            if isinstance(r.allegations, int)])
         others = list(StatisticsRelease.objects.filter(year=release.year).exclude(pk=release.pk)
                       .order_by("-number").only("year", "number", "published_at"))
         page = _render("statistics/release.html", {
             "release": release, "tables": shown_tables(data), "report": disclosure_report(data),
-            "rules": data["rules"], "years": years, "chart": chart, "others": others,
+            "rules": data["rules"], "years": releases, "chart": chart, "others": others,
             "replaced_by": newest_of_year if newest_of_year.pk != release.pk else None,
             "notes": [gettext(n) for n in NOTES], "language": language,
             "language_links": request.language_links,

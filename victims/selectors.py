@@ -4,6 +4,7 @@ audit page's victim filter), and who read or shared the identity (for the victim
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -36,8 +37,14 @@ def _identity_events(victim: Victim) -> Q:
     return ((events_on(victim) & Q(action__in=IDENTITY_READ_ACTIONS))
             | (events_on(victim) & Q(action=IDENTITY_DISCLOSED_ACTION)
                & ~Q(detail__kind=DisclosureKind.REFERRAL_NOTICE))
-            | Q(action=IDENTITY_MATCH_ACTION, detail__matches__contains=[victim.code])
-            | Q(action=IDENTITY_SENT_ACTION, **{f"detail__{NAMED_VICTIMS_DETAIL}__contains": [str(victim.pk)]}))
+            | Q(action=IDENTITY_MATCH_ACTION, detail__matches__icontains=_element(victim.code))
+            | Q(action=IDENTITY_SENT_ACTION, **{f"detail__{NAMED_VICTIMS_DETAIL}__icontains": _element(str(victim.pk))}))
+
+
+def _element(value: str) -> str:
+    """A string as it stands, quoted, in a JSON list's text: matched as text, because SQLite (the
+    embedded default) has no JSON containment; the quotes keep V-2016-004 from matching V-2016-0042."""
+    return json.dumps(value)
 
 
 def victim_audit_events(victim: Victim) -> Q:

@@ -91,3 +91,17 @@ def test_it_keeps_the_last_twenty_in_one_query(advocate, victim, reads, django_a
         history = identity_access_history(victim)
     assert len(history) == min(reads, 20)
     assert [a.at for a in history] == sorted((a.at for a in history), reverse=True)
+
+
+def test_it_finds_matches_and_notices_naming_exactly_this_victim_on_any_database(victim):
+    """SQLite (the embedded default) has no JSON containment: the page used to fail there."""
+    from core.audit import audit_record
+    from victims.choices import IDENTITY_MATCH_ACTION, IDENTITY_SENT_ACTION, NAMED_VICTIMS_DETAIL
+
+    audit_record(action=IDENTITY_MATCH_ACTION, detail={"matches": [f"{victim.code}9", "V-1999-0001"]})
+    audit_record(action=IDENTITY_SENT_ACTION, detail={NAMED_VICTIMS_DETAIL: [f"{victim.pk}0"]})
+    assert identity_access_history(victim) == []
+    audit_record(action=IDENTITY_MATCH_ACTION, detail={"matches": ["V-1999-0001", victim.code]})
+    audit_record(action=IDENTITY_SENT_ACTION, detail={NAMED_VICTIMS_DETAIL: [str(victim.pk)]})
+    assert sorted(entry.code for entry in identity_access_history(victim)) == [IDENTITY_MATCH_ACTION,
+                                                                              IDENTITY_SENT_ACTION]
