@@ -136,10 +136,11 @@ def next_deadline_of_allegation(user) -> models.Expression | None:
     rows of the page only). None for someone who may not see referrals."""
     if not user.has_perm("referrals.view_referral"):
         return None
-    awaited = Least(
-        models.Case(models.When(ANSWER_AWAITED, then=models.F("response_due"))),
-        models.Case(models.When(INVESTIGATION_AWAITED, then=models.F("investigation_due"))),
-    )  # PostgreSQL's LEAST skips NULLs: a deadline no longer awaited does not count
+    answer = models.Case(models.When(ANSWER_AWAITED, then=models.F("response_due")))
+    investigation = models.Case(models.When(INVESTIGATION_AWAITED, then=models.F("investigation_due")))
+    # A deadline no longer awaited (NULL) does not count. PostgreSQL's LEAST skips NULLs but SQLite's
+    # MIN(a, b) returns NULL: each side falls back on the other, the same on both.
+    awaited = Least(Coalesce(answer, investigation), Coalesce(investigation, answer))
     earliest = (apps.get_model("referrals", "Referral").objects.filter(allegation=models.OuterRef("pk")).open()
                 .order_by().values("allegation").annotate(due=models.Min(awaited)).values("due"))
     return models.Subquery(earliest, output_field=models.DateField())
