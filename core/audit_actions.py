@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from functools import reduce
 from typing import Any
 
-from django.db.models import CharField, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db import connection
+from django.db.models import CharField, Q, QuerySet, UUIDField, Value
+from django.db.models.functions import Cast, Concat, Substr
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -98,4 +99,17 @@ def events_about(records: QuerySet) -> Q:
     """Events whose object is one of these records: their ids as text (the trail's `object_id`), in a
     subquery, so no query here."""
     return Q(object_type=records.model._meta.label_lower,
-             object_id__in=records.order_by().annotate(_text_id=Cast("pk", CharField())).values("_text_id"))
+             object_id__in=records.order_by().annotate(_text_id=_pk_as_text(records.model)).values("_text_id"))
+
+
+def _pk_as_text(model):
+    """The primary key as `str(pk)` writes it into the trail, in SQL. SQLite (the embedded default)
+    keeps a UUID as 32 hex digits, without the dashes `str()` puts in: they are put back."""
+    as_text = Cast("pk", CharField())
+    if not isinstance(model._meta.pk, UUIDField) or connection.vendor == "postgresql":
+        return as_text
+    pieces = [Substr(as_text, start, length) for start, length in ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))]
+    dashed = [pieces[0]]
+    for piece in pieces[1:]:
+        dashed += [Value("-"), piece]
+    return Concat(*dashed, output_field=CharField())
